@@ -1,0 +1,131 @@
+import type { Dialogue } from "../dialogue/dialogue.ts";
+import type { Usage } from "../targets/target.ts";
+
+/** The roles whose calls and costs are counted apart. */
+export type CallRole = "target" | "attacker" | "judge" | "moderator" | "captioner";
+
+export type RunStatus = "running" | "completed" | "interrupted" | "failed";
+
+/** One run: a recipe applied to a source with its configuration. */
+export interface RunRecord {
+  id: string;
+  name: string;
+  recipe: string;
+  status: RunStatus;
+  /** The resolved configuration, with secrets removed. */
+  config: unknown;
+  /** True when any model in the run is the scripted simulator. */
+  simulator: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type CaseStatus = "pending" | "done" | "errored";
+
+/** A case of a run: the input dialogue and, once played, its result. */
+export interface CaseRecord {
+  runId: string;
+  caseId: string;
+  index: number;
+  dialogue: Dialogue;
+  status: CaseStatus;
+  /** The recipe's result for this case (e.g. the transcript and per-target answers). */
+  result: unknown;
+  error: string | null;
+  updatedAt: string;
+}
+
+/** One model call made for a unit of work. Keyed by a deterministic work key. */
+export interface CallRecord {
+  workKey: string;
+  runId: string;
+  caseId: string;
+  role: CallRole;
+  targetId: string;
+  requestHash: string;
+  status: "ok" | "errored";
+  /** True when the answer came from the response cache and cost nothing. */
+  cached: boolean;
+  attempts: number;
+  error: string | null;
+  text: string | null;
+  usage: Usage;
+  costUsd: number;
+  latencyMs: number;
+  createdAt: string;
+}
+
+/** A cached model answer, keyed by the hash of everything that determines it. */
+export interface CachedResponse {
+  requestHash: string;
+  targetFingerprint: string;
+  text: string;
+  usage: Usage;
+  finishReason: string;
+  modelId: string;
+}
+
+export type ScoreStatus = "ok" | "unparsed" | "errored";
+
+/** A judge's verdict on one case (for one target and one scorer). */
+export interface ScoreRecord {
+  runId: string;
+  caseId: string;
+  /** Which scorer, and over whose answer, e.g. `refusal@openai:gpt-4o-mini`. */
+  scorer: string;
+  status: ScoreStatus;
+  label: string | null;
+  value: number | null;
+  explanation: string | null;
+  /** The judge's raw output, kept so unparsed answers can be inspected. */
+  raw: string | null;
+  createdAt: string;
+}
+
+/** Calls, tokens and cost for one role and target of a run. */
+export interface UsageRow {
+  role: CallRole;
+  targetId: string;
+  calls: number;
+  cachedCalls: number;
+  erroredCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+/**
+ * Persistence for runs. Kept behind this interface so a server database can replace
+ * SQLite without touching recipes (design.md).
+ */
+export interface Store {
+  putRun(run: RunRecord): void;
+  getRun(id: string): RunRecord | undefined;
+  /** Finds a run by exact id, unique id prefix or name (newest first). */
+  findRun(idOrName: string): RunRecord | undefined;
+  listRuns(): RunRecord[];
+  setRunStatus(id: string, status: RunStatus): void;
+  deleteRun(id: string): void;
+
+  /** Registers a case; an existing one (resume) is left as it is. */
+  addCase(runId: string, caseId: string, index: number, dialogue: Dialogue): void;
+  getCase(runId: string, caseId: string): CaseRecord | undefined;
+  /** Ids of cases whose work is finished (done or errored). */
+  finishedCaseIds(runId: string): Set<string>;
+  finishCase(runId: string, caseId: string, status: Exclude<CaseStatus, "pending">, result: unknown, error: string | null): void;
+  iterateCases(runId: string): Iterable<CaseRecord>;
+  countCases(runId: string): Record<CaseStatus, number>;
+
+  getCall(workKey: string): CallRecord | undefined;
+  putCall(call: CallRecord): void;
+  getCachedResponse(requestHash: string): CachedResponse | undefined;
+  putCachedResponse(response: CachedResponse): void;
+
+  putScore(score: ScoreRecord): void;
+  iterateScores(runId: string): Iterable<ScoreRecord>;
+  usage(runId: string): UsageRow[];
+
+  /** Runs several writes atomically. */
+  transaction<T>(work: () => T): T;
+  close(): void;
+}

@@ -1,0 +1,41 @@
+import type { Dialogue } from "../dialogue/dialogue.ts";
+import type { CallRole, ScoreStatus } from "../engine/store.ts";
+import type { Target, TargetRequest, TargetResponse } from "../targets/target.ts";
+
+/** What a judge looks at: the whole conversation, ending with the answer under judgement. */
+export interface JudgeInput {
+  /** The transcript, including the final assistant answer. */
+  transcript: Dialogue;
+  /** The final assistant answer (also the last message of the transcript). */
+  response: string;
+  /** The original request, where the source has one (e.g. SafeMT's `question`). */
+  question?: string;
+}
+
+/** A judge's verdict. `unparsed` and `errored` are counted and shown, never read as safe. */
+export interface JudgeVerdict {
+  status: ScoreStatus;
+  /** Categorical outcome, e.g. `refusal`/`compliance` or `safe`/`unsafe`. */
+  label: string | null;
+  /** Numeric outcome, e.g. 1 for unsafe or a 1-5 score. */
+  value: number | null;
+  explanation: string | null;
+  /** The model's raw output, when a model judged. */
+  raw: string | null;
+}
+
+/**
+ * How judges reach models: every call goes through the engine, so it is cached, retried,
+ * keyed for resume and counted under its role.
+ */
+export interface ModelCaller {
+  call(role: CallRole, target: Target, request: TargetRequest, step: string): Promise<TargetResponse>;
+}
+
+/** Scores transcripts. */
+export interface Judge {
+  readonly name: string;
+  /** Model behind the judge, when there is one. */
+  readonly target?: Target;
+  judge(input: JudgeInput, caller: ModelCaller): Promise<JudgeVerdict>;
+}
