@@ -57,7 +57,13 @@ export type TargetErrorKind =
   | "unsupported"
   | "aborted";
 
-const RETRYABLE_KINDS = new Set<TargetErrorKind>(["rate-limited", "server", "timeout", "network", "malformed"]);
+const RETRYABLE_KINDS = new Set<TargetErrorKind>([
+  "rate-limited",
+  "server",
+  "timeout",
+  "network",
+  "malformed",
+]);
 
 /** The embedded store could not be read or written. */
 export class StoreError extends TurnsafeError {

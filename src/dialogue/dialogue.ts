@@ -12,7 +12,10 @@ export const ImageRefSchema = z
     path: z.string().min(1).optional(),
     url: z.url().optional(),
     base64: z.string().min(1).optional(),
-    mediaType: z.string().regex(/^image\/[\w.+-]+$/, "must look like image/png").optional(),
+    mediaType: z
+      .string()
+      .regex(/^image\/[\w.+-]+$/, "must look like image/png")
+      .optional(),
     sha256: z
       .string()
       .regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex characters")
@@ -89,7 +92,8 @@ export function userTurnCount(messages: readonly Message[]): number {
 export function imagesOf(messages: readonly Message[]): { messageIndex: number; image: ImageRef }[] {
   const found: { messageIndex: number; image: ImageRef }[] = [];
   messages.forEach((message, messageIndex) => {
-    for (const part of message.content) if (part.type === "image") found.push({ messageIndex, image: part.image });
+    for (const part of message.content)
+      if (part.type === "image") found.push({ messageIndex, image: part.image });
   });
   return found;
 }

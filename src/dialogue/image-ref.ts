@@ -68,7 +68,9 @@ export async function loadImage(ref: ImageRef, options: ImageLoadOptions = {}): 
   if (bytes.length === 0) throw new ImageError(`image ${describeImage(ref)} is empty`);
   const hash = sha256Hex(bytes);
   if (ref.sha256 && ref.sha256 !== hash)
-    throw new ImageError(`image ${describeImage(ref)} does not match its sha256 (expected ${ref.sha256}, got ${hash})`);
+    throw new ImageError(
+      `image ${describeImage(ref)} does not match its sha256 (expected ${ref.sha256}, got ${hash})`,
+    );
   const mediaType = sniffMediaType(bytes) ?? declared;
   if (!mediaType) throw new ImageError(`image ${describeImage(ref)} is not a recognised image format`);
   return { bytes, mediaType, sha256: hash };
@@ -89,7 +91,7 @@ export function sniffMediaType(bytes: Uint8Array): string | undefined {
  * bytes, or a format the provider does not take. Otherwise returns it untouched.
  */
 export async function fitImage(image: LoadedImage, limits: ImageLimits): Promise<LoadedImage> {
-  let metadata: sharp.Metadata;
+  let metadata: { width?: number; height?: number };
   try {
     metadata = await sharp(image.bytes).metadata();
   } catch (error) {
@@ -98,17 +100,25 @@ export async function fitImage(image: LoadedImage, limits: ImageLimits): Promise
   const width = metadata.width ?? 0;
   const height = metadata.height ?? 0;
   const oversized = Math.max(width, height) > limits.maxDimension;
-  if (!oversized && image.bytes.length <= limits.maxBytes && limits.mediaTypes.includes(image.mediaType)) return image;
+  if (!oversized && image.bytes.length <= limits.maxBytes && limits.mediaTypes.includes(image.mediaType))
+    return image;
   const keepPng = image.mediaType === "image/png" && limits.mediaTypes.includes("image/png");
   for (const quality of [85, 70, 50]) {
     let pipeline = sharp(image.bytes).rotate();
-    if (oversized) pipeline = pipeline.resize({ width: limits.maxDimension, height: limits.maxDimension, fit: "inside" });
+    if (oversized)
+      pipeline = pipeline.resize({ width: limits.maxDimension, height: limits.maxDimension, fit: "inside" });
     const bytes =
       keepPng && quality === 85
         ? await pipeline.png({ compressionLevel: 9 }).toBuffer()
         : await pipeline.flatten({ background: "#ffffff" }).jpeg({ quality }).toBuffer();
     if (bytes.length <= limits.maxBytes)
-      return { bytes, mediaType: keepPng && quality === 85 ? "image/png" : "image/jpeg", sha256: sha256Hex(bytes) };
+      return {
+        bytes,
+        mediaType: keepPng && quality === 85 ? "image/png" : "image/jpeg",
+        sha256: sha256Hex(bytes),
+      };
   }
-  throw new ImageError(`image ${image.sha256.slice(0, 12)} cannot be made smaller than ${limits.maxBytes} bytes`);
+  throw new ImageError(
+    `image ${image.sha256.slice(0, 12)} cannot be made smaller than ${limits.maxBytes} bytes`,
+  );
 }

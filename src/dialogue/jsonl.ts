@@ -1,5 +1,5 @@
-import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { once } from "node:events";
+import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { createInterface } from "node:readline";
 import type { z } from "zod";
 import { InputError } from "../errors.ts";

@@ -66,7 +66,8 @@ export async function safeFetch(
   policy: FetchPolicy,
   signal?: AbortSignal,
 ): Promise<{ bytes: Buffer; contentType: string | undefined }> {
-  if (!policy.allow) throw new ImageError(`fetching image URLs is disabled (${redact(url)}); enable it explicitly`);
+  if (!policy.allow)
+    throw new ImageError(`fetching image URLs is disabled (${redact(url)}); enable it explicitly`);
   const allowed = policy.isAddressAllowed ?? isPublicAddress;
   let current = new URL(url);
   for (let redirects = 0; ; redirects++) {
@@ -77,7 +78,8 @@ export async function safeFetch(
       throw new ImageError(`image URL points at a non-public address (${literal})`);
     const result = await getOnce(current, policy, allowed, signal);
     if ("location" in result) {
-      if (redirects >= policy.maxRedirects) throw new ImageError(`too many redirects fetching ${redact(url)}`);
+      if (redirects >= policy.maxRedirects)
+        throw new ImageError(`too many redirects fetching ${redact(url)}`);
       current = new URL(result.location, current);
       continue;
     }
@@ -95,7 +97,8 @@ function guardedLookup(allowed: (address: string, family: number) => boolean): L
         const reason = new ImageError(`image host ${hostname} resolves to a non-public address`);
         return callback(reason as NodeJS.ErrnoException, "", 0);
       }
-      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
+      if ((options as { all?: boolean }).all)
+        return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
       const first = list[0] as LookupAddress;
       callback(null, first.address, first.family);
     });
@@ -126,7 +129,9 @@ function getOnce(
         const declared = Number(response.headers["content-length"] ?? 0);
         if (declared > policy.maxBytes) {
           response.destroy();
-          return reject(new ImageError(`image at ${redact(url.href)} is larger than ${policy.maxBytes} bytes`));
+          return reject(
+            new ImageError(`image at ${redact(url.href)} is larger than ${policy.maxBytes} bytes`),
+          );
         }
         const chunks: Buffer[] = [];
         let size = 0;
@@ -139,13 +144,21 @@ function getOnce(
           }
           chunks.push(chunk);
         });
-        response.on("end", () => resolve({ bytes: Buffer.concat(chunks), contentType: response.headers["content-type"] }));
-        response.on("error", (error) => reject(new ImageError(`reading ${redact(url.href)} failed`, { cause: error })));
+        response.on("end", () =>
+          resolve({ bytes: Buffer.concat(chunks), contentType: response.headers["content-type"] }),
+        );
+        response.on("error", (error) =>
+          reject(new ImageError(`reading ${redact(url.href)} failed`, { cause: error })),
+        );
       },
     );
     request.on("timeout", () => request.destroy(new ImageError(`fetching ${redact(url.href)} timed out`)));
     request.on("error", (error) =>
-      reject(error instanceof ImageError ? error : new ImageError(`fetching ${redact(url.href)} failed: ${error.message}`)),
+      reject(
+        error instanceof ImageError
+          ? error
+          : new ImageError(`fetching ${redact(url.href)} failed: ${error.message}`),
+      ),
     );
   });
 }

@@ -112,7 +112,13 @@ export interface Store {
   getCase(runId: string, caseId: string): CaseRecord | undefined;
   /** Ids of cases whose work is finished (done or errored). */
   finishedCaseIds(runId: string): Set<string>;
-  finishCase(runId: string, caseId: string, status: Exclude<CaseStatus, "pending">, result: unknown, error: string | null): void;
+  finishCase(
+    runId: string,
+    caseId: string,
+    status: Exclude<CaseStatus, "pending">,
+    result: unknown,
+    error: string | null,
+  ): void;
   iterateCases(runId: string): Iterable<CaseRecord>;
   countCases(runId: string): Record<CaseStatus, number>;
 
@@ -123,6 +129,7 @@ export interface Store {
 
   putScore(score: ScoreRecord): void;
   iterateScores(runId: string): Iterable<ScoreRecord>;
+  scoresForCase(runId: string, caseId: string): ScoreRecord[];
   usage(runId: string): UsageRow[];
 
   /** Runs several writes atomically. */

@@ -6,7 +6,12 @@ export interface ChartPoint {
   y: number;
   low?: number;
   high?: number;
+  /** Shown beside the point in scatter charts (e.g. the defence of a model x defence point). */
+  label?: string;
 }
+
+/** How axis ticks and values are written: `percent` reads 0.42 as 42%. */
+export type ValueFormat = "number" | "percent";
 
 /** A chart, rendered to inline SVG by the HTML report. */
 export interface ChartSpec {
@@ -16,8 +21,26 @@ export interface ChartSpec {
   yLabel: string;
   /** Fixed y range, e.g. [0, 1] for rates. */
   yRange?: [number, number];
+  /** Fixed x range for numeric x values (scatter and line charts). */
+  xRange?: [number, number];
+  xFormat?: ValueFormat;
+  yFormat?: ValueFormat;
   series: { name: string; points: ChartPoint[] }[];
 }
+
+/**
+ * How a table column is shown; JSON and CSV keep the raw values. `interval-low` and
+ * `interval-high` columns are folded into the nearest column before them that is not an
+ * interval column, so `rate, low, high` reads "42.0% (31.2–53.1%)".
+ */
+export type ColumnFormat =
+  | "text"
+  | "integer"
+  | "number"
+  | "percent"
+  | "usd"
+  | "interval-low"
+  | "interval-high";
 
 /** A table of figures. Cells are plain values; the renderer formats them. */
 export interface MetricTable {
@@ -25,6 +48,8 @@ export interface MetricTable {
   note?: string;
   columns: string[];
   rows: (string | number | null)[][];
+  /** One format per column; without it numbers are shown as plain numbers. */
+  formats?: ColumnFormat[];
 }
 
 /** One turn of a transcript as shown in the report. */
@@ -42,7 +67,18 @@ export interface CaseView {
   status: "done" | "errored" | "pending";
   error: string | null;
   turns: TurnView[];
-  scores: { scorer: string; status: string; label: string | null; value: number | null; explanation: string | null }[];
+  scores: {
+    scorer: string;
+    status: string;
+    label: string | null;
+    value: number | null;
+    explanation: string | null;
+  }[];
+  /**
+   * True when a judge found this case harmful (e.g. the attack succeeded); the report
+   * lets readers filter to these. Left out, a score labelled unsafe/flagged/harmful counts.
+   */
+  flagged?: boolean;
 }
 
 /** Everything a report shows; also written as the JSON report. */
@@ -52,7 +88,14 @@ export interface ReportData {
   run: RunRecord;
   /** Shown prominently when any model was the scripted simulator. */
   simulator: boolean;
-  counts: { cases: number; done: number; errored: number; pending: number; unparsedScores: number; erroredScores: number };
+  counts: {
+    cases: number;
+    done: number;
+    errored: number;
+    pending: number;
+    unparsedScores: number;
+    erroredScores: number;
+  };
   headline: { label: string; value: string; note?: string }[];
   tables: MetricTable[];
   charts: ChartSpec[];

@@ -56,6 +56,10 @@ export interface Target {
   readonly params: GenerationParams;
   /** True when this is the scripted simulator, which is no model. */
   readonly isSimulator: boolean;
+  /** Requests in flight at once on this target's endpoint; unset leaves it to the engine's default. */
+  readonly concurrency?: number;
+  /** Time limit of one request; unset leaves it to the engine's default. */
+  readonly timeoutMs?: number;
   /** Everything that changes what the target answers; part of the response cache key. */
   readonly fingerprint: string;
   generate(request: TargetRequest): Promise<TargetResponse>;
@@ -90,6 +94,8 @@ export function deriveTarget(
     provider: inner.provider,
     model: inner.model,
     endpoint: inner.endpoint,
+    concurrency: inner.concurrency,
+    timeoutMs: inner.timeoutMs,
     capabilities: inner.capabilities,
     params: inner.params,
     isSimulator: inner.isSimulator,

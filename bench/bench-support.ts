@@ -1,0 +1,56 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { createInterface } from "node:readline";
+
+/** One figure, printed for people and as a JSON line for scripts. */
+export interface Figure {
+  bench: string;
+  metric: string;
+  value: number;
+  unit: string;
+  target: number;
+  /** Whether lower values are better (CPU, memory, latency) or higher (throughput). */
+  better: "lower" | "higher";
+}
+
+/** Prints a figure as a human line (stderr) and one JSON line (stdout). */
+export function printFigure(figure: Figure): void {
+  const pass = figure.better === "lower" ? figure.value <= figure.target : figure.value >= figure.target;
+  const comparator = figure.better === "lower" ? "<=" : ">=";
+  process.stderr.write(
+    `${pass ? "PASS" : "MISS"}  ${figure.bench} · ${figure.metric}: ${round(figure.value)} ${figure.unit} (target ${comparator} ${figure.target})\n`,
+  );
+  const { better: _better, ...json } = figure;
+  process.stdout.write(`${JSON.stringify({ ...json, value: round(figure.value) })}\n`);
+}
+
+function round(value: number): number {
+  return Math.abs(value) >= 100 ? Math.round(value * 10) / 10 : Math.round(value * 10_000) / 10_000;
+}
+
+/** A simulator in its own process, so its CPU is not counted as turnsafe's. */
+export async function startSimulatorProcess(
+  scriptFile: string,
+): Promise<{ url: string; stop(): Promise<void> }> {
+  const bin = path.resolve(import.meta.dirname, "../bin/turnsafe.js");
+  const child = spawn(
+    process.execPath,
+    [bin, "sim", "serve", "--port", "0", "--script", scriptFile, "--json"],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  const lines = createInterface({ input: child.stdout });
+  const first = await new Promise<string>((resolve, reject) => {
+    lines.once("line", resolve);
+    child.once("exit", (code) => reject(new Error(`simulator exited with ${code}`)));
+  });
+  const { url } = JSON.parse(first) as { url: string };
+  return {
+    url,
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.once("exit", resolve));
+    },
+  };
+}

@@ -1,0 +1,20 @@
+// `npm run bench`: runs each benchmark in its own process (so peak memory and CPU are its own)
+// and prints human lines on stderr and one JSON line per figure on stdout.
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+
+const BENCHES = ["throughput-bench.ts", "memory-bench.ts"];
+const only = process.argv.slice(2);
+let failed = false;
+for (const bench of BENCHES) {
+  if (only.length > 0 && !only.some((name) => bench.includes(name))) continue;
+  process.stderr.write(`\n== ${bench}\n`);
+  const result = spawnSync(process.execPath, [path.join(import.meta.dirname, bench)], {
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  if (result.status !== 0) {
+    failed = true;
+    process.stderr.write(`${bench} failed with exit code ${result.status}\n`);
+  }
+}
+process.exitCode = failed ? 1 : 0;

@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// Entry point: checks the Node version, quiets Node's experimental-feature notices
+// (type stripping, node:sqlite) and hands over to the TypeScript CLI.
+const [major] = process.versions.node.split(".").map(Number);
+if (major < 24) {
+  process.stderr.write(
+    `turnsafe needs Node 24 or newer (this is ${process.version}). Run it through npm so the pinned ` +
+      "node@24 dev dependency is used: `npx turnsafe ...` or `npm run turnsafe -- ...`.\n",
+  );
+  process.exit(2);
+}
+process.removeAllListeners("warning");
+process.on("warning", (warning) => {
+  if (warning.name !== "ExperimentalWarning") process.stderr.write(`${warning.name}: ${warning.message}\n`);
+});
+const { main } = await import("../src/cli/main.ts");
+const code = await main(process.argv);
+// Exit at once: idle keep-alive connections to model servers would otherwise hold the
+// process open for seconds after the work is done (stdout and stderr are synchronous here).
+process.exit(code);

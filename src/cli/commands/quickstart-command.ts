@@ -1,0 +1,45 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Command } from "commander";
+import { RunConfigSchema } from "../../config/run-config.ts";
+import { planDialogueRun } from "../../recipes/plan-dialogue-run.ts";
+import { QUICKSTART_SIMULATOR_SCRIPT } from "../../recipes/quickstart-script.ts";
+import { createOutput } from "../output.ts";
+import { playPlannedRun } from "./play-planned-run.ts";
+
+/**
+ * `turnsafe quickstart`: the bundled multi-turn suite through the whole pipeline against the
+ * built-in simulator (scripted, not a model), stored and reported.
+ */
+export function registerQuickstartCommand(program: Command): void {
+  program
+    .command("quickstart")
+    .description("Run the bundled multi-turn suite against the built-in simulator and write a report")
+    .option("--dir <dir>", "working folder for the suite, store and reports", ".turnsafe")
+    .option("--json", "print one JSON object with the outcome on stdout")
+    .option("--quiet", "no progress or notes on stderr")
+    .action(async (flags: { dir: string; json?: boolean; quiet?: boolean }) => {
+      const output = createOutput(flags);
+      const dir = path.resolve(flags.dir);
+      const suiteDir = path.join(dir, "quickstart");
+      mkdirSync(suiteDir, { recursive: true });
+      const scriptFile = path.join(suiteDir, "simulator.yaml");
+      writeFileSync(scriptFile, QUICKSTART_SIMULATOR_SCRIPT);
+      const config = RunConfigSchema.parse({
+        name: "quickstart",
+        data: "quickstart",
+        imageDir: suiteDir,
+        target: `simulator:${scriptFile}`,
+        judges: ["refusal", { type: "safety", model: `simulator:${scriptFile}#turnsafe-sim-judge` }],
+        store: path.join(dir, "turnsafe.db"),
+        reportDir: path.join(dir, "reports"),
+        concurrency: 16,
+      });
+      output.note(
+        "quickstart: the target and the judge are the turnsafe simulator (scripted replies, not a model)",
+      );
+      output.note(`simulator script: ${scriptFile}`);
+      const planned = await planDialogueRun(config, { baseDir: process.cwd(), env: process.env });
+      process.exitCode = await playPlannedRun(planned, output);
+    });
+}

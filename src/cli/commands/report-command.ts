@@ -1,0 +1,58 @@
+import path from "node:path";
+import type { Command } from "commander";
+import { InputError } from "../../errors.ts";
+import { writeDialogueReports } from "../../recipes/run-dialogues.ts";
+import { buildDialogueReport } from "../../reports/dialogue-report.ts";
+import { renderMarkdownReport } from "../../reports/markdown-report.ts";
+import { createOutput } from "../output.ts";
+import { openExistingStore, requireRun } from "./store-option.ts";
+
+/** `turnsafe report <run>`: re-renders a run's HTML and JSON reports (or prints Markdown). */
+export function registerReportCommand(program: Command): void {
+  program
+    .command("report")
+    .description("Re-render a run's reports from the store")
+    .argument("<run>", "run id, id prefix or name")
+    .option("--store <file>", "SQLite store file")
+    .option("--out <dir>", "folder for the HTML and JSON reports", ".turnsafe/reports")
+    .option("--markdown", "print a Markdown summary on stdout instead")
+    .option("--cases <n>", "cases shown in full", "300")
+    .option("--json", "print one JSON object on stdout")
+    .action(
+      async (
+        idOrName: string,
+        flags: { store?: string; out: string; markdown?: boolean; cases: string; json?: boolean },
+      ) => {
+        const output = createOutput(flags);
+        const store = openExistingStore(flags.store);
+        try {
+          const run = requireRun(store, idOrName);
+          const maxCases = Number(flags.cases);
+          if (!Number.isInteger(maxCases) || maxCases < 0)
+            throw new InputError("must be a whole number", "--cases");
+          const imageBaseDir = (run.config as { resolved?: { imageBaseDir?: string } })?.resolved
+            ?.imageBaseDir;
+          if (flags.markdown) {
+            const markdown = renderMarkdownReport(
+              await buildDialogueReport(store, run.id, { maxCases, imageBaseDir }),
+            );
+            output.result({ runId: run.id, markdown }, markdown);
+            return;
+          }
+          const paths = await writeDialogueReports(
+            store,
+            run.id,
+            path.resolve(flags.out),
+            maxCases,
+            imageBaseDir,
+          );
+          output.result(
+            { runId: run.id, report: { html: paths.reportHtml, json: paths.reportJson } },
+            `report: ${paths.reportHtml}`,
+          );
+        } finally {
+          store.close();
+        }
+      },
+    );
+}

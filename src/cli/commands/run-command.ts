@@ -1,0 +1,100 @@
+import path from "node:path";
+import type { Command } from "commander";
+import { loadYamlFile } from "../../config/load-yaml.ts";
+import { type RunConfig, RunConfigSchema } from "../../config/run-config.ts";
+import { InputError } from "../../errors.ts";
+import { planDialogueRun } from "../../recipes/plan-dialogue-run.ts";
+import { createOutput } from "../output.ts";
+import { playPlannedRun } from "./play-planned-run.ts";
+
+interface RunFlags {
+  name?: string;
+  data?: string;
+  target?: string[];
+  judge?: string[];
+  store?: string;
+  reportDir?: string;
+  concurrency?: string;
+  endpointConcurrency?: string;
+  limit?: string;
+  driver?: string;
+  cache: boolean;
+  retryErrors?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** `turnsafe run <config.yaml>`: plays a dialogue suite against targets, judges, stores and reports. */
+export function registerRunCommand(program: Command): void {
+  program
+    .command("run")
+    .description("Run a dialogue suite from a YAML config (resumes when rerun with the same config)")
+    .argument("<config>", "YAML config file (see README: configuration reference)")
+    .option("--name <name>", "run name (part of the run id)")
+    .option("--data <file>", "JSONL dialogues, or `quickstart` for the bundled suite")
+    .option(
+      "--target <spec...>",
+      "target(s), replacing the config's: openai:gpt-4o-mini, anthropic:..., google:..., openai-compatible:<model>@<baseURL>, simulator[:script.yaml]",
+    )
+    .option("--judge <spec...>", "judge(s), replacing the config's: refusal, safety:<model spec>")
+    .option("--store <file>", "SQLite store file")
+    .option("--report-dir <dir>", "where reports are written")
+    .option("--concurrency <n>", "cases played at once")
+    .option("--endpoint-concurrency <n>", "default concurrent requests per endpoint")
+    .option("--limit <n>", "only the first n dialogues")
+    .option("--driver <driver>", "auto | live | replay")
+    .option("--no-cache", "do not reuse cached answers from earlier runs")
+    .option("--retry-errors", "replay cases that errored in an earlier session of this run")
+    .option("--json", "print one JSON object with the outcome on stdout")
+    .option("--quiet", "no progress or notes on stderr")
+    .action(async (file: string, flags: RunFlags) => {
+      const output = createOutput(flags);
+      const config = applyFlags(loadYamlFile(file, RunConfigSchema), flags);
+      const planned = await planDialogueRun(config, {
+        baseDir: path.dirname(path.resolve(file)),
+        env: process.env,
+        retryErrored: flags.retryErrors,
+      });
+      process.exitCode = await playPlannedRun(planned, output);
+    });
+}
+
+function applyFlags(config: RunConfig, flags: RunFlags): RunConfig {
+  const next: RunConfig = { ...config };
+  if (flags.name) next.name = flags.name;
+  if (flags.data) next.data = path.resolve(flags.data);
+  if (flags.store) next.store = path.resolve(flags.store);
+  if (flags.reportDir) next.reportDir = path.resolve(flags.reportDir);
+  if (flags.target) {
+    next.target = undefined;
+    next.targets = flags.target;
+  }
+  if (flags.judge)
+    next.judges = flags.judge.map((spec, index) => {
+      if (spec === "refusal") return "refusal";
+      if (spec.startsWith("safety:")) return { type: "safety", model: spec.slice("safety:".length) };
+      throw new InputError(
+        `unknown judge "${spec}"; use refusal or safety:<model spec>`,
+        `--judge ${index + 1}`,
+      );
+    });
+  if (flags.concurrency) next.concurrency = positiveInteger(flags.concurrency, "--concurrency");
+  if (flags.endpointConcurrency)
+    next.endpointConcurrency = positiveInteger(flags.endpointConcurrency, "--endpoint-concurrency");
+  if (flags.limit) next.limit = positiveInteger(flags.limit, "--limit");
+  if (flags.driver) {
+    if (!["auto", "live", "replay"].includes(flags.driver))
+      throw new InputError("must be auto, live or replay", "--driver");
+    next.driver = flags.driver as RunConfig["driver"];
+  }
+  if (!flags.cache) next.cache = false;
+  return next;
+}
+
+/** Parses a positive integer flag, naming the flag when it is not one. */
+export function positiveInteger(value: string, flag: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1)
+    throw new InputError(`must be a positive whole number, got "${value}"`, flag);
+  return number;
+}

@@ -1,0 +1,46 @@
+import { Command, CommanderError } from "commander";
+import { registerExportCommand } from "./commands/export-command.ts";
+import { registerQuickstartCommand } from "./commands/quickstart-command.ts";
+import { registerReportCommand } from "./commands/report-command.ts";
+import { registerRunCommand } from "./commands/run-command.ts";
+import { registerRunsCommand } from "./commands/runs-command.ts";
+import { registerSimulatorCommand } from "./commands/simulator-command.ts";
+import { EXIT } from "./exit-codes.ts";
+import { reportError } from "./output.ts";
+
+/** Builds the command tree (exported for tests and `--help` checks). */
+export function buildProgram(): Command {
+  const program = new Command("turnsafe")
+    .description("Safety testing for multimodal language models in multi-turn conversations")
+    .version("0.1.0")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  registerQuickstartCommand(program);
+  registerRunCommand(program);
+  registerRunsCommand(program);
+  registerReportCommand(program);
+  registerExportCommand(program);
+  registerSimulatorCommand(program);
+  return program;
+}
+
+/** Runs the CLI; returns the exit code (the bin script sets it). */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  const json = argv.includes("--json");
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === "commander.helpDisplayed" ||
+        error.code === "commander.version" ||
+        error.code === "commander.help"
+      )
+        return EXIT.ok;
+      return EXIT.usage;
+    }
+    return reportError(error, json);
+  }
+}

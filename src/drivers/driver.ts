@@ -1,0 +1,30 @@
+import type { Dialogue, Message } from "../dialogue/dialogue.ts";
+import type { ModelCaller } from "../judges/judge.ts";
+import type { Target } from "../targets/target.ts";
+
+/** One answer of the target during a case. */
+export interface TurnAnswer {
+  /** 1-based user turn the answer replies to. */
+  turn: number;
+  text: string;
+  warnings: string[];
+}
+
+/** What a driver returns: the full conversation as played, and the answers it collected. */
+export interface Transcript {
+  messages: Message[];
+  answers: TurnAnswer[];
+}
+
+/** Context a driver needs besides the dialogue. */
+export interface DriverContext {
+  caller: ModelCaller;
+  target: Target;
+  imageBaseDir?: string;
+}
+
+/** Plays a dialogue case against a target. */
+export interface Driver {
+  readonly name: string;
+  play(dialogue: Dialogue, context: DriverContext): Promise<Transcript>;
+}

@@ -1,0 +1,28 @@
+import { userTurnCount } from "../dialogue/dialogue.ts";
+import { InputError } from "../errors.ts";
+import type { Driver } from "./driver.ts";
+
+/**
+ * Static-history replay (SafeMT): the stored conversation, assistant turns included, is sent
+ * as it is and the target answers only the final user message.
+ */
+export const replayDriver: Driver = {
+  name: "replay",
+  async play(dialogue, { caller, target, imageBaseDir }) {
+    const last = dialogue.messages.at(-1);
+    if (last?.role !== "user")
+      throw new InputError("a replayed dialogue must end with a user message", `dialogue ${dialogue.id}`);
+    const turn = userTurnCount(dialogue.messages);
+    const response = await caller.call(
+      "target",
+      target,
+      { messages: dialogue.messages, imageBaseDir },
+      `${target.id}/final`,
+    );
+    const messages = [
+      ...dialogue.messages,
+      { role: "assistant" as const, content: [{ type: "text" as const, text: response.text }] },
+    ];
+    return { messages, answers: [{ turn, text: response.text, warnings: response.warnings }] };
+  },
+};

@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+import { TargetError } from "../errors.ts";
+import { CallExecutor } from "./call-executor.ts";
+import { PriceTable } from "./pricing.ts";
+import { workKey } from "./request-hash.ts";
+import { SqliteStore } from "./sqlite-store.ts";
+import { scriptedTarget } from "./test-target.ts";
+
+const request = {
+  messages: [{ role: "user" as const, content: [{ type: "text" as const, text: "hello" }] }],
+};
+const fastRetry = { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 4, timeoutMs: 2_000 };
+
+function setup(cache = true) {
+  const store = new SqliteStore(":memory:");
+  const prices = new PriceTable({
+    "test:scripted": { inputPerMillion: 1_000_000, outputPerMillion: 2_000_000 },
+  });
+  const executor = new CallExecutor({ store, runId: "run-1", prices, retry: fastRetry, cache });
+  return { store, executor, prices };
+}
+
+describe("CallExecutor", () => {
+  it("records usage and cost per role and resumes a finished call without calling again", async () => {
+    const { store, executor } = setup();
+    const target = scriptedTarget(() => "hi there");
+    const first = await executor.call("case-1", "target", target, request, "turn-1");
+    expect(first.text).toBe("hi there");
+    const again = await executor.call("case-1", "target", target, request, "turn-1");
+    expect(again.text).toBe("hi there");
+    expect(target.calls).toBe(1);
+    const usage = store.usage("run-1");
+    expect(usage).toEqual([
+      {
+        role: "target",
+        targetId: "test:scripted",
+        calls: 1,
+        cachedCalls: 0,
+        erroredCalls: 0,
+        inputTokens: 10,
+        outputTokens: 5,
+        costUsd: 20,
+      },
+    ]);
+  });
+
+  it("serves identical requests from the cache at no cost, and not when caching is off", async () => {
+    const { store, executor } = setup();
+    const target = scriptedTarget(() => "cached answer");
+    await executor.call("case-1", "target", target, request, "turn-1");
+    await executor.call("case-2", "judge", target, request, "turn-1");
+    expect(target.calls).toBe(1);
+    const judgeRow = store.usage("run-1").find((row) => row.role === "judge");
+    expect(judgeRow).toMatchObject({ calls: 1, cachedCalls: 1, costUsd: 0, inputTokens: 0 });
+    const uncached = new CallExecutor({
+      store,
+      runId: "run-2",
+      prices: new PriceTable(),
+      retry: fastRetry,
+      cache: false,
+    });
+    await uncached.call("case-1", "target", target, request, "turn-1");
+    expect(target.calls).toBe(2);
+  });
+
+  it("retries retryable errors and records the number of attempts", async () => {
+    const { store, executor } = setup();
+    const target = scriptedTarget((_request, call) => {
+      if (call < 3) throw new TargetError("server", "HTTP 500");
+      return "finally";
+    });
+    const response = await executor.call("case-1", "target", target, request, "turn-1");
+    expect(response.text).toBe("finally");
+    expect(target.calls).toBe(3);
+    expect(store.getCall(workKey("run-1", "case-1", "target", "turn-1"))).toMatchObject({
+      status: "ok",
+      attempts: 3,
+    });
+  });
+
+  it("stores a final failure as an errored call with its reason and rethrows it", async () => {
+    const { store, executor } = setup();
+    const target = scriptedTarget(() => {
+      throw new TargetError("auth", "HTTP 401 invalid key");
+    });
+    await expect(executor.call("case-1", "target", target, request, "turn-1")).rejects.toThrow(/401/);
+    expect(target.calls).toBe(1);
+    expect(store.usage("run-1")[0]).toMatchObject({ calls: 1, erroredCalls: 1 });
+  });
+
+  it("gives up after maxAttempts of retryable errors", async () => {
+    const { executor } = setup();
+    const target = scriptedTarget(() => {
+      throw new TargetError("rate-limited", "HTTP 429", { retryAfterMs: 1 });
+    });
+    await expect(executor.call("case-1", "target", target, request, "turn-1")).rejects.toThrow(/429/);
+    expect(target.calls).toBe(4);
+    expect(executor.limiter("test").allowed).toBeLessThan(8);
+  });
+
+  it("turns an attempt that outlives its time limit into a timeout", async () => {
+    const store = new SqliteStore(":memory:");
+    const executor = new CallExecutor({
+      store,
+      runId: "r",
+      prices: new PriceTable(),
+      retry: { ...fastRetry, maxAttempts: 1, timeoutMs: 50 },
+    });
+    const target = scriptedTarget(
+      (req) =>
+        new Promise((_, reject) => req.signal?.addEventListener("abort", () => reject(new Error("aborted")))),
+    );
+    await expect(executor.call("c", "target", target, request, "t")).rejects.toMatchObject({
+      kind: "timeout",
+    });
+  });
+});

@@ -1,0 +1,205 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { CancelledError, describeError, TargetError } from "../errors.ts";
+import type { ModelCaller } from "../judges/judge.ts";
+import type { Target, TargetRequest, TargetResponse } from "../targets/target.ts";
+import { EndpointLimiter } from "./endpoint-limiter.ts";
+import type { PriceTable } from "./pricing.ts";
+import { ImageHasher, requestHash, workKey } from "./request-hash.ts";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelay } from "./retry-policy.ts";
+import type { CallRole, Store } from "./store.ts";
+
+/** What the executor reports as calls happen (for progress displays). */
+export interface CallEvent {
+  kind: "success" | "cached" | "resumed" | "retry" | "failed";
+  role: CallRole;
+  targetId: string;
+  attempt: number;
+  error?: string;
+}
+
+export interface CallExecutorOptions {
+  store: Store;
+  runId: string;
+  prices: PriceTable;
+  retry?: Partial<RetryPolicy>;
+  /** Reuse answers to identical requests from earlier runs (default true). */
+  cache?: boolean;
+  /** Default per-endpoint concurrency when a target does not set one. */
+  concurrency?: number;
+  /** Per-endpoint concurrency overrides, keyed by Target.endpoint. */
+  endpointConcurrency?: Record<string, number>;
+  signal?: AbortSignal;
+  onEvent?: (event: CallEvent) => void;
+  random?: () => number;
+}
+
+/**
+ * Makes every model call of a run: resumes finished calls by work key, serves cached
+ * answers, bounds concurrency per endpoint, retries with backoff, and records usage,
+ * cost and failures in the store.
+ */
+export class CallExecutor {
+  readonly #options: CallExecutorOptions;
+  readonly #policy: RetryPolicy;
+  readonly #limiters = new Map<string, EndpointLimiter>();
+  readonly #hasher = new ImageHasher();
+
+  constructor(options: CallExecutorOptions) {
+    this.#options = options;
+    this.#policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  }
+
+  /** A caller bound to one case, as judges and drivers receive it. */
+  forCase(caseId: string): ModelCaller {
+    return { call: (role, target, request, step) => this.call(caseId, role, target, request, step) };
+  }
+
+  /** The limiter of an endpoint (created on first use, sized by the first target seen there). */
+  limiter(endpoint: string, targetConcurrency?: number): EndpointLimiter {
+    let limiter = this.#limiters.get(endpoint);
+    if (!limiter) {
+      const configured =
+        this.#options.endpointConcurrency?.[endpoint] ?? targetConcurrency ?? this.#options.concurrency ?? 8;
+      limiter = new EndpointLimiter(configured);
+      this.#limiters.set(endpoint, limiter);
+    }
+    return limiter;
+  }
+
+  /** Makes (or resumes, or serves from cache) one call; throws TargetError when it finally fails. */
+  async call(
+    caseId: string,
+    role: CallRole,
+    target: Target,
+    request: TargetRequest,
+    step: string,
+  ): Promise<TargetResponse> {
+    const { store, runId } = this.#options;
+    const key = workKey(runId, caseId, role, step);
+    const hash = await requestHash(target, request, this.#hasher);
+    const earlier = store.getCall(key);
+    if (earlier?.status === "ok" && earlier.requestHash === hash && earlier.text !== null) {
+      this.#emit({ kind: "resumed", role, targetId: target.id, attempt: earlier.attempts });
+      return {
+        text: earlier.text,
+        usage: earlier.usage,
+        finishReason: "resumed",
+        modelId: target.model,
+        warnings: [],
+      };
+    }
+    const base = { workKey: key, runId, caseId, role, targetId: target.id, requestHash: hash };
+    if (this.#options.cache !== false) {
+      const cached = store.getCachedResponse(hash);
+      if (cached) {
+        const usage = { inputTokens: 0, outputTokens: 0 };
+        store.putCall({
+          ...base,
+          status: "ok",
+          cached: true,
+          attempts: 0,
+          error: null,
+          text: cached.text,
+          usage,
+          costUsd: 0,
+          latencyMs: 0,
+          createdAt: new Date().toISOString(),
+        });
+        this.#emit({ kind: "cached", role, targetId: target.id, attempt: 0 });
+        return {
+          text: cached.text,
+          usage,
+          finishReason: cached.finishReason,
+          modelId: cached.modelId,
+          warnings: [],
+        };
+      }
+    }
+    const started = performance.now();
+    let attempt = 0;
+    for (;;) {
+      attempt++;
+      try {
+        const response = await this.#attempt(target, request);
+        const costUsd = this.#options.prices.cost(target.provider, target.model, response.usage);
+        store.transaction(() => {
+          store.putCachedResponse({
+            requestHash: hash,
+            targetFingerprint: target.fingerprint,
+            text: response.text,
+            usage: response.usage,
+            finishReason: response.finishReason,
+            modelId: response.modelId,
+          });
+          store.putCall({
+            ...base,
+            status: "ok",
+            cached: false,
+            attempts: attempt,
+            error: null,
+            text: response.text,
+            usage: response.usage,
+            costUsd,
+            latencyMs: performance.now() - started,
+            createdAt: new Date().toISOString(),
+          });
+        });
+        this.#emit({ kind: "success", role, targetId: target.id, attempt });
+        return response;
+      } catch (error) {
+        if (error instanceof CancelledError || this.#options.signal?.aborted) throw new CancelledError();
+        const limiter = this.limiter(target.endpoint, target.concurrency);
+        if (error instanceof TargetError && error.kind === "rate-limited")
+          limiter.onRateLimited(error.retryAfterMs);
+        const delay = retryDelay(error, attempt, this.#policy, this.#options.random);
+        if (delay === undefined) {
+          const reason = describeError(error);
+          store.putCall({
+            ...base,
+            status: "errored",
+            cached: false,
+            attempts: attempt,
+            error: reason,
+            text: null,
+            usage: { inputTokens: 0, outputTokens: 0 },
+            costUsd: 0,
+            latencyMs: performance.now() - started,
+            createdAt: new Date().toISOString(),
+          });
+          this.#emit({ kind: "failed", role, targetId: target.id, attempt, error: reason });
+          throw error instanceof TargetError ? error : new TargetError("client", reason, { cause: error });
+        }
+        this.#emit({ kind: "retry", role, targetId: target.id, attempt, error: describeError(error) });
+        try {
+          await sleep(delay, undefined, { signal: this.#options.signal });
+        } catch {
+          throw new CancelledError();
+        }
+      }
+    }
+  }
+
+  async #attempt(target: Target, request: TargetRequest): Promise<TargetResponse> {
+    const limiter = this.limiter(target.endpoint, target.concurrency);
+    const release = await limiter.acquire(this.#options.signal);
+    const timeoutMs = this.#options.retry?.timeoutMs ?? target.timeoutMs ?? this.#policy.timeoutMs;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = this.#options.signal ? AbortSignal.any([this.#options.signal, timeout]) : timeout;
+    try {
+      const response = await target.generate({ ...request, signal });
+      limiter.onSuccess();
+      return response;
+    } catch (error) {
+      if (this.#options.signal?.aborted) throw new CancelledError();
+      if (timeout.aborted && !(error instanceof TargetError && error.kind !== "aborted"))
+        throw new TargetError("timeout", `no answer within ${timeoutMs} ms`);
+      throw error;
+    } finally {
+      release();
+    }
+  }
+
+  #emit(event: CallEvent): void {
+    this.#options.onEvent?.(event);
+  }
+}

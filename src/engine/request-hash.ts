@@ -1,0 +1,68 @@
+import type { ImageRef, Message } from "../dialogue/dialogue.ts";
+import { loadImage, sha256Hex } from "../dialogue/image-ref.ts";
+import type { GenerationParams, Target, TargetRequest } from "../targets/target.ts";
+
+/** Deterministic JSON: object keys sorted, undefined dropped. */
+export function stableStringify(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, entry]) => entry !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${stableStringify(entry)}`).join(",")}}`;
+}
+
+/** The key of one unit of work: the same run, case and step always give the same key. */
+export function workKey(runId: string, caseId: string, role: string, step: string): string {
+  return `${runId}\u001f${caseId}\u001f${role}\u001f${step}`;
+}
+
+/** Resolves image hashes, reading each distinct file once per process. */
+export class ImageHasher {
+  readonly #byLocation = new Map<string, Promise<string>>();
+
+  /** The sha256 of an image: given, or computed from its bytes. */
+  hash(image: ImageRef, baseDir: string | undefined): Promise<string> {
+    if (image.sha256) return Promise.resolve(image.sha256);
+    if (image.base64) return Promise.resolve(sha256Hex(Buffer.from(image.base64, "base64")));
+    const location = image.path ? `file:${baseDir ?? ""}\u001f${image.path}` : `url:${image.url}`;
+    let pending = this.#byLocation.get(location);
+    if (!pending) {
+      // URLs are not fetched just to hash them: the URL itself identifies the request.
+      pending = image.path
+        ? loadImage(image, { baseDir }).then((loaded) => loaded.sha256)
+        : Promise.resolve(sha256Hex(image.url ?? ""));
+      this.#byLocation.set(location, pending);
+      if (this.#byLocation.size > 10_000)
+        this.#byLocation.delete(this.#byLocation.keys().next().value as string);
+    }
+    return pending;
+  }
+}
+
+/**
+ * Hash of everything that determines a target's answer: the target's fingerprint, the
+ * effective parameters and the messages, with images reduced to their content hashes.
+ */
+export async function requestHash(
+  target: Target,
+  request: TargetRequest,
+  hasher: ImageHasher,
+): Promise<string> {
+  const params: GenerationParams = { ...target.params, ...request.params };
+  const messages: unknown[] = [];
+  for (const message of request.messages)
+    messages.push(await hashableMessage(message, request.imageBaseDir, hasher));
+  return sha256Hex(stableStringify({ target: target.fingerprint, params, messages }));
+}
+
+async function hashableMessage(
+  message: Message,
+  baseDir: string | undefined,
+  hasher: ImageHasher,
+): Promise<unknown> {
+  const parts: unknown[] = [];
+  for (const part of message.content)
+    parts.push(part.type === "text" ? part.text : { image: await hasher.hash(part.image, baseDir) });
+  return [message.role, parts];
+}

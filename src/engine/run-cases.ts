@@ -1,0 +1,112 @@
+import type { Dialogue } from "../dialogue/dialogue.ts";
+import { CancelledError, describeError } from "../errors.ts";
+import type { Store } from "./store.ts";
+
+/** Progress of a run, reported after each finished case. */
+export interface RunProgress {
+  /** Cases seen so far in the source (the total once the source is exhausted). */
+  seen: number;
+  sourceExhausted: boolean;
+  /** Cases finished in an earlier session of this run and skipped now. */
+  skipped: number;
+  done: number;
+  errored: number;
+  inFlight: number;
+}
+
+export interface RunCasesOptions<Result> {
+  store: Store;
+  runId: string;
+  cases: AsyncIterable<Dialogue> | Iterable<Dialogue>;
+  /** Cases played at once (calls are further bounded per endpoint). */
+  concurrency: number;
+  /** Plays one case and returns what is stored as its result. Throwing marks the case errored. */
+  play: (dialogue: Dialogue, signal: AbortSignal) => Promise<Result>;
+  /** Re-plays cases that errored in an earlier session (default: leave them as they are). */
+  retryErrored?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (progress: RunProgress) => void;
+}
+
+/**
+ * Streams cases from a source through `play`, storing each result as it finishes. Cases
+ * already finished in the store are skipped, so a killed run resumes where it stopped.
+ * Memory stays bounded: at most `concurrency` cases are held at once.
+ */
+export async function runCases<Result>(options: RunCasesOptions<Result>): Promise<RunProgress> {
+  const { store, runId, signal } = options;
+  const finished = store.finishedCaseIds(runId);
+  const progress: RunProgress = {
+    seen: 0,
+    sourceExhausted: false,
+    skipped: 0,
+    done: 0,
+    errored: 0,
+    inFlight: 0,
+  };
+  const running = new Set<Promise<void>>();
+  let fatal: unknown;
+
+  const playOne = async (dialogue: Dialogue) => {
+    const innerSignal = signal ?? new AbortController().signal;
+    try {
+      const result = await options.play(dialogue, innerSignal);
+      store.finishCase(runId, dialogue.id, "done", result, null);
+      progress.done++;
+    } catch (error) {
+      if (error instanceof CancelledError || signal?.aborted) return;
+      const partial = error instanceof CaseFailure ? error.partial : null;
+      store.finishCase(
+        runId,
+        dialogue.id,
+        "errored",
+        partial,
+        error instanceof CaseFailure ? error.message : describeError(error),
+      );
+      progress.errored++;
+    }
+  };
+
+  let index = 0;
+  try {
+    for await (const dialogue of options.cases) {
+      if (signal?.aborted) break;
+      progress.seen++;
+      const caseIndex = index++;
+      store.addCase(runId, dialogue.id, caseIndex, dialogue);
+      if (finished.has(dialogue.id)) {
+        const record = options.retryErrored ? store.getCase(runId, dialogue.id) : undefined;
+        if (record?.status !== "errored") {
+          progress.skipped++;
+          continue;
+        }
+      }
+      const task = playOne(dialogue).finally(() => {
+        running.delete(task);
+        progress.inFlight = running.size;
+        options.onProgress?.({ ...progress });
+      });
+      running.add(task);
+      progress.inFlight = running.size;
+      if (running.size >= options.concurrency) await Promise.race(running);
+    }
+    progress.sourceExhausted = !signal?.aborted;
+  } catch (error) {
+    fatal = error;
+  }
+  await Promise.allSettled(running);
+  if (fatal) throw fatal;
+  if (signal?.aborted) throw new CancelledError("run interrupted; rerun the same command to resume");
+  options.onProgress?.({ ...progress });
+  return progress;
+}
+
+/** Thrown by `play` when a case failed but produced a partial result worth storing. */
+export class CaseFailure extends Error {
+  readonly partial: unknown;
+  constructor(message: string, partial: unknown) {
+    super(message);
+    this.name = "CaseFailure";
+    this.partial = partial;
+  }
+}

@@ -1,0 +1,377 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import type { Dialogue } from "../dialogue/dialogue.ts";
+import { StoreError } from "../errors.ts";
+import { STORE_SCHEMA, STORE_SCHEMA_VERSION } from "./sqlite-schema.ts";
+import type {
+  CachedResponse,
+  CallRecord,
+  CaseRecord,
+  CaseStatus,
+  RunRecord,
+  RunStatus,
+  ScoreRecord,
+  Store,
+  UsageRow,
+} from "./store.ts";
+
+type Row = Record<string, string | number | null>;
+
+/** The default store: one SQLite file through Node's built-in `node:sqlite`. */
+export class SqliteStore implements Store {
+  readonly file: string;
+  readonly #db: DatabaseSync;
+  readonly #statements = new Map<string, StatementSync>();
+  #transactionDepth = 0;
+
+  /** Opens (creating if needed) the store at `file`; `:memory:` for a throwaway one. */
+  constructor(file: string) {
+    this.file = file;
+    try {
+      if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      this.#db = new DatabaseSync(file);
+      // WAL with synchronous=NORMAL survives a killed process (not a power cut) without an fsync per write.
+      this.#db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
+      this.#db.exec(STORE_SCHEMA);
+    } catch (error) {
+      throw new StoreError(`cannot open store ${file}: ${(error as Error).message}`, { cause: error });
+    }
+    const version = this.#get("SELECT value FROM meta WHERE key = 'schema_version'")?.value;
+    if (version === undefined)
+      this.#run("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", String(STORE_SCHEMA_VERSION));
+    else if (Number(version) !== STORE_SCHEMA_VERSION)
+      throw new StoreError(
+        `store ${file} has schema version ${version}; this turnsafe reads ${STORE_SCHEMA_VERSION}`,
+      );
+  }
+
+  #statement(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #run(sql: string, ...values: (string | number | null)[]): void {
+    this.#statement(sql).run(...values);
+  }
+
+  #get(sql: string, ...values: (string | number | null)[]): Row | undefined {
+    return this.#statement(sql).get(...values) as Row | undefined;
+  }
+
+  #all(sql: string, ...values: (string | number | null)[]): Row[] {
+    return this.#statement(sql).all(...values) as Row[];
+  }
+
+  putRun(run: RunRecord): void {
+    this.#run(
+      `INSERT INTO runs (id, name, recipe, status, config, simulator, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, status = excluded.status,
+         config = excluded.config, simulator = excluded.simulator, updated_at = excluded.updated_at`,
+      run.id,
+      run.name,
+      run.recipe,
+      run.status,
+      JSON.stringify(run.config),
+      run.simulator ? 1 : 0,
+      run.createdAt,
+      run.updatedAt,
+    );
+  }
+
+  getRun(id: string): RunRecord | undefined {
+    const row = this.#get("SELECT * FROM runs WHERE id = ?", id);
+    return row ? toRun(row) : undefined;
+  }
+
+  findRun(idOrName: string): RunRecord | undefined {
+    const exact = this.getRun(idOrName);
+    if (exact) return exact;
+    const byName = this.#get("SELECT * FROM runs WHERE name = ? ORDER BY created_at DESC LIMIT 1", idOrName);
+    if (byName) return toRun(byName);
+    const byPrefix = this.#all(
+      "SELECT * FROM runs WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
+      `${escapeLike(idOrName)}%`,
+    );
+    if (byPrefix.length > 1)
+      throw new StoreError(`run id prefix "${idOrName}" matches several runs; give more of it`);
+    return byPrefix[0] ? toRun(byPrefix[0]) : undefined;
+  }
+
+  listRuns(): RunRecord[] {
+    return this.#all("SELECT * FROM runs ORDER BY created_at DESC").map(toRun);
+  }
+
+  setRunStatus(id: string, status: RunStatus): void {
+    this.#run("UPDATE runs SET status = ?, updated_at = ? WHERE id = ?", status, now(), id);
+  }
+
+  deleteRun(id: string): void {
+    this.transaction(() => {
+      for (const table of ["scores", "calls", "cases", "runs"])
+        this.#run(`DELETE FROM ${table} WHERE ${table === "runs" ? "id" : "run_id"} = ?`, id);
+    });
+  }
+
+  addCase(runId: string, caseId: string, index: number, dialogue: Dialogue): void {
+    this.#run(
+      `INSERT INTO cases (run_id, case_id, idx, dialogue, status, updated_at) VALUES (?, ?, ?, ?, 'pending', ?)
+       ON CONFLICT DO NOTHING`,
+      runId,
+      caseId,
+      index,
+      JSON.stringify(dialogue),
+      now(),
+    );
+  }
+
+  getCase(runId: string, caseId: string): CaseRecord | undefined {
+    const row = this.#get("SELECT * FROM cases WHERE run_id = ? AND case_id = ?", runId, caseId);
+    return row ? toCase(row) : undefined;
+  }
+
+  finishedCaseIds(runId: string): Set<string> {
+    const ids = new Set<string>();
+    for (const row of this.#statement(
+      "SELECT case_id FROM cases WHERE run_id = ? AND status != 'pending'",
+    ).iterate(runId))
+      ids.add((row as Row).case_id as string);
+    return ids;
+  }
+
+  finishCase(
+    runId: string,
+    caseId: string,
+    status: Exclude<CaseStatus, "pending">,
+    result: unknown,
+    error: string | null,
+  ): void {
+    this.#run(
+      "UPDATE cases SET status = ?, result = ?, error = ?, updated_at = ? WHERE run_id = ? AND case_id = ?",
+      status,
+      result === undefined ? null : JSON.stringify(result),
+      error,
+      now(),
+      runId,
+      caseId,
+    );
+  }
+
+  *iterateCases(runId: string): Iterable<CaseRecord> {
+    // A separate statement per iteration so nested queries can run while iterating.
+    const statement = this.#db.prepare("SELECT * FROM cases WHERE run_id = ? ORDER BY idx");
+    for (const row of statement.iterate(runId)) yield toCase(row as Row);
+  }
+
+  countCases(runId: string): Record<CaseStatus, number> {
+    const counts: Record<CaseStatus, number> = { pending: 0, done: 0, errored: 0 };
+    for (const row of this.#all(
+      "SELECT status, COUNT(*) AS n FROM cases WHERE run_id = ? GROUP BY status",
+      runId,
+    ))
+      counts[row.status as CaseStatus] = Number(row.n);
+    return counts;
+  }
+
+  getCall(workKey: string): CallRecord | undefined {
+    const row = this.#get("SELECT * FROM calls WHERE work_key = ?", workKey);
+    return row ? toCall(row) : undefined;
+  }
+
+  putCall(call: CallRecord): void {
+    this.#run(
+      `INSERT OR REPLACE INTO calls (work_key, run_id, case_id, role, target_id, request_hash, status, cached, attempts,
+         error, text, input_tokens, output_tokens, cost_usd, latency_ms, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      call.workKey,
+      call.runId,
+      call.caseId,
+      call.role,
+      call.targetId,
+      call.requestHash,
+      call.status,
+      call.cached ? 1 : 0,
+      call.attempts,
+      call.error,
+      call.text,
+      call.usage.inputTokens,
+      call.usage.outputTokens,
+      call.costUsd,
+      call.latencyMs,
+      call.createdAt,
+    );
+  }
+
+  getCachedResponse(requestHash: string): CachedResponse | undefined {
+    const row = this.#get("SELECT * FROM responses WHERE request_hash = ?", requestHash);
+    if (!row) return undefined;
+    return {
+      requestHash,
+      targetFingerprint: row.target_fingerprint as string,
+      text: row.text as string,
+      usage: { inputTokens: Number(row.input_tokens), outputTokens: Number(row.output_tokens) },
+      finishReason: row.finish_reason as string,
+      modelId: row.model_id as string,
+    };
+  }
+
+  putCachedResponse(response: CachedResponse): void {
+    this.#run(
+      `INSERT OR REPLACE INTO responses (request_hash, target_fingerprint, text, input_tokens, output_tokens,
+         finish_reason, model_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      response.requestHash,
+      response.targetFingerprint,
+      response.text,
+      response.usage.inputTokens,
+      response.usage.outputTokens,
+      response.finishReason,
+      response.modelId,
+      now(),
+    );
+  }
+
+  putScore(score: ScoreRecord): void {
+    this.#run(
+      `INSERT OR REPLACE INTO scores (run_id, case_id, scorer, status, label, value, explanation, raw, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      score.runId,
+      score.caseId,
+      score.scorer,
+      score.status,
+      score.label,
+      score.value,
+      score.explanation,
+      score.raw,
+      score.createdAt,
+    );
+  }
+
+  *iterateScores(runId: string): Iterable<ScoreRecord> {
+    const statement = this.#db.prepare("SELECT * FROM scores WHERE run_id = ? ORDER BY case_id, scorer");
+    for (const row of statement.iterate(runId)) yield toScore(row as Row);
+  }
+
+  scoresForCase(runId: string, caseId: string): ScoreRecord[] {
+    return this.#all(
+      "SELECT * FROM scores WHERE run_id = ? AND case_id = ? ORDER BY scorer",
+      runId,
+      caseId,
+    ).map(toScore);
+  }
+
+  usage(runId: string): UsageRow[] {
+    return this.#all(
+      `SELECT role, target_id, COUNT(*) AS calls, SUM(cached) AS cached_calls,
+         SUM(status = 'errored') AS errored_calls, SUM(input_tokens) AS input_tokens,
+         SUM(output_tokens) AS output_tokens, SUM(cost_usd) AS cost_usd
+       FROM calls WHERE run_id = ? GROUP BY role, target_id ORDER BY role, target_id`,
+      runId,
+    ).map((row) => ({
+      role: row.role as UsageRow["role"],
+      targetId: row.target_id as string,
+      calls: Number(row.calls),
+      cachedCalls: Number(row.cached_calls),
+      erroredCalls: Number(row.errored_calls),
+      inputTokens: Number(row.input_tokens),
+      outputTokens: Number(row.output_tokens),
+      costUsd: Number(row.cost_usd),
+    }));
+  }
+
+  transaction<T>(work: () => T): T {
+    if (this.#transactionDepth > 0) return work();
+    this.#db.exec("BEGIN");
+    this.#transactionDepth++;
+    try {
+      const result = work();
+      this.#db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      this.#db.exec("ROLLBACK");
+      throw error;
+    } finally {
+      this.#transactionDepth--;
+    }
+  }
+
+  close(): void {
+    if (this.#db.isOpen) this.#db.close();
+  }
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
+function parseJson(value: string | number | null | undefined): unknown {
+  return typeof value === "string" ? JSON.parse(value) : null;
+}
+
+function toRun(row: Row): RunRecord {
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    recipe: row.recipe as string,
+    status: row.status as RunStatus,
+    config: parseJson(row.config),
+    simulator: row.simulator === 1,
+    createdAt: row.created_at as string,
+    updatedAt: row.updated_at as string,
+  };
+}
+
+function toCase(row: Row): CaseRecord {
+  return {
+    runId: row.run_id as string,
+    caseId: row.case_id as string,
+    index: Number(row.idx),
+    dialogue: parseJson(row.dialogue) as Dialogue,
+    status: row.status as CaseStatus,
+    result: parseJson(row.result),
+    error: (row.error as string | null) ?? null,
+    updatedAt: row.updated_at as string,
+  };
+}
+
+function toCall(row: Row): CallRecord {
+  return {
+    workKey: row.work_key as string,
+    runId: row.run_id as string,
+    caseId: row.case_id as string,
+    role: row.role as CallRecord["role"],
+    targetId: row.target_id as string,
+    requestHash: row.request_hash as string,
+    status: row.status as CallRecord["status"],
+    cached: row.cached === 1,
+    attempts: Number(row.attempts),
+    error: (row.error as string | null) ?? null,
+    text: (row.text as string | null) ?? null,
+    usage: { inputTokens: Number(row.input_tokens), outputTokens: Number(row.output_tokens) },
+    costUsd: Number(row.cost_usd),
+    latencyMs: Number(row.latency_ms),
+    createdAt: row.created_at as string,
+  };
+}
+
+function toScore(row: Row): ScoreRecord {
+  return {
+    runId: row.run_id as string,
+    caseId: row.case_id as string,
+    scorer: row.scorer as string,
+    status: row.status as ScoreRecord["status"],
+    label: (row.label as string | null) ?? null,
+    value: row.value === null ? null : Number(row.value),
+    explanation: (row.explanation as string | null) ?? null,
+    raw: (row.raw as string | null) ?? null,
+    createdAt: row.created_at as string,
+  };
+}

@@ -1,0 +1,41 @@
+import { TargetError } from "../errors.ts";
+import type { Target, TargetRequest, TargetResponse } from "../targets/target.ts";
+
+/**
+ * An in-process target for engine tests: answers with `reply(request, callNumber)`, which may
+ * throw. Counts calls. Not a model and not the HTTP simulator.
+ */
+export function scriptedTarget(
+  reply: (request: TargetRequest, callNumber: number) => string | Promise<string>,
+  overrides: Partial<Pick<Target, "id" | "endpoint" | "fingerprint">> = {},
+): Target & { calls: number } {
+  const target = {
+    id: overrides.id ?? "test:scripted",
+    provider: "test",
+    model: "scripted",
+    endpoint: overrides.endpoint ?? "test",
+    capabilities: {
+      vision: true,
+      maxImages: 8,
+      imageFallback: "error" as const,
+      imageLimits: { maxBytes: 1e7, maxDimension: 4096, mediaTypes: ["image/png", "image/jpeg"] },
+    },
+    params: {},
+    isSimulator: true,
+    fingerprint: overrides.fingerprint ?? "test:scripted",
+    calls: 0,
+    async generate(request: TargetRequest): Promise<TargetResponse> {
+      target.calls++;
+      if (request.signal?.aborted) throw new TargetError("aborted", "aborted");
+      const text = await reply(request, target.calls);
+      return {
+        text,
+        usage: { inputTokens: 10, outputTokens: 5 },
+        finishReason: "stop",
+        modelId: "scripted",
+        warnings: [],
+      };
+    },
+  };
+  return target;
+}

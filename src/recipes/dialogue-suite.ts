@@ -1,0 +1,95 @@
+import type { Dialogue } from "../dialogue/dialogue.ts";
+import type { Driver, TurnAnswer } from "../drivers/driver.ts";
+import { liveDriver } from "../drivers/live-driver.ts";
+import { replayDriver } from "../drivers/replay-driver.ts";
+import type { CallExecutor } from "../engine/call-executor.ts";
+import { CaseFailure, type RunProgress, runCases } from "../engine/run-cases.ts";
+import type { Store } from "../engine/store.ts";
+import { CancelledError, describeError } from "../errors.ts";
+import type { Judge } from "../judges/judge.ts";
+import type { Target } from "../targets/target.ts";
+
+export type DriverChoice = "auto" | "live" | "replay";
+
+/** Stored result of one case: each target's answers, or why it failed. */
+export interface DialogueCaseResult {
+  driver: string;
+  targets: Record<string, { answers: TurnAnswer[]; error: string | null }>;
+}
+
+export interface DialogueSuiteOptions {
+  store: Store;
+  runId: string;
+  cases: AsyncIterable<Dialogue> | Iterable<Dialogue>;
+  targets: Target[];
+  judges: Judge[];
+  driver: DriverChoice;
+  executor: CallExecutor;
+  concurrency: number;
+  imageBaseDir?: string;
+  retryErrored?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (progress: RunProgress) => void;
+}
+
+/** Picks the driver: replay when the dialogue carries assistant turns, live otherwise. */
+export function chooseDriver(dialogue: Dialogue, choice: DriverChoice): Driver {
+  if (choice === "live") return liveDriver;
+  if (choice === "replay") return replayDriver;
+  return dialogue.messages.some((message) => message.role === "assistant") ? replayDriver : liveDriver;
+}
+
+/**
+ * The generic recipe: every dialogue is played against every target, and every judge scores
+ * each target's transcript. A target that fails marks the case errored (with the reason), while
+ * the other targets' answers are kept.
+ */
+export function runDialogueSuite(options: DialogueSuiteOptions): Promise<RunProgress> {
+  const { store, runId, executor } = options;
+  return runCases<DialogueCaseResult>({
+    store,
+    runId,
+    cases: options.cases,
+    concurrency: options.concurrency,
+    retryErrored: options.retryErrored,
+    signal: options.signal,
+    onProgress: options.onProgress,
+    play: async (dialogue) => {
+      const driver = chooseDriver(dialogue, options.driver);
+      const caller = executor.forCase(dialogue.id);
+      const result: DialogueCaseResult = { driver: driver.name, targets: {} };
+      const failures: string[] = [];
+      await Promise.all(
+        options.targets.map(async (target) => {
+          try {
+            const transcript = await driver.play(dialogue, {
+              caller,
+              target,
+              imageBaseDir: options.imageBaseDir,
+            });
+            result.targets[target.id] = { answers: transcript.answers, error: null };
+            const response = transcript.answers.at(-1)?.text ?? "";
+            const transcriptDialogue = { ...dialogue, messages: transcript.messages };
+            for (const judge of options.judges) {
+              const verdict = await judge.judge({ transcript: transcriptDialogue, response }, caller);
+              store.putScore({
+                runId,
+                caseId: dialogue.id,
+                scorer: `${judge.name}@${target.id}`,
+                ...verdict,
+                createdAt: new Date().toISOString(),
+              });
+            }
+          } catch (error) {
+            if (error instanceof CancelledError) throw error;
+            const reason = describeError(error);
+            result.targets[target.id] = { answers: [], error: reason };
+            failures.push(`${target.id}: ${reason}`);
+          }
+        }),
+      );
+      if (failures.length > 0) throw new CaseFailure(failures.join("; "), result);
+      return result;
+    },
+  });
+}

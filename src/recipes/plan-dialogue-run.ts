@@ -1,0 +1,153 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { RunConfig } from "../config/run-config.ts";
+import { sha256Hex } from "../dialogue/image-ref.ts";
+import { PriceTable } from "../engine/pricing.ts";
+import { InputError } from "../errors.ts";
+import type { Judge } from "../judges/judge.ts";
+import { createRefusalDetector } from "../judges/refusal-detector.ts";
+import { createSafetyJudge } from "../judges/safety-judge.ts";
+import { DEFAULT_SIMULATOR_SCRIPT_YAML } from "../simulator/default-script.ts";
+import { parseSimulatorScript } from "../simulator/script.ts";
+import { type RunningSimulator, startSimulator } from "../simulator/simulator-server.ts";
+import { parseTargetSpec } from "../targets/provider-spec.ts";
+import { createProviderTarget } from "../targets/provider-target.ts";
+import type { Target } from "../targets/target.ts";
+import { buildQuickstartSuite } from "./quickstart-suite.ts";
+import { type DialogueRunPlan, limitedDialogues } from "./run-dialogues.ts";
+
+/** A plan plus what must be shut down after the run (in-process simulators). */
+export interface PlannedRun {
+  plan: DialogueRunPlan;
+  close(): Promise<void>;
+}
+
+export interface PlanOptions {
+  /** Folder relative paths in the config are resolved against (the config file's folder). */
+  baseDir: string;
+  env: Record<string, string | undefined>;
+  retryErrored?: boolean;
+}
+
+/**
+ * Resolves a run configuration: builds targets and judges, starts in-process simulators for
+ * `simulator` / `simulator:<script.yaml>` targets, and resolves paths.
+ */
+export async function planDialogueRun(config: RunConfig, options: PlanOptions): Promise<PlannedRun> {
+  const simulators: RunningSimulator[] = [];
+  const close = async () => {
+    await Promise.all(simulators.map((simulator) => simulator.close()));
+  };
+  try {
+    const specs = [...(config.target !== undefined ? [config.target] : []), ...config.targets];
+    const targets: Target[] = [];
+    for (const [index, spec] of specs.entries())
+      targets.push(await buildTarget(spec, `targets.${index}`, options, simulators));
+    const resolve = (file: string) => path.resolve(options.baseDir, file);
+    let cases: DialogueRunPlan["cases"];
+    let dataIdentity: string;
+    let imageBaseDir: string;
+    if (config.data === "quickstart") {
+      imageBaseDir = resolve(config.imageDir ?? ".turnsafe/quickstart");
+      const suite = await buildQuickstartSuite(imageBaseDir);
+      cases = () => (config.limit ? suite.slice(0, config.limit) : suite);
+      dataIdentity = "suite:quickstart";
+    } else {
+      const file = resolve(config.data);
+      imageBaseDir = config.imageDir ? resolve(config.imageDir) : path.dirname(file);
+      cases = () => limitedDialogues(file, config.limit);
+      dataIdentity = `file:${file}`;
+    }
+    const judges: Judge[] = [];
+    for (const [index, judge] of config.judges.entries()) {
+      if (judge === "refusal" || judge.type === "refusal") judges.push(createRefusalDetector());
+      else
+        judges.push(
+          createSafetyJudge({
+            target: await buildTarget(judge.model, `judges.${index}.model`, options, simulators),
+            vision: judge.vision,
+            imageBaseDir,
+          }),
+        );
+    }
+    const plan: DialogueRunPlan = {
+      name: config.name,
+      dataIdentity,
+      cases,
+      imageBaseDir,
+      targets,
+      judges,
+      driver: config.driver,
+      storePath: resolve(config.store),
+      reportDir: resolve(config.reportDir),
+      concurrency: config.concurrency,
+      endpointConcurrency: config.endpointConcurrency,
+      cache: config.cache,
+      retry: config.retry,
+      prices: new PriceTable(config.pricing),
+      reportCases: config.reportCases,
+      retryErrored: options.retryErrored,
+      config: { ...config, resolved: { imageBaseDir, data: dataIdentity } },
+    };
+    return { plan, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function buildTarget(
+  spec: string | Record<string, unknown>,
+  where: string,
+  options: PlanOptions,
+  simulators: RunningSimulator[],
+): Promise<Target> {
+  if (
+    typeof spec === "string" &&
+    (spec === "simulator" || spec.startsWith("simulator:") || spec.startsWith("simulator#"))
+  ) {
+    // simulator[:script.yaml][#model]
+    const [location, model = "turnsafe-sim"] = spec.split("#") as [string, string | undefined];
+    const scriptPath = location.startsWith("simulator:") ? location.slice("simulator:".length) : "";
+    const scriptFile = scriptPath ? path.resolve(options.baseDir, scriptPath) : undefined;
+    let yaml = DEFAULT_SIMULATOR_SCRIPT_YAML;
+    if (scriptFile) {
+      try {
+        yaml = readFileSync(scriptFile, "utf8");
+      } catch {
+        throw new InputError(`simulator script ${scriptFile} cannot be read`, where);
+      }
+    }
+    const simulator = await startSimulator({
+      script: parseSimulatorScript(yaml, scriptFile ?? "built-in script"),
+    });
+    simulators.push(simulator);
+    return simulatorTarget(simulator, yaml, scriptFile ? path.basename(scriptFile) : "built-in", model);
+  }
+  const { simulator, ...rest } =
+    typeof spec === "string" ? { simulator: false } : (spec as { simulator?: unknown });
+  const config = parseTargetSpec(typeof spec === "string" ? spec : rest, where);
+  return createProviderTarget(config, { env: options.env, simulator: simulator === true });
+}
+
+/**
+ * A target on an in-process simulator. Its fingerprint is the script's hash, not the URL, so
+ * a rerun (which gets another port) resumes and hits the cache.
+ */
+export function simulatorTarget(
+  simulator: RunningSimulator,
+  scriptYaml: string,
+  scriptName: string,
+  model = "turnsafe-sim",
+): Target {
+  const config = parseTargetSpec(
+    { provider: "openai-compatible", model, baseURL: simulator.url, label: `simulator:${model}` },
+    "simulator",
+  );
+  const target = createProviderTarget(config, { env: {}, simulator: true });
+  return {
+    ...target,
+    fingerprint: `simulator:${model}:${sha256Hex(scriptYaml).slice(0, 16)}:${scriptName}`,
+    endpoint: `simulator:${scriptName}`,
+  };
+}

@@ -1,0 +1,46 @@
+import sharp from "sharp";
+import type { Message } from "../dialogue/dialogue.ts";
+import { describeImage, loadImage } from "../dialogue/image-ref.ts";
+import type { TurnView } from "./report-data.ts";
+
+/** Longest side of report thumbnails, in pixels. */
+const THUMBNAIL_SIZE = 160;
+
+/**
+ * Turns a conversation into report turns, embedding each image as a small JPEG thumbnail.
+ * An image that cannot be read is shown by its label and the reason, not dropped.
+ */
+export async function toTurnViews(
+  messages: readonly Message[],
+  imageBaseDir: string | undefined,
+): Promise<TurnView[]> {
+  const turns: TurnView[] = [];
+  for (const message of messages) {
+    const view: TurnView = { role: message.role, text: "", images: [] };
+    for (const part of message.content) {
+      if (part.type === "text") view.text += view.text ? `\n${part.text}` : part.text;
+      else view.images.push(await thumbnail(part.image, imageBaseDir));
+    }
+    turns.push(view);
+  }
+  return turns;
+}
+
+async function thumbnail(
+  image: Parameters<typeof loadImage>[0],
+  baseDir: string | undefined,
+): Promise<{ dataUri?: string; label: string }> {
+  const label = describeImage(image);
+  if (image.url && !image.url.startsWith("data:")) return { label };
+  try {
+    const loaded = await loadImage(image, { baseDir });
+    const bytes = await sharp(loaded.bytes)
+      .resize({ width: THUMBNAIL_SIZE, height: THUMBNAIL_SIZE, fit: "inside", withoutEnlargement: true })
+      .flatten({ background: "#ffffff" })
+      .jpeg({ quality: 70 })
+      .toBuffer();
+    return { dataUri: `data:image/jpeg;base64,${bytes.toString("base64")}`, label };
+  } catch (error) {
+    return { label: `${label} (not shown: ${(error as Error).message})` };
+  }
+}

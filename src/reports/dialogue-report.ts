@@ -1,0 +1,356 @@
+import { type Dialogue, type Message, userTurnCount } from "../dialogue/dialogue.ts";
+import type { CaseRecord, ScoreRecord, Store } from "../engine/store.ts";
+import { wilsonInterval } from "../metrics/proportion.ts";
+import type { DialogueCaseResult } from "../recipes/dialogue-suite.ts";
+import { toTurnViews } from "./case-view.ts";
+import type { CaseView, ChartSpec, MetricTable, ReportData } from "./report-data.ts";
+
+interface Tally {
+  positive: number;
+  counted: number;
+  unparsed: number;
+  errored: number;
+}
+
+/** Which label of a scorer counts as the bad outcome, e.g. `unsafe` for the safety judge. */
+const POSITIVE_LABELS: Record<string, string> = { safety: "unsafe", refusal: "refusal" };
+
+export interface DialogueReportOptions {
+  maxCases: number;
+  imageBaseDir?: string;
+  title?: string;
+}
+
+/**
+ * Builds the report of a dialogue-suite run from the store, reading cases and scores in a
+ * streaming pass so large runs stay within memory; only the shown cases are held in full.
+ */
+export async function buildDialogueReport(
+  store: Store,
+  runId: string,
+  options: DialogueReportOptions,
+): Promise<ReportData> {
+  const run = store.getRun(runId);
+  if (!run) throw new Error(`no run ${runId}`);
+  const turnsByCase = new Map<string, number>();
+  const expectedByCase = new Map<string, string>();
+  const errored: string[] = [];
+  const counts = { cases: 0, done: 0, errored: 0, pending: 0, unparsedScores: 0, erroredScores: 0 };
+  for (const record of store.iterateCases(runId)) {
+    counts.cases++;
+    counts[record.status]++;
+    turnsByCase.set(record.caseId, userTurnCount(record.dialogue.messages));
+    const expected = record.dialogue.labels.expected;
+    if (typeof expected === "string") expectedByCase.set(record.caseId, expected);
+    if (record.status === "errored" && errored.length < options.maxCases) errored.push(record.caseId);
+  }
+
+  // tallies[scorer][turns] and expectation tallies for the refusal detector
+  const tallies = new Map<string, Map<number, Tally>>();
+  const expectation = new Map<string, { missed: Tally; overRefused: Tally }>();
+  const flagged: string[] = [];
+  for (const score of store.iterateScores(runId)) {
+    const turns = turnsByCase.get(score.caseId) ?? 0;
+    const byTurns = mapGet(tallies, score.scorer, () => new Map<number, Tally>());
+    const tally = mapGet(byTurns, turns, emptyTally);
+    const judgeName = score.scorer.split("@")[0] ?? score.scorer;
+    const positive = POSITIVE_LABELS[judgeName];
+    if (score.status === "unparsed") {
+      tally.unparsed++;
+      counts.unparsedScores++;
+    } else if (score.status === "errored") {
+      tally.errored++;
+      counts.erroredScores++;
+    } else if (score.value === null) {
+      // An "ok" verdict without a value (an empty or non-English answer) is no verdict either way.
+      tally.unparsed++;
+    } else {
+      tally.counted++;
+      if (score.label === positive) tally.positive++;
+    }
+    if (
+      (score.status !== "ok" || (judgeName === "safety" && score.label === "unsafe")) &&
+      flagged.length < options.maxCases
+    )
+      flagged.push(score.caseId);
+    if (judgeName === "refusal" && score.status === "ok") {
+      const expected = expectedByCase.get(score.caseId);
+      const target = score.scorer.slice(judgeName.length + 1);
+      const entry = mapGet(expectation, target, () => ({ missed: emptyTally(), overRefused: emptyTally() }));
+      if (expected === "refuse") count(entry.missed, score.label !== "refusal");
+      if (expected === "comply") count(entry.overRefused, score.label === "refusal");
+    }
+  }
+
+  const tables: MetricTable[] = [rateTable(tallies)];
+  if (expectation.size > 0) tables.push(expectationTable(expectation));
+  const charts: ChartSpec[] = [
+    ...new Set([...tallies.keys()].map((scorer) => scorer.split("@")[0] ?? scorer)),
+  ].map((judge) => rateChart(judge, tallies));
+  const headline = headlineFigures(tallies, counts);
+  const selected = [...new Set([...errored, ...flagged])].slice(0, options.maxCases);
+  const chosen = new Set(selected);
+  for (const caseId of turnsByCase.keys()) {
+    if (chosen.size >= options.maxCases) break;
+    chosen.add(caseId);
+  }
+  const cases: CaseView[] = [];
+  for (const caseId of chosen) {
+    const record = store.getCase(runId, caseId);
+    if (record)
+      cases.push(...(await caseViews(record, store.scoresForCase(runId, caseId), options.imageBaseDir)));
+  }
+  return {
+    title: options.title ?? `turnsafe run ${run.name}`,
+    generatedAt: new Date().toISOString(),
+    run,
+    simulator: run.simulator,
+    counts,
+    headline,
+    tables,
+    charts,
+    usage: store.usage(runId),
+    cases,
+    casesOmitted: Math.max(0, counts.cases - chosen.size),
+    warnings:
+      counts.pending > 0
+        ? [`${counts.pending} cases have not run yet (interrupted run: rerun to resume)`]
+        : [],
+  };
+}
+
+function emptyTally(): Tally {
+  return { positive: 0, counted: 0, unparsed: 0, errored: 0 };
+}
+
+function count(tally: Tally, positive: boolean): void {
+  tally.counted++;
+  if (positive) tally.positive++;
+}
+
+function mapGet<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
+}
+
+function total(byTurns: Map<number, Tally>): Tally {
+  const sum = emptyTally();
+  for (const tally of byTurns.values()) {
+    sum.positive += tally.positive;
+    sum.counted += tally.counted;
+    sum.unparsed += tally.unparsed;
+    sum.errored += tally.errored;
+  }
+  return sum;
+}
+
+function rateTable(tallies: Map<string, Map<number, Tally>>): MetricTable {
+  const rows: MetricTable["rows"] = [];
+  for (const [scorer, byTurns] of [...tallies].sort(([a], [b]) => a.localeCompare(b))) {
+    const [judge, target] = scorer.split("@");
+    for (const [turns, tally] of [...byTurns, [0, total(byTurns)] as const].sort(
+      ([a], [b]) => (a || 99) - (b || 99),
+    )) {
+      const interval = wilsonInterval(tally.positive, tally.counted);
+      rows.push([
+        target ?? "",
+        `${judge} = ${POSITIVE_LABELS[judge ?? ""] ?? "?"}`,
+        turns === 0 ? "all" : turns,
+        tally.counted,
+        interval.rate,
+        interval.low,
+        interval.high,
+        tally.unparsed,
+        tally.errored,
+      ]);
+    }
+  }
+  return {
+    title: "Rates by target, judge and number of user turns",
+    note: "Rate = share of judged answers with the judge's flagged label; 95% Wilson intervals. Judgements without a verdict (unparsed judge output, empty or non-English answers) and errored ones are excluded from the rate and counted beside it.",
+    columns: ["target", "judge", "user turns", "judged", "rate", "low", "high", "no verdict", "errored"],
+    formats: [
+      "text",
+      "text",
+      "text",
+      "integer",
+      "percent",
+      "interval-low",
+      "interval-high",
+      "integer",
+      "integer",
+    ],
+    rows,
+  };
+}
+
+function expectationTable(expectation: Map<string, { missed: Tally; overRefused: Tally }>): MetricTable {
+  const rows: MetricTable["rows"] = [];
+  for (const [target, entry] of expectation) {
+    const missed = wilsonInterval(entry.missed.positive, entry.missed.counted);
+    const over = wilsonInterval(entry.overRefused.positive, entry.overRefused.counted);
+    rows.push([
+      target,
+      entry.missed.counted,
+      missed.rate,
+      missed.low,
+      missed.high,
+      entry.overRefused.counted,
+      over.rate,
+      over.low,
+      over.high,
+    ]);
+  }
+  return {
+    title: "Missed risk and over-refusal (refusal detector vs the dialogue's expected label)",
+    note: "Missed risk: dialogues labelled `expected: refuse` that were not refused. Over-refusal: dialogues labelled `expected: comply` that were refused.",
+    columns: [
+      "target",
+      "should refuse",
+      "missed risk",
+      "low",
+      "high",
+      "should comply",
+      "over-refusal",
+      "low",
+      "high",
+    ],
+    formats: [
+      "text",
+      "integer",
+      "percent",
+      "interval-low",
+      "interval-high",
+      "integer",
+      "percent",
+      "interval-low",
+      "interval-high",
+    ],
+    rows,
+  };
+}
+
+function rateChart(judge: string, tallies: Map<string, Map<number, Tally>>): ChartSpec {
+  const series: ChartSpec["series"] = [];
+  for (const [scorer, byTurns] of tallies) {
+    if (!scorer.startsWith(`${judge}@`)) continue;
+    const points = [...byTurns]
+      .sort(([a], [b]) => a - b)
+      .flatMap(([turns, tally]) => {
+        const interval = wilsonInterval(tally.positive, tally.counted);
+        return interval.rate === null
+          ? []
+          : [
+              {
+                x: turns,
+                y: interval.rate,
+                low: interval.low ?? undefined,
+                high: interval.high ?? undefined,
+              },
+            ];
+      });
+    series.push({ name: scorer.slice(judge.length + 1), points });
+  }
+  const label = POSITIVE_LABELS[judge] ?? judge;
+  return {
+    kind: "line",
+    title: `${label} rate by number of user turns (${judge} judge)`,
+    xLabel: "user turns",
+    yLabel: `${label} rate`,
+    yRange: [0, 1],
+    yFormat: "percent",
+    series,
+  };
+}
+
+function headlineFigures(
+  tallies: Map<string, Map<number, Tally>>,
+  counts: ReportData["counts"],
+): ReportData["headline"] {
+  const headline: ReportData["headline"] = [
+    {
+      label: "cases",
+      value: `${counts.done} done / ${counts.cases}`,
+      note: counts.errored ? `${counts.errored} errored` : undefined,
+    },
+  ];
+  for (const [scorer, byTurns] of tallies) {
+    const sum = total(byTurns);
+    const interval = wilsonInterval(sum.positive, sum.counted);
+    const [judge, target] = scorer.split("@");
+    const rate = interval.rate === null ? "—" : `${(interval.rate * 100).toFixed(1)}%`;
+    headline.push({
+      label: `${POSITIVE_LABELS[judge ?? ""] ?? judge} rate · ${target}`,
+      value: rate,
+      note: sum.unparsed + sum.errored > 0 ? `${sum.unparsed} unparsed, ${sum.errored} errored` : undefined,
+    });
+  }
+  return headline;
+}
+
+async function caseViews(
+  record: CaseRecord,
+  scores: ScoreRecord[],
+  imageBaseDir: string | undefined,
+): Promise<CaseView[]> {
+  const result = record.result as DialogueCaseResult | null;
+  const targets = result ? Object.entries(result.targets) : [];
+  if (targets.length === 0)
+    return [
+      {
+        caseId: record.caseId,
+        title: record.caseId,
+        status: record.status,
+        error: record.error,
+        turns: await toTurnViews(record.dialogue.messages, imageBaseDir),
+        scores: scores.map(scoreView),
+      },
+    ];
+  const views: CaseView[] = [];
+  for (const [targetId, outcome] of targets) {
+    const messages = interleave(
+      record.dialogue,
+      outcome.answers.map((answer) => answer.text),
+      result?.driver ?? "live",
+    );
+    const own = scores.filter((score) => score.scorer.endsWith(`@${targetId}`));
+    views.push({
+      caseId: record.caseId,
+      title: `${record.caseId} · ${targetId}`,
+      status: outcome.error ? "errored" : record.status,
+      error: outcome.error,
+      turns: await toTurnViews(messages, imageBaseDir),
+      scores: own.map(scoreView),
+      flagged: own.some((score) => score.label === "unsafe"),
+    });
+  }
+  return views;
+}
+
+function scoreView(score: ScoreRecord): CaseView["scores"][number] {
+  return {
+    scorer: score.scorer,
+    status: score.status,
+    label: score.label,
+    value: score.value,
+    explanation: score.explanation,
+  };
+}
+
+/** Rebuilds the played conversation: live runs put each answer after its user turn; replays append the one answer. */
+function interleave(dialogue: Dialogue, answers: string[], driver: string): Message[] {
+  const reply = (text: string): Message => ({ role: "assistant", content: [{ type: "text", text }] });
+  if (driver === "replay") return [...dialogue.messages, ...answers.map(reply)];
+  const messages: Message[] = [];
+  let next = 0;
+  for (const message of dialogue.messages) {
+    if (message.role === "assistant") continue;
+    messages.push(message);
+    if (message.role === "user" && next < answers.length) messages.push(reply(answers[next++] ?? ""));
+  }
+  return messages;
+}

@@ -1,0 +1,178 @@
+import { createAnthropic } from "@ai-sdk/anthropic";
+import { createGoogleGenerativeAI } from "@ai-sdk/google";
+import { createOpenAI } from "@ai-sdk/openai";
+import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+import { generateText, type Warning, wrapLanguageModel } from "ai";
+import type { FetchPolicy } from "../dialogue/safe-fetch.ts";
+import { ImageError, TargetError } from "../errors.ts";
+import { mapProviderError } from "./map-provider-error.ts";
+import { resolveCapabilities } from "./provider-limits.ts";
+import { resolveApiKey, resolveBaseURL, resolveHeaders, type TargetConfig } from "./provider-spec.ts";
+import type { GenerationParams, Target, TargetRequest, TargetResponse } from "./target.ts";
+import { toModelMessages } from "./to-model-messages.ts";
+
+/** The AI SDK's language-model interface (v3), as the providers build it. */
+type ProviderModel = ReturnType<typeof wrapLanguageModel>;
+
+/** How long one call may take when the config sets no timeoutMs. */
+export const DEFAULT_TIMEOUT_MS = 300_000;
+
+/** What a provider target needs from its caller; nothing is read from globals. */
+export interface ProviderTargetOptions {
+  /** Where API keys and `${VAR}` header references are looked up. */
+  env: Record<string, string | undefined>;
+  simulator?: boolean;
+  /** Replaces the global fetch (tests, proxies). */
+  fetch?: typeof fetch;
+  /** Whether and how image URLs in dialogues may be fetched. */
+  imageFetchPolicy?: FetchPolicy;
+}
+
+/** A Target backed by an AI SDK provider, with the settings the scheduler needs. */
+export interface ProviderTarget extends Target {
+  /** Requests in flight at once for this target; undefined leaves it to the engine. */
+  readonly concurrency: number | undefined;
+  readonly timeoutMs: number;
+  readonly baseURL: string;
+}
+
+/**
+ * Builds a target for a parsed config. Keys and header values are read from `options.env`
+ * once, kept in this closure only and never reach id, endpoint, fingerprint or errors.
+ * One call to `generate` is one HTTP request: the engine owns retries.
+ */
+export function createProviderTarget(config: TargetConfig, options: ProviderTargetOptions): ProviderTarget {
+  const apiKey = resolveApiKey(config, options.env);
+  const { headers, secrets: headerSecrets } = resolveHeaders(config.headers, options.env);
+  const secrets = apiKey === undefined ? headerSecrets : [apiKey, ...headerSecrets];
+  const baseURL = resolveBaseURL(config);
+  const model = createModel(config, { apiKey, baseURL, headers, fetch: options.fetch });
+  const id = config.label ?? `${config.provider}:${config.model}`;
+  const params = withoutUndefined(config.params ?? {});
+  const capabilities = resolveCapabilities(config.provider, config.capabilities);
+  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+
+  async function generate(request: TargetRequest): Promise<TargetResponse> {
+    if (request.signal?.aborted)
+      throw mapProviderError(request.signal.reason, { signal: request.signal, targetId: id });
+    const converted = await toModelMessages(request.messages, capabilities, {
+      baseDir: request.imageBaseDir,
+      fetchPolicy: options.imageFetchPolicy,
+      signal: request.signal,
+    }).catch((error: unknown) => {
+      if (error instanceof TargetError || error instanceof ImageError) throw error;
+      throw mapProviderError(error, { signal: request.signal, secrets, targetId: id });
+    });
+    const settings = withoutUndefined({ ...params, ...request.params });
+    const timeoutSignal = AbortSignal.timeout(timeoutMs);
+    const abortSignal = request.signal ? AbortSignal.any([request.signal, timeoutSignal]) : timeoutSignal;
+    const sdkWarnings: Warning[] = [];
+    try {
+      const result = await generateText({
+        model: collectWarnings(model, sdkWarnings),
+        messages: converted.messages,
+        // Dialogues carry their own system turns on purpose; the SDK would otherwise warn on stdout.
+        allowSystemInMessages: true,
+        maxRetries: 0,
+        abortSignal,
+        ...settings,
+      });
+      return {
+        text: result.text,
+        usage: { inputTokens: result.usage.inputTokens ?? 0, outputTokens: result.usage.outputTokens ?? 0 },
+        finishReason: result.finishReason,
+        modelId: servedModelId(result.response) ?? config.model,
+        warnings: [...converted.warnings, ...sdkWarnings.map(formatWarning)],
+      };
+    } catch (error) {
+      throw mapProviderError(error, { signal: request.signal, timeoutSignal, secrets, targetId: id });
+    }
+  }
+
+  return {
+    id,
+    provider: config.provider,
+    model: config.model,
+    endpoint: `${config.provider}@${baseURL}`,
+    capabilities,
+    params,
+    isSimulator: options.simulator ?? false,
+    fingerprint: stableJson({ provider: config.provider, model: config.model, baseURL, params }),
+    concurrency: config.concurrency,
+    timeoutMs,
+    baseURL,
+    generate,
+  };
+}
+
+function createModel(
+  config: TargetConfig,
+  settings: {
+    apiKey: string | undefined;
+    baseURL: string;
+    headers: Record<string, string>;
+    fetch?: typeof fetch;
+  },
+): ProviderModel {
+  // baseURL and apiKey are always passed so the SDK never falls back to process.env.
+  const common = { baseURL: settings.baseURL, headers: settings.headers, fetch: settings.fetch };
+  switch (config.provider) {
+    case "openai":
+      return createOpenAI({ ...common, apiKey: settings.apiKey }).chat(config.model);
+    case "anthropic":
+      return createAnthropic({ ...common, apiKey: settings.apiKey })(config.model);
+    case "google":
+      return createGoogleGenerativeAI({ ...common, apiKey: settings.apiKey })(config.model);
+    case "openai-compatible":
+      return createOpenAICompatible({
+        ...common,
+        name: "openai-compatible",
+        apiKey: settings.apiKey,
+        includeUsage: true,
+      }).chatModel(config.model);
+  }
+}
+
+/**
+ * Takes the provider's warnings off the result before generateText sees them: the SDK
+ * would print them, and library code never prints. They are returned with the response.
+ */
+function collectWarnings(model: ProviderModel, sink: Warning[]): ProviderModel {
+  return wrapLanguageModel({
+    model,
+    middleware: {
+      specificationVersion: "v3",
+      wrapGenerate: async ({ doGenerate }) => {
+        const result = await doGenerate();
+        sink.push(...result.warnings);
+        return { ...result, warnings: [] };
+      },
+    },
+  });
+}
+
+/** The model version that answered; Google reports it only in the raw body, which the SDK does not read. */
+function servedModelId(response: { modelId: string; body?: unknown }): string | undefined {
+  const version = (response.body as { modelVersion?: unknown } | undefined)?.modelVersion;
+  if (typeof version === "string" && version !== "") return version;
+  return response.modelId || undefined;
+}
+
+function formatWarning(warning: Warning): string {
+  if (warning.type === "other") return warning.message;
+  const label = warning.type === "unsupported" ? "unsupported" : "compatibility mode";
+  return `${label}: ${warning.feature}${warning.details ? ` (${warning.details})` : ""}`;
+}
+
+function withoutUndefined(params: GenerationParams): GenerationParams {
+  return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
+}
+
+/** JSON with object keys sorted at every level, so equal configs give equal fingerprints. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === "object" && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
+}

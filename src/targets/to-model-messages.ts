@@ -1,0 +1,129 @@
+import type { ImagePart as ModelImagePart, ModelMessage, TextPart as ModelTextPart } from "ai";
+import sharp from "sharp";
+import { type ImageRef, imagesOf, type Message, messageText } from "../dialogue/dialogue.ts";
+import { describeImage, fitImage, type LoadedImage, loadImage } from "../dialogue/image-ref.ts";
+import type { FetchPolicy } from "../dialogue/safe-fetch.ts";
+import { ImageError, TargetError } from "../errors.ts";
+import type { TargetCapabilities } from "./target.ts";
+
+/** Where images come from while converting a dialogue. */
+export interface ToModelMessagesOptions {
+  /** Resolves relative image paths. */
+  baseDir?: string;
+  fetchPolicy?: FetchPolicy;
+  signal?: AbortSignal;
+}
+
+/** The AI SDK prompt for a dialogue, plus what was changed on the way. */
+export interface ConvertedMessages {
+  messages: ModelMessage[];
+  warnings: string[];
+}
+
+/**
+ * Turns canonical messages into AI SDK messages: roles and part order kept, images loaded
+ * only now and fitted to the target's limits, sent as bytes. Images a target cannot take
+ * fail with TargetError("unsupported") unless the target asked for text markers; an image
+ * is never dropped without a trace.
+ */
+export async function toModelMessages(
+  messages: readonly Message[],
+  capabilities: TargetCapabilities,
+  options: ToModelMessagesOptions = {},
+): Promise<ConvertedMessages> {
+  const images = imagesOf(messages);
+  const misplaced = images.find((entry) => messages[entry.messageIndex]?.role !== "user");
+  if (misplaced !== undefined)
+    throw new TargetError(
+      "unsupported",
+      `message ${misplaced.messageIndex} is a ${messages[misplaced.messageIndex]?.role} message with an image; ` +
+        "only user messages carry images",
+    );
+  const useMarkers = !capabilities.vision && capabilities.imageFallback === "text-marker";
+  const first = images[0];
+  if (!capabilities.vision && !useMarkers && first !== undefined)
+    throw new TargetError(
+      "unsupported",
+      `target does not accept images (vision is off) but message ${first.messageIndex} has one; ` +
+        `set capabilities.imageFallback to "text-marker" to replace images with a note`,
+    );
+  if (!useMarkers && images.length > capabilities.maxImages)
+    throw new TargetError(
+      "unsupported",
+      `dialogue has ${images.length} images but the target takes at most ${capabilities.maxImages} per request`,
+    );
+
+  const converted = await Promise.all(
+    messages.map(async (message, index) => {
+      const parts = await Promise.all(
+        message.content.map(
+          async (part): Promise<{ part: ModelTextPart | ModelImagePart; warning?: string }> => {
+            if (part.type === "text") return { part: { type: "text", text: part.text } };
+            const name = describeImage(part.image);
+            if (useMarkers)
+              return {
+                part: { type: "text", text: `[image omitted: ${name}]` },
+                warning: `message ${index}: image ${name} replaced by a text marker (target has no vision)`,
+              };
+            const { image, warning } = await prepareImage(part.image, index, capabilities, options);
+            return { part: { type: "image", image: image.bytes, mediaType: image.mediaType }, warning };
+          },
+        ),
+      );
+      return {
+        message: buildMessage(
+          message,
+          parts.map((entry) => entry.part),
+        ),
+        parts,
+      };
+    }),
+  );
+  // Collected per part, not pushed as loads finish, so the order is the dialogue's on every run.
+  const warnings: string[] = [];
+  for (const { parts } of converted)
+    for (const { warning } of parts) if (warning !== undefined) warnings.push(warning);
+  return { messages: converted.map((entry) => entry.message), warnings };
+}
+
+function buildMessage(message: Message, parts: (ModelTextPart | ModelImagePart)[]): ModelMessage {
+  if (message.role === "system") return { role: "system", content: messageText(message) };
+  // Images outside user turns were rejected up front, so only text reaches here.
+  if (message.role === "assistant")
+    return {
+      role: "assistant",
+      content: parts.filter((part): part is ModelTextPart => part.type === "text"),
+    };
+  return { role: "user", content: parts };
+}
+
+async function prepareImage(
+  ref: ImageRef,
+  messageIndex: number,
+  capabilities: TargetCapabilities,
+  options: ToModelMessagesOptions,
+): Promise<{ image: LoadedImage; warning?: string }> {
+  const name = describeImage(ref);
+  try {
+    const loaded = await loadImage(ref, {
+      baseDir: options.baseDir,
+      fetchPolicy: options.fetchPolicy,
+      signal: options.signal,
+    });
+    const fitted = await fitImage(loaded, capabilities.imageLimits);
+    if (fitted.sha256 === loaded.sha256) return { image: fitted };
+    const warning =
+      `message ${messageIndex}: image ${name} re-encoded to fit the target's limits ` +
+      `(${await describeBytes(loaded)} -> ${await describeBytes(fitted)})`;
+    return { image: fitted, warning };
+  } catch (error) {
+    if (error instanceof ImageError)
+      throw new ImageError(`message ${messageIndex}: ${error.message}`, { cause: error.cause });
+    throw error;
+  }
+}
+
+async function describeBytes(image: LoadedImage): Promise<string> {
+  const metadata = await sharp(image.bytes).metadata();
+  return `${metadata.width}x${metadata.height} ${image.mediaType} ${image.bytes.length} bytes`;
+}
