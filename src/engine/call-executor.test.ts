@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TargetError } from "../errors.ts";
+import { callThrough, deriveTarget } from "../targets/target.ts";
 import { CallExecutor } from "./call-executor.ts";
 import { PriceTable } from "./pricing.ts";
 import { workKey } from "./request-hash.ts";
@@ -113,5 +114,49 @@ describe("CallExecutor", () => {
     await expect(executor.call("c", "target", target, request, "t")).rejects.toMatchObject({
       kind: "timeout",
     });
+  });
+});
+
+describe("CallExecutor with middleware targets", () => {
+  it("routes a middleware's inner and extra calls through the engine, each resumable and counted by role", async () => {
+    const { store, executor } = setup();
+    const inner = scriptedTarget((req) => `inner saw ${req.messages.length} messages`);
+    const moderator = scriptedTarget(() => "unsafe", {
+      id: "test:moderator",
+      endpoint: "moderation",
+      fingerprint: "test:moderator",
+    });
+    const guarded = deriveTarget(inner, { name: "guard" }, async (outer) => {
+      const verdict = await callThrough(
+        outer,
+        "moderator",
+        moderator,
+        { messages: outer.messages },
+        "moderate",
+      );
+      const policy = {
+        role: "system" as const,
+        content: [{ type: "text" as const, text: `policy because ${verdict.text}` }],
+      };
+      return callThrough(outer, "target", inner, { messages: [policy, ...outer.messages] }, "answer");
+    });
+    const first = await executor.call("case-1", "target", guarded, request, "turn-1");
+    expect(first.text).toBe("inner saw 2 messages");
+    await executor.call("case-1", "target", guarded, request, "turn-1");
+    expect(inner.calls).toBe(1);
+    expect(moderator.calls).toBe(1);
+    expect(store.usage("run-1").map((row) => [row.role, row.targetId, row.calls])).toEqual([
+      ["moderator", "test:moderator", 1],
+      ["target", "test:scripted", 1],
+    ]);
+  });
+
+  it("calls the inner target directly when there is no engine", async () => {
+    const inner = scriptedTarget(() => "direct");
+    const wrapped = deriveTarget(inner, { name: "noop" }, (outer) =>
+      callThrough(outer, "target", inner, { messages: outer.messages }, "answer"),
+    );
+    expect((await wrapped.generate(request)).text).toBe("direct");
+    expect(wrapped.id).toBe("test:scripted+noop");
   });
 });

@@ -75,6 +75,14 @@ export class CallExecutor {
     step: string,
   ): Promise<TargetResponse> {
     const { store, runId } = this.#options;
+    if (target.middleware) {
+      // The wrapper is not a model call: it is replayed, and each call it makes is handled below.
+      const context = {
+        call: (innerRole: CallRole, inner: Target, innerRequest: TargetRequest, innerStep: string) =>
+          this.call(caseId, innerRole, inner, innerRequest, `${step}/${innerStep}`),
+      };
+      return target.generate({ ...request, signal: this.#options.signal, context });
+    }
     const key = workKey(runId, caseId, role, step);
     const hash = await requestHash(target, request, this.#hasher);
     const earlier = store.getCall(key);

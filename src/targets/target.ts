@@ -32,6 +32,21 @@ export interface TargetRequest {
   signal?: AbortSignal;
   /** Resolves relative image paths. */
   imageBaseDir?: string;
+  /**
+   * Set by the engine when it runs a middleware target: extra calls made through it (the inner
+   * target, a moderator) are each cached, retried, rate-limited, resumed and counted by role.
+   */
+  context?: CallContext;
+}
+
+/** Routes a middleware's own model calls through the engine. `step` names the call within the request. */
+export interface CallContext {
+  call(
+    role: "target" | "attacker" | "judge" | "moderator" | "captioner",
+    target: Target,
+    request: TargetRequest,
+    step: string,
+  ): Promise<TargetResponse>;
 }
 
 /** A target's answer. `warnings` records anything changed on the way (a dropped setting, a resized image). */
@@ -60,6 +75,11 @@ export interface Target {
   readonly concurrency?: number;
   /** Time limit of one request; unset leaves it to the engine's default. */
   readonly timeoutMs?: number;
+  /**
+   * True for middleware targets: the engine does not cache or rate-limit the wrapper itself but
+   * hands it a CallContext, so each inner call is handled (and resumed) on its own.
+   */
+  readonly middleware?: boolean;
   /** Everything that changes what the target answers; part of the response cache key. */
   readonly fingerprint: string;
   generate(request: TargetRequest): Promise<TargetResponse>;
@@ -81,8 +101,9 @@ export function wrapTarget(target: Target, middleware: readonly TargetMiddleware
 }
 
 /**
- * Builds a wrapped target that changes requests or responses; identity and fingerprint
- * record the layer so cached answers of the bare target are never reused for it.
+ * Builds a middleware target that changes requests or responses. `generate` should reach the
+ * inner target (and any other model) through `callThrough`, so the engine handles each call.
+ * Identity and fingerprint record the layer, so the bare target's results are never mixed in.
  */
 export function deriveTarget(
   inner: Target,
@@ -90,6 +111,7 @@ export function deriveTarget(
   generate: (request: TargetRequest) => Promise<TargetResponse>,
 ): Target {
   return {
+    middleware: true,
     id: `${inner.id}+${layer.name}`,
     provider: inner.provider,
     model: inner.model,
@@ -107,4 +129,24 @@ export function deriveTarget(
 /** Adds two usages. */
 export function addUsage(a: Usage, b: Usage): Usage {
   return { inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens };
+}
+
+/**
+ * Makes a call from inside a middleware: through the engine when it supplied a context
+ * (cached, retried, counted under `role`), else directly (e.g. in the guard server).
+ */
+export function callThrough(
+  outer: TargetRequest,
+  role: Parameters<CallContext["call"]>[0],
+  target: Target,
+  request: Omit<TargetRequest, "context" | "signal">,
+  step: string,
+): Promise<TargetResponse> {
+  const inner: TargetRequest = {
+    ...request,
+    signal: outer.signal,
+    imageBaseDir: request.imageBaseDir ?? outer.imageBaseDir,
+  };
+  if (outer.context) return outer.context.call(role, target, inner, step);
+  return target.generate({ ...inner, context: undefined });
 }
