@@ -1,32 +1,54 @@
 import type { Message } from "../dialogue/dialogue.ts";
 import { InputError } from "../errors.ts";
+import type { GenerationParams, TargetRequest } from "../targets/target.ts";
 import type { Driver, TurnAnswer } from "./driver.ts";
+import { type ImagePlacement, placeImages } from "./image-placement.ts";
+
+/** How a live driver sends each turn. */
+export interface LiveDriverOptions {
+  /** Where images go in each request (default `as-given`). */
+  imagePlacement?: ImagePlacement;
+  /** Generation settings of every turn (e.g. MTMCS: temperature 0.1, 128 tokens). */
+  params?: GenerationParams;
+  /** Prefix of each call's step name (default the target id), e.g. to tell several plays apart. */
+  stepPrefix?: string;
+}
 
 /**
- * Plays each user turn live: the target answers every user message with its own earlier
- * answers in the history. Assistant messages in the source are ignored (the target writes its own).
+ * A live driver: the target answers every user message with its own earlier answers in the
+ * history (role `assistant`). Assistant messages in the source are ignored (the target writes
+ * its own). The transcript keeps the dialogue's own image positions; only requests are laid out
+ * by `imagePlacement`.
  */
-export const liveDriver: Driver = {
-  name: "live",
-  async play(dialogue, { caller, target, imageBaseDir }) {
-    const history: Message[] = [];
-    const answers: TurnAnswer[] = [];
-    let turn = 0;
-    for (const message of dialogue.messages) {
-      if (message.role === "assistant") continue;
-      history.push(message);
-      if (message.role !== "user") continue;
-      turn++;
-      const response = await caller.call(
-        "target",
-        target,
-        { messages: [...history], imageBaseDir },
-        `${target.id}/turn-${turn}`,
-      );
-      history.push({ role: "assistant", content: [{ type: "text", text: response.text }] });
-      answers.push({ turn, text: response.text, warnings: response.warnings });
-    }
-    if (turn === 0) throw new InputError("dialogue has no user message", `dialogue ${dialogue.id}`);
-    return { messages: history, answers };
-  },
-};
+export function createLiveDriver(options: LiveDriverOptions = {}): Driver {
+  const placement = options.imagePlacement ?? "as-given";
+  return {
+    name: "live",
+    async play(dialogue, { caller, target, imageBaseDir }) {
+      const history: Message[] = [];
+      const answers: TurnAnswer[] = [];
+      let turn = 0;
+      for (const message of dialogue.messages) {
+        if (message.role === "assistant") continue;
+        history.push(message);
+        if (message.role !== "user") continue;
+        turn++;
+        const request: TargetRequest = { messages: placeImages(history, placement), imageBaseDir };
+        if (options.params !== undefined) request.params = options.params;
+        const response = await caller.call(
+          "target",
+          target,
+          request,
+          `${options.stepPrefix ?? target.id}/turn-${turn}`,
+        );
+        history.push({ role: "assistant", content: [{ type: "text", text: response.text }] });
+        answers.push({ turn, text: response.text, warnings: response.warnings });
+      }
+      if (turn === 0) throw new InputError("dialogue has no user message", `dialogue ${dialogue.id}`);
+      return { messages: history, answers };
+    },
+  };
+}
+
+/** The default live driver: images where the dialogue puts them, the target's own settings. */
+export const liveDriver: Driver = createLiveDriver();

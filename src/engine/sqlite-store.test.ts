@@ -80,3 +80,27 @@ describe("SqliteStore", () => {
     expect(store.getRun(run.id)).toBeUndefined();
   });
 });
+
+describe("SqliteStore with grouped commits", () => {
+  it("makes writes visible to other connections only after the commit interval or flush", async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "turnsafe-batch-")), "t.db");
+    const writer = new SqliteStore(file, { commitIntervalMs: 30 });
+    const reader = new SqliteStore(file);
+    writer.putRun(run);
+    expect(writer.getRun(run.id)).toEqual(run);
+    expect(reader.getRun(run.id)).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(reader.getRun(run.id)).toEqual(run);
+    writer.addCase(run.id, "d1", 0, dialogue);
+    expect(() =>
+      writer.transaction(() => {
+        writer.finishCase(run.id, "d1", "done", null, null);
+        throw new Error("boom");
+      }),
+    ).toThrow("boom");
+    writer.flush();
+    expect(reader.getCase(run.id, "d1")?.status).toBe("pending");
+    writer.close();
+    reader.close();
+  });
+});

@@ -24,10 +24,20 @@ export class SqliteStore implements Store {
   readonly #db: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
   #transactionDepth = 0;
+  readonly #commitIntervalMs: number;
+  #batchOpen = false;
+  #commitTimer: NodeJS.Timeout | undefined;
+  #commitError: unknown;
 
-  /** Opens (creating if needed) the store at `file`; `:memory:` for a throwaway one. */
-  constructor(file: string) {
+  /**
+   * Opens (creating if needed) the store at `file`; `:memory:` for a throwaway one.
+   * With `commitIntervalMs` > 0, writes are grouped into one transaction committed at that
+   * interval (and on flush/close): far cheaper per write, at the price of losing at most that
+   * window of work if the process is killed (resume redoes it).
+   */
+  constructor(file: string, options: { commitIntervalMs?: number } = {}) {
     this.file = file;
+    this.#commitIntervalMs = options.commitIntervalMs ?? 0;
     try {
       if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
       this.#db = new DatabaseSync(file);
@@ -39,7 +49,8 @@ export class SqliteStore implements Store {
     }
     const version = this.#get("SELECT value FROM meta WHERE key = 'schema_version'")?.value;
     if (version === undefined)
-      this.#run("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", String(STORE_SCHEMA_VERSION));
+      // Written outside any write batch so that other connections see a complete store at once.
+      this.#statement("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(STORE_SCHEMA_VERSION));
     else if (Number(version) !== STORE_SCHEMA_VERSION)
       throw new StoreError(
         `store ${file} has schema version ${version}; this turnsafe reads ${STORE_SCHEMA_VERSION}`,
@@ -56,7 +67,37 @@ export class SqliteStore implements Store {
   }
 
   #run(sql: string, ...values: (string | number | null)[]): void {
+    if (this.#commitIntervalMs > 0) this.#openBatch();
     this.#statement(sql).run(...values);
+  }
+
+  #openBatch(): void {
+    if (this.#commitError) {
+      const error = this.#commitError;
+      this.#commitError = undefined;
+      throw new StoreError(`store ${this.file} could not commit: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    if (this.#batchOpen) return;
+    this.#db.exec("BEGIN");
+    this.#batchOpen = true;
+    this.#commitTimer = setTimeout(() => {
+      try {
+        this.flush();
+      } catch (error) {
+        this.#commitError = error;
+      }
+    }, this.#commitIntervalMs);
+  }
+
+  /** Commits grouped writes now (a no-op without commitIntervalMs). */
+  flush(): void {
+    if (this.#commitTimer) clearTimeout(this.#commitTimer);
+    this.#commitTimer = undefined;
+    if (!this.#batchOpen) return;
+    this.#batchOpen = false;
+    this.#db.exec("COMMIT");
   }
 
   #get(sql: string, ...values: (string | number | null)[]): Row | undefined {
@@ -285,14 +326,19 @@ export class SqliteStore implements Store {
 
   transaction<T>(work: () => T): T {
     if (this.#transactionDepth > 0) return work();
-    this.#db.exec("BEGIN");
+    if (this.#commitIntervalMs > 0) this.#openBatch();
+    // Inside a write batch a savepoint gives the same all-or-nothing for this unit of work.
+    const [begin, commit, rollback] = this.#batchOpen
+      ? ["SAVEPOINT unit", "RELEASE unit", "ROLLBACK TO unit; RELEASE unit"]
+      : ["BEGIN", "COMMIT", "ROLLBACK"];
+    this.#db.exec(begin);
     this.#transactionDepth++;
     try {
       const result = work();
-      this.#db.exec("COMMIT");
+      this.#db.exec(commit);
       return result;
     } catch (error) {
-      this.#db.exec("ROLLBACK");
+      this.#db.exec(rollback);
       throw error;
     } finally {
       this.#transactionDepth--;
@@ -300,7 +346,9 @@ export class SqliteStore implements Store {
   }
 
   close(): void {
-    if (this.#db.isOpen) this.#db.close();
+    if (!this.#db.isOpen) return;
+    this.flush();
+    this.#db.close();
   }
 }
 

@@ -132,6 +132,8 @@ export interface Store {
   scoresForCase(runId: string, caseId: string): ScoreRecord[];
   usage(runId: string): UsageRow[];
 
+  /** Makes every write so far durable (stores that group writes commit them now). */
+  flush(): void;
   /** Runs several writes atomically. */
   transaction<T>(work: () => T): T;
   close(): void;

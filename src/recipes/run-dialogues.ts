@@ -16,6 +16,9 @@ import { renderHtmlReport } from "../reports/html-report.ts";
 import type { Target } from "../targets/target.ts";
 import { type DriverChoice, runDialogueSuite } from "./dialogue-suite.ts";
 
+/** Writes are grouped and committed this often during runs: a SIGKILL loses at most this window. */
+export const STORE_COMMIT_INTERVAL_MS = 50;
+
 /** Everything a dialogue run needs, already resolved (paths absolute, targets built). */
 export interface DialogueRunPlan {
   name: string;
@@ -80,7 +83,7 @@ export async function executeDialogueRun(
   plan: DialogueRunPlan,
   hooks: DialogueRunHooks = {},
 ): Promise<DialogueRunOutcome> {
-  const store = new SqliteStore(plan.storePath);
+  const store = new SqliteStore(plan.storePath, { commitIntervalMs: STORE_COMMIT_INTERVAL_MS });
   try {
     const runId = dialogueRunId(plan);
     const existing = store.getRun(runId);

@@ -6,6 +6,7 @@ import { generateText, type Warning, wrapLanguageModel } from "ai";
 import type { FetchPolicy } from "../dialogue/safe-fetch.ts";
 import { ImageError, TargetError } from "../errors.ts";
 import { mapProviderError } from "./map-provider-error.ts";
+import { nodeHttpFetch } from "./node-http-fetch.ts";
 import { resolveCapabilities } from "./provider-limits.ts";
 import { resolveApiKey, resolveBaseURL, resolveHeaders, type TargetConfig } from "./provider-spec.ts";
 import type { GenerationParams, Target, TargetRequest, TargetResponse } from "./target.ts";
@@ -22,7 +23,7 @@ export interface ProviderTargetOptions {
   /** Where API keys and `${VAR}` header references are looked up. */
   env: Record<string, string | undefined>;
   simulator?: boolean;
-  /** Replaces the global fetch (tests, proxies). */
+  /** Replaces the HTTP client (tests, proxies); default: nodeHttpFetch (keep-alive node:http). */
   fetch?: typeof fetch;
   /** Whether and how image URLs in dialogues may be fetched. */
   imageFetchPolicy?: FetchPolicy;
@@ -46,7 +47,7 @@ export function createProviderTarget(config: TargetConfig, options: ProviderTarg
   const { headers, secrets: headerSecrets } = resolveHeaders(config.headers, options.env);
   const secrets = apiKey === undefined ? headerSecrets : [apiKey, ...headerSecrets];
   const baseURL = resolveBaseURL(config);
-  const model = createModel(config, { apiKey, baseURL, headers, fetch: options.fetch });
+  const model = createModel(config, { apiKey, baseURL, headers, fetch: options.fetch ?? nodeHttpFetch });
   const id = config.label ?? `${config.provider}:${config.model}`;
   const params = withoutUndefined(config.params ?? {});
   const capabilities = resolveCapabilities(config.provider, config.capabilities);

@@ -1,0 +1,234 @@
+import { randomUUID } from "node:crypto";
+import { TargetError, type TargetErrorKind } from "../../errors.ts";
+import type { GenerationParams, Target } from "../../targets/target.ts";
+import { type GuardChatRequest, isRecord } from "./openai-chat-request.ts";
+import { readServerSentEvents } from "./server-sent-events.ts";
+
+/** An OpenAI-shaped JSON object (a completion, a chunk, a model list). */
+export type WireObject = Record<string, unknown>;
+
+/** Where the guard forwards allowed requests. Failures are TargetErrors carrying the upstream status. */
+export interface GuardUpstream {
+  /** Names the upstream in logs and the audit log; never holds a key. */
+  readonly description: string;
+  /** A non-streamed `chat.completion`. */
+  complete(request: GuardChatRequest, signal: AbortSignal): Promise<WireObject>;
+  /** The `chat.completion.chunk` objects of a streamed answer, without the final `[DONE]`. */
+  stream(request: GuardChatRequest, signal: AbortSignal): Promise<AsyncIterable<WireObject>>;
+  /** The `/v1/models` list. */
+  listModels(signal: AbortSignal): Promise<WireObject>;
+}
+
+/** An OpenAI-compatible HTTP upstream. */
+export interface HttpUpstreamOptions {
+  /** Base URL ending before `/chat/completions`, e.g. `http://127.0.0.1:8000/v1`. */
+  baseURL: string;
+  /** Sent as `Authorization: Bearer`; kept in this closure and scrubbed from every error. */
+  apiKey?: string;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+const MAX_ERROR_BODY = 64 * 1024;
+
+/**
+ * Forwards requests verbatim (tools, sampling settings and all) to an OpenAI-compatible
+ * server, adding the upstream key server-side. The client's own Authorization header is
+ * never forwarded.
+ */
+export function createHttpUpstream(options: HttpUpstreamOptions): GuardUpstream {
+  const baseURL = options.baseURL.replace(/\/+$/, "");
+  const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 300_000;
+  const secrets = options.apiKey ? [options.apiKey] : [];
+  const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
+  if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+
+  async function send(path: string, init: RequestInit, signal: AbortSignal): Promise<Response> {
+    const combined = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+    let response: Response;
+    try {
+      response = await doFetch(`${baseURL}${path}`, { ...init, headers, signal: combined });
+    } catch (error) {
+      if (signal.aborted) throw new TargetError("aborted", "the client went away");
+      if (combined.aborted) throw new TargetError("timeout", `upstream did not answer in ${timeoutMs} ms`);
+      throw new TargetError("network", scrub(`upstream unreachable: ${causeMessage(error)}`, secrets));
+    }
+    if (!response.ok) throw await upstreamError(response, secrets);
+    return response;
+  }
+
+  return {
+    description: `openai-compatible@${safeUrl(baseURL)}`,
+    async complete(request, signal) {
+      const response = await send(
+        "/chat/completions",
+        { method: "POST", body: JSON.stringify({ ...request.body, stream: false }) },
+        signal,
+      );
+      const body = await readJson(response, secrets);
+      if (!Array.isArray(body.choices))
+        throw new TargetError("malformed", "upstream answer has no choices", { status: 502 });
+      return body;
+    },
+    async stream(request, signal) {
+      const response = await send(
+        "/chat/completions",
+        { method: "POST", body: JSON.stringify({ ...request.body, stream: true }) },
+        signal,
+      );
+      if (!response.body) throw new TargetError("malformed", "upstream sent an empty stream");
+      return readServerSentEvents(response.body, secrets);
+    },
+    async listModels(signal) {
+      const response = await send("/models", { method: "GET" }, signal);
+      return readJson(response, secrets);
+    },
+  };
+}
+
+/**
+ * Serves allowed requests from any turnsafe Target (a provider spec through
+ * createProviderTarget). Providers are called without streaming, so a streamed answer
+ * arrives as one chunk once the whole reply is known.
+ */
+export function createTargetUpstream(target: Target): GuardUpstream {
+  async function generate(request: GuardChatRequest, signal: AbortSignal) {
+    const response = await target.generate({
+      messages: request.dialogue.messages,
+      params: generationParams(request.body),
+      signal,
+    });
+    const header = {
+      id: `chatcmpl-${randomUUID()}`,
+      created: Math.floor(Date.now() / 1000),
+      model: response.modelId || target.model,
+    };
+    const usage = {
+      prompt_tokens: response.usage.inputTokens,
+      completion_tokens: response.usage.outputTokens,
+      total_tokens: response.usage.inputTokens + response.usage.outputTokens,
+    };
+    return { header, text: response.text, finishReason: wireFinishReason(response.finishReason), usage };
+  }
+  return {
+    description: target.id,
+    async complete(request, signal) {
+      const { header, text, finishReason, usage } = await generate(request, signal);
+      return {
+        ...header,
+        object: "chat.completion",
+        choices: [
+          { index: 0, message: { role: "assistant", content: text }, logprobs: null, finish_reason: finishReason },
+        ],
+        usage,
+      };
+    },
+    async stream(request, signal) {
+      const { header, text, finishReason, usage } = await generate(request, signal);
+      const chunk = (delta: WireObject, finish: string | null): WireObject => ({
+        ...header,
+        object: "chat.completion.chunk",
+        choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+      });
+      const chunks = [chunk({ role: "assistant", content: text }, null), chunk({}, finishReason)];
+      const options = request.body.stream_options;
+      if (isRecord(options) && options.include_usage === true)
+        chunks.push({ ...header, object: "chat.completion.chunk", choices: [], usage });
+      return chunks;
+    },
+    async listModels() {
+      return {
+        object: "list",
+        data: [{ id: target.model, object: "model", created: 0, owned_by: target.provider }],
+      };
+    },
+  };
+}
+
+/** Sampling settings of an OpenAI body, for targets that take turnsafe's GenerationParams. */
+function generationParams(body: WireObject): GenerationParams {
+  const params: GenerationParams = {};
+  if (typeof body.temperature === "number") params.temperature = body.temperature;
+  if (typeof body.top_p === "number") params.topP = body.top_p;
+  if (typeof body.seed === "number") params.seed = body.seed;
+  const maxTokens = body.max_completion_tokens ?? body.max_tokens;
+  if (typeof maxTokens === "number") params.maxOutputTokens = maxTokens;
+  if (typeof body.stop === "string") params.stopSequences = [body.stop];
+  else if (Array.isArray(body.stop)) params.stopSequences = body.stop.filter((s) => typeof s === "string");
+  return params;
+}
+
+function wireFinishReason(reason: string): string {
+  if (reason === "tool-calls") return "tool_calls";
+  if (reason === "content-filter") return "content_filter";
+  return reason === "length" ? "length" : "stop";
+}
+
+async function readJson(response: Response, secrets: readonly string[]): Promise<WireObject> {
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch (error) {
+    throw new TargetError("malformed", scrub(`upstream sent invalid JSON: ${causeMessage(error)}`, secrets));
+  }
+  if (!isRecord(body)) throw new TargetError("malformed", "upstream sent JSON that is not an object");
+  return body;
+}
+
+async function upstreamError(response: Response, secrets: readonly string[]): Promise<TargetError> {
+  const text = (await response.text().catch(() => "")).slice(0, MAX_ERROR_BODY);
+  let message = `upstream answered HTTP ${response.status}`;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    const error = isRecord(parsed) && isRecord(parsed.error) ? parsed.error : undefined;
+    if (error && typeof error.message === "string") message = `${message}: ${error.message}`;
+  } catch {
+    // Not JSON: the status alone says enough; raw bodies are not relayed.
+  }
+  const retryAfterMs = retryAfter(response.headers);
+  return new TargetError(kindOf(response.status), scrub(message, secrets), {
+    status: response.status,
+    retryAfterMs,
+  });
+}
+
+function kindOf(status: number): TargetErrorKind {
+  if (status === 429) return "rate-limited";
+  if (status === 401 || status === 403) return "auth";
+  if (status === 408 || status === 504) return "timeout";
+  if (status >= 500) return "server";
+  return "client";
+}
+
+function retryAfter(headers: Headers): number | undefined {
+  const milliseconds = Number(headers.get("retry-after-ms"));
+  if (Number.isFinite(milliseconds) && milliseconds > 0) return milliseconds;
+  const seconds = Number(headers.get("retry-after"));
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
+}
+
+/** Removes every secret from a text that may be shown or stored. */
+export function scrub(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret) out = out.split(secret).join("[redacted]");
+  return out;
+}
+
+function causeMessage(error: unknown): string {
+  const cause = (error as { cause?: unknown })?.cause;
+  const inner = cause instanceof Error ? cause : error;
+  return inner instanceof Error ? inner.message.split("\n")[0] ?? inner.name : String(inner);
+}
+
+function safeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = "";
+    parsed.password = "";
+    parsed.search = "";
+    return parsed.href.replace(/\/+$/, "");
+  } catch {
+    return "<invalid url>";
+  }
+}
