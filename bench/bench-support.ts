@@ -8,17 +8,25 @@ export interface Figure {
   metric: string;
   value: number;
   unit: string;
-  target: number;
+  /** The figure to meet; null for figures shown for context only. */
+  target: number | null;
   /** Whether lower values are better (CPU, memory, latency) or higher (throughput). */
   better: "lower" | "higher";
 }
 
 /** Prints a figure as a human line (stderr) and one JSON line (stdout). */
 export function printFigure(figure: Figure): void {
-  const pass = figure.better === "lower" ? figure.value <= figure.target : figure.value >= figure.target;
   const comparator = figure.better === "lower" ? "<=" : ">=";
+  const pass =
+    figure.target === null
+      ? undefined
+      : figure.better === "lower"
+        ? figure.value <= figure.target
+        : figure.value >= figure.target;
+  const verdict = pass === undefined ? "INFO" : pass ? "PASS" : "MISS";
+  const target = figure.target === null ? "" : ` (target ${comparator} ${figure.target})`;
   process.stderr.write(
-    `${pass ? "PASS" : "MISS"}  ${figure.bench} · ${figure.metric}: ${round(figure.value)} ${figure.unit} (target ${comparator} ${figure.target})\n`,
+    `${verdict}  ${figure.bench} · ${figure.metric}: ${round(figure.value)} ${figure.unit}${target}\n`,
   );
   const { better: _better, ...json } = figure;
   process.stdout.write(`${JSON.stringify({ ...json, value: round(figure.value) })}\n`);

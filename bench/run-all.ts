@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 
-const BENCHES = ["throughput-bench.ts", "memory-bench.ts"];
+const BENCHES = ["throughput-bench.ts", "memory-bench.ts", "safemt-bench.ts"];
 const only = process.argv.slice(2);
 let failed = false;
 for (const bench of BENCHES) {

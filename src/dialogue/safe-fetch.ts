@@ -169,8 +169,10 @@ export function redact(url: string): string {
     const parsed = new URL(url);
     parsed.username = "";
     parsed.password = "";
-    parsed.search = parsed.search ? "?…" : "";
-    return parsed.href;
+    const hadQuery = parsed.search !== "";
+    parsed.search = "";
+    parsed.hash = "";
+    return hadQuery ? `${parsed.href}?…` : parsed.href;
   } catch {
     return "<invalid url>";
   }

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { CancelledError, describeError, TargetError } from "../errors.ts";
 import type { ModelCaller } from "../judges/judge.ts";
 import type { Target, TargetRequest, TargetResponse } from "../targets/target.ts";
+import { deadline } from "../util/deadline.ts";
 import { EndpointLimiter } from "./endpoint-limiter.ts";
 import type { PriceTable } from "./pricing.ts";
 import { ImageHasher, requestHash, workKey } from "./request-hash.ts";
@@ -191,18 +192,18 @@ export class CallExecutor {
     const limiter = this.limiter(target.endpoint, target.concurrency);
     const release = await limiter.acquire(this.#options.signal);
     const timeoutMs = this.#options.retry?.timeoutMs ?? target.timeoutMs ?? this.#policy.timeoutMs;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = this.#options.signal ? AbortSignal.any([this.#options.signal, timeout]) : timeout;
+    const limit = deadline(this.#options.signal, timeoutMs);
     try {
-      const response = await target.generate({ ...request, signal });
+      const response = await target.generate({ ...request, signal: limit.signal });
       limiter.onSuccess();
       return response;
     } catch (error) {
       if (this.#options.signal?.aborted) throw new CancelledError();
-      if (timeout.aborted && !(error instanceof TargetError && error.kind !== "aborted"))
+      if (limit.timedOut() && !(error instanceof TargetError && error.kind !== "aborted"))
         throw new TargetError("timeout", `no answer within ${timeoutMs} ms`);
       throw error;
     } finally {
+      limit.dispose();
       release();
     }
   }

@@ -53,7 +53,9 @@ export async function requestHash(
   const messages: unknown[] = [];
   for (const message of request.messages)
     messages.push(await hashableMessage(message, request.imageBaseDir, hasher));
-  return sha256Hex(stableStringify({ target: target.fingerprint, params, messages }));
+  // Messages are turnsafe's own arrays (fixed key order), so plain JSON is deterministic for them;
+  // only the parameters, which users write in any order, need sorting.
+  return sha256Hex(JSON.stringify([target.fingerprint, stableStringify(params), messages]));
 }
 
 async function hashableMessage(

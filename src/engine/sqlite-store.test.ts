@@ -104,3 +104,26 @@ describe("SqliteStore with grouped commits", () => {
     reader.close();
   });
 });
+
+describe("SqliteStore.caseSummaries", () => {
+  it("counts user turns and reads the expected label without parsing dialogues in JavaScript", () => {
+    const store = new SqliteStore(":memory:");
+    store.putRun(run);
+    const twoTurns: Dialogue = {
+      ...dialogue,
+      id: "d2",
+      messages: [
+        ...dialogue.messages,
+        { role: "assistant", content: [{ type: "text", text: "a" }] },
+        { role: "user", content: [{ type: "text", text: "b" }] },
+      ],
+      labels: { expected: "refuse" },
+    };
+    store.addCase(run.id, "d1", 0, dialogue);
+    store.addCase(run.id, "d2", 1, twoTurns);
+    expect([...store.caseSummaries(run.id)]).toEqual([
+      { caseId: "d1", status: "pending", userTurns: 1, expected: null },
+      { caseId: "d2", status: "pending", userTurns: 2, expected: "refuse" },
+    ]);
+  });
+});

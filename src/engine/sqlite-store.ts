@@ -9,6 +9,7 @@ import type {
   CallRecord,
   CaseRecord,
   CaseStatus,
+  CaseSummary,
   RunRecord,
   RunStatus,
   ScoreRecord,
@@ -50,7 +51,9 @@ export class SqliteStore implements Store {
     const version = this.#get("SELECT value FROM meta WHERE key = 'schema_version'")?.value;
     if (version === undefined)
       // Written outside any write batch so that other connections see a complete store at once.
-      this.#statement("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(STORE_SCHEMA_VERSION));
+      this.#statement("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(
+        String(STORE_SCHEMA_VERSION),
+      );
     else if (Number(version) !== STORE_SCHEMA_VERSION)
       throw new StoreError(
         `store ${file} has schema version ${version}; this turnsafe reads ${STORE_SCHEMA_VERSION}`,
@@ -207,6 +210,22 @@ export class SqliteStore implements Store {
     // A separate statement per iteration so nested queries can run while iterating.
     const statement = this.#db.prepare("SELECT * FROM cases WHERE run_id = ? ORDER BY idx");
     for (const row of statement.iterate(runId)) yield toCase(row as Row);
+  }
+
+  *caseSummaries(runId: string): Iterable<CaseSummary> {
+    const statement = this.#db.prepare(
+      `SELECT case_id, status,
+         (SELECT COUNT(*) FROM json_each(dialogue, '$.messages') WHERE json_extract(value, '$.role') = 'user') AS user_turns,
+         json_extract(dialogue, '$.labels.expected') AS expected
+       FROM cases WHERE run_id = ? ORDER BY idx`,
+    );
+    for (const row of statement.iterate(runId) as Iterable<Row>)
+      yield {
+        caseId: row.case_id as string,
+        status: row.status as CaseStatus,
+        userTurns: Number(row.user_turns),
+        expected: typeof row.expected === "string" ? row.expected : null,
+      };
   }
 
   countCases(runId: string): Record<CaseStatus, number> {

@@ -35,6 +35,15 @@ export interface CaseRecord {
   updatedAt: string;
 }
 
+/** What reports need of every case without reading its whole dialogue. */
+export interface CaseSummary {
+  caseId: string;
+  status: CaseStatus;
+  userTurns: number;
+  /** The dialogue's `labels.expected`, when it is a string. */
+  expected: string | null;
+}
+
 /** One model call made for a unit of work. Keyed by a deterministic work key. */
 export interface CallRecord {
   workKey: string;
@@ -120,6 +129,8 @@ export interface Store {
     error: string | null,
   ): void;
   iterateCases(runId: string): Iterable<CaseRecord>;
+  /** A light pass over a run's cases (no dialogue parsing), in case order. */
+  caseSummaries(runId: string): Iterable<CaseSummary>;
   countCases(runId: string): Record<CaseStatus, number>;
 
   getCall(workKey: string): CallRecord | undefined;

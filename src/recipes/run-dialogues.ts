@@ -13,6 +13,7 @@ import { CancelledError } from "../errors.ts";
 import type { Judge } from "../judges/judge.ts";
 import { buildDialogueReport } from "../reports/dialogue-report.ts";
 import { renderHtmlReport } from "../reports/html-report.ts";
+import type { ReportData } from "../reports/report-data.ts";
 import type { Target } from "../targets/target.ts";
 import { type DriverChoice, runDialogueSuite } from "./dialogue-suite.ts";
 
@@ -41,6 +42,8 @@ export interface DialogueRunPlan {
   /** The configuration as the user wrote it, secrets removed; stored with the run. */
   config: unknown;
   recipe?: string;
+  /** Builds the run's report in place of the generic dialogue report (benchmark recipes). */
+  buildReport?: (store: Store, runId: string) => Promise<ReportData>;
 }
 
 export interface DialogueRunHooks {
@@ -145,6 +148,7 @@ export async function executeDialogueRun(
       plan.reportDir,
       plan.reportCases,
       plan.imageBaseDir,
+      plan.buildReport,
     );
     return {
       run: store.getRun(runId) ?? run,
@@ -166,8 +170,11 @@ export async function writeDialogueReports(
   reportDir: string,
   maxCases: number,
   imageBaseDir: string | undefined,
+  buildReport?: (store: Store, runId: string) => Promise<ReportData>,
 ): Promise<{ reportHtml: string; reportJson: string }> {
-  const data = await buildDialogueReport(store, runId, { maxCases, imageBaseDir });
+  const data = buildReport
+    ? await buildReport(store, runId)
+    : await buildDialogueReport(store, runId, { maxCases, imageBaseDir });
   mkdirSync(reportDir, { recursive: true });
   const reportHtml = path.join(reportDir, `${runId}.html`);
   const reportJson = path.join(reportDir, `${runId}.json`);

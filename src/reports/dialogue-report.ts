@@ -1,4 +1,4 @@
-import { type Dialogue, type Message, userTurnCount } from "../dialogue/dialogue.ts";
+import type { Dialogue, Message } from "../dialogue/dialogue.ts";
 import type { CaseRecord, ScoreRecord, Store } from "../engine/store.ts";
 import { wilsonInterval } from "../metrics/proportion.ts";
 import type { DialogueCaseResult } from "../recipes/dialogue-suite.ts";
@@ -36,13 +36,12 @@ export async function buildDialogueReport(
   const expectedByCase = new Map<string, string>();
   const errored: string[] = [];
   const counts = { cases: 0, done: 0, errored: 0, pending: 0, unparsedScores: 0, erroredScores: 0 };
-  for (const record of store.iterateCases(runId)) {
+  for (const summary of store.caseSummaries(runId)) {
     counts.cases++;
-    counts[record.status]++;
-    turnsByCase.set(record.caseId, userTurnCount(record.dialogue.messages));
-    const expected = record.dialogue.labels.expected;
-    if (typeof expected === "string") expectedByCase.set(record.caseId, expected);
-    if (record.status === "errored" && errored.length < options.maxCases) errored.push(record.caseId);
+    counts[summary.status]++;
+    turnsByCase.set(summary.caseId, summary.userTurns);
+    if (summary.expected !== null) expectedByCase.set(summary.caseId, summary.expected);
+    if (summary.status === "errored" && errored.length < options.maxCases) errored.push(summary.caseId);
   }
 
   // tallies[scorer][turns] and expectation tallies for the refusal detector

@@ -5,6 +5,7 @@ import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { generateText, type Warning, wrapLanguageModel } from "ai";
 import type { FetchPolicy } from "../dialogue/safe-fetch.ts";
 import { ImageError, TargetError } from "../errors.ts";
+import { deadline } from "../util/deadline.ts";
 import { mapProviderError } from "./map-provider-error.ts";
 import { nodeHttpFetch } from "./node-http-fetch.ts";
 import { resolveCapabilities } from "./provider-limits.ts";
@@ -65,8 +66,8 @@ export function createProviderTarget(config: TargetConfig, options: ProviderTarg
       throw mapProviderError(error, { signal: request.signal, secrets, targetId: id });
     });
     const settings = withoutUndefined({ ...params, ...request.params });
-    const timeoutSignal = AbortSignal.timeout(timeoutMs);
-    const abortSignal = request.signal ? AbortSignal.any([request.signal, timeoutSignal]) : timeoutSignal;
+    const limit = deadline(request.signal, timeoutMs);
+    const abortSignal = limit.signal;
     const sdkWarnings: Warning[] = [];
     try {
       const result = await generateText({
@@ -86,7 +87,15 @@ export function createProviderTarget(config: TargetConfig, options: ProviderTarg
         warnings: [...converted.warnings, ...sdkWarnings.map(formatWarning)],
       };
     } catch (error) {
-      throw mapProviderError(error, { signal: request.signal, timeoutSignal, secrets, targetId: id });
+      const timedOut = limit.timedOut() ? limit.signal : undefined;
+      throw mapProviderError(error, {
+        signal: request.signal,
+        timeoutSignal: timedOut,
+        secrets,
+        targetId: id,
+      });
+    } finally {
+      limit.dispose();
     }
   }
 

@@ -1,0 +1,168 @@
+// Guard latency overhead: 8-turn text dialogues sent open-loop at 200 requests/s for ~10 s,
+// first straight to the upstream (the simulator with a fixed latency, in its own process), then
+// through the guard (in its own process too, with the moderator below, the default policy and
+// the audit log on). Latency is measured from each request's scheduled send time, so a slow
+// server cannot hide its queueing (no coordinated omission). Run by `npm run bench`.
+//
+// Moderator: the local guard (src/moderators/local-guard) when it is available, otherwise the
+// scripted keyword moderator (say so in the output): see MODERATOR below.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { setTimeout as sleep } from "node:timers/promises";
+import { DEFAULT_POLICY } from "../src/moderators/policy.ts";
+import { SqliteGuardAuditLog } from "../src/servers/guard/guard-audit-log.ts";
+import { startGuardServer } from "../src/servers/guard/guard-server.ts";
+import { createHttpUpstream } from "../src/servers/guard/guard-upstream.ts";
+import { createKeywordModerator } from "../src/servers/guard/keyword-moderator.ts";
+import { nodeHttpFetch } from "../src/targets/node-http-fetch.ts";
+import { printFigure, startSimulatorProcess } from "./bench-support.ts";
+
+const RATE = 200;
+const SECONDS = Number(process.env.BENCH_GUARD_SECONDS ?? 10);
+const WARMUP_SECONDS = 2;
+const LATENCY_MS = 20;
+const MODERATOR = "keyword";
+
+/** The guard's own process: prints its URL as one JSON line, serves until SIGTERM. */
+async function serveGuard(upstreamUrl: string, auditFile: string): Promise<void> {
+  const moderator = createKeywordModerator([
+    { match: "pipe bomb", dimension: "Violence & Harm" },
+    { match: "launder money", dimension: "Illegal Activities" },
+  ]);
+  const guard = await startGuardServer({
+    upstream: createHttpUpstream({ baseURL: upstreamUrl, fetch: nodeHttpFetch }),
+    moderator,
+    policy: DEFAULT_POLICY,
+    audit: new SqliteGuardAuditLog(auditFile),
+  });
+  process.stdout.write(`${JSON.stringify({ url: guard.url, moderator: moderator.name })}\n`);
+  await new Promise<void>((resolve) => process.once("SIGTERM", () => resolve()));
+  await guard.close();
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), "turnsafe-guard-bench-"));
+  const script = path.join(dir, "script.yaml");
+  writeFileSync(
+    script,
+    `seed: 1\nlatency_ms: ${LATENCY_MS}\nmodels: [bench]\ndefault:\n  reply: "A short scripted answer for turn {{turn}}."\n`,
+  );
+  const simulator = await startSimulatorProcess(script);
+  const guard = await startGuardProcess(simulator.url, path.join(dir, "audit.db"));
+  process.stderr.write(
+    `guard bench: moderator ${guard.moderator}${MODERATOR === "keyword" ? " (scripted keyword moderator: the local guard is not wired in yet)" : ""}, upstream latency ${LATENCY_MS} ms, ${RATE} req/s for ${SECONDS} s each\n`,
+  );
+  try {
+    await openLoop(simulator.url, WARMUP_SECONDS);
+    await openLoop(guard.url, WARMUP_SECONDS);
+    const direct = await openLoop(simulator.url, SECONDS);
+    const guarded = await openLoop(guard.url, SECONDS);
+    const figure = (metric: string, value: number, target: number | null) =>
+      printFigure({ bench: "guard", metric, value, unit: "ms", target, better: "lower" });
+    figure("direct_p50", percentile(direct, 0.5), null);
+    figure("direct_p99", percentile(direct, 0.99), null);
+    figure("guarded_p50", percentile(guarded, 0.5), null);
+    figure("guarded_p99", percentile(guarded, 0.99), null);
+    figure("overhead_p50", percentile(guarded, 0.5) - percentile(direct, 0.5), 2);
+    figure("overhead_p99", percentile(guarded, 0.99) - percentile(direct, 0.99), 10);
+  } finally {
+    await guard.stop();
+    await simulator.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function startGuardProcess(
+  upstreamUrl: string,
+  auditFile: string,
+): Promise<{ url: string; moderator: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [import.meta.filename, "--serve-guard", upstreamUrl, auditFile], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const first = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once("line", resolve);
+    child.once("exit", (code) => reject(new Error(`guard exited with ${code}`)));
+  });
+  const { url, moderator } = JSON.parse(first) as { url: string; moderator: string };
+  return {
+    url,
+    moderator,
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.once("exit", resolve));
+    },
+  };
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+
+/** Sends RATE requests/s for `seconds`; returns each request's latency from its scheduled time. */
+async function openLoop(baseUrl: string, seconds: number): Promise<number[]> {
+  const total = Math.round(RATE * seconds);
+  const interval = 1000 / RATE;
+  const latencies: number[] = [];
+  const pending: Promise<void>[] = [];
+  const start = performance.now() + 20;
+  for (let index = 0; index < total; index++) {
+    const due = start + index * interval;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    pending.push(
+      post(`${baseUrl}/chat/completions`, requestBody(index)).then(() => {
+        latencies.push(performance.now() - due);
+      }),
+    );
+  }
+  await Promise.all(pending);
+  return latencies;
+}
+
+function post(url: string, body: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      url,
+      { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+      (response) => {
+        let text = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk) => (text += chunk));
+        response.on("end", () => {
+          if (response.statusCode !== 200 || text.includes('"content_filter"'))
+            reject(new Error(`unexpected answer ${response.statusCode}: ${text.slice(0, 200)}`));
+          else resolve();
+        });
+      },
+    );
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
+/** An 8-turn text dialogue (8 user turns, 7 answers), different for every request. */
+function requestBody(index: number): string {
+  const messages: { role: string; content: string }[] = [];
+  for (let turn = 1; turn <= 8; turn++) {
+    messages.push({
+      role: "user",
+      content: `Request ${index}, turn ${turn}: tell me more about topic ${turn} of the garden story so far, please.`,
+    });
+    if (turn < 8)
+      messages.push({
+        role: "assistant",
+        content: `Here is part ${turn} of the answer, with a few sentences of detail about the garden and its plants.`,
+      });
+  }
+  return JSON.stringify({ model: "bench", messages });
+}
+
+function percentile(values: number[], fraction: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? Number.NaN;
+}
+
+if (process.argv[2] === "--serve-guard") await serveGuard(process.argv[3] ?? "", process.argv[4] ?? ":memory:");
+else await main();
