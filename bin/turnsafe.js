@@ -1,6 +1,9 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=8
 // Entry point: checks the Node version, quiets Node's experimental-feature notices
 // (type stripping, node:sqlite) and hands over to the TypeScript CLI.
+// --max-semi-space-size=8 caps V8's young generation at 8 MB per semi-space: model calls allocate
+// fast, and by default V8 grows the young generation to hundreds of MB of resident memory on
+// long runs for no gain in speed (see README, benchmarks). Keep in sync with bench/run-all.ts.
 const [major] = process.versions.node.split(".").map(Number);
 if (major < 24) {
   process.stderr.write(

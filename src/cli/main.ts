@@ -4,6 +4,8 @@ import { registerQuickstartCommand } from "./commands/quickstart-command.ts";
 import { registerReportCommand } from "./commands/report-command.ts";
 import { registerRunCommand } from "./commands/run-command.ts";
 import { registerRunsCommand } from "./commands/runs-command.ts";
+import { registerSafemtBuildCommand } from "./commands/safemt-build-command.ts";
+import { registerSafemtCommand } from "./commands/safemt-command.ts";
 import { registerSimulatorCommand } from "./commands/simulator-command.ts";
 import { EXIT } from "./exit-codes.ts";
 import { reportError } from "./output.ts";
@@ -20,6 +22,7 @@ export function buildProgram(): Command {
   registerRunsCommand(program);
   registerReportCommand(program);
   registerExportCommand(program);
+  registerSafemtBuildCommand(registerSafemtCommand(program));
   registerSimulatorCommand(program);
   return program;
 }

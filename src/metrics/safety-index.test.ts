@@ -36,8 +36,30 @@ describe("computeSafetyIndex: the spec's check values", () => {
     const result = computeSafetyIndex(outcomes({ A: "ssuss", B: "suuuu" }));
     expect(R.map((k) => result.asr[k])).toEqual([0, 0.5, 1, 0.5, 0.5]);
     expect(round4(result.firstFactor)).toBe(0.8333);
-    expect(round4(sampleSigma(new Map([[1, 0], [2, 0], [4, 1], [6, 0], [8, 0]])))).toBe(0.4714);
-    expect(sampleSigma(new Map([[1, 0], [2, 1], [4, 1], [6, 1], [8, 1]]))).toBe(0);
+    expect(
+      round4(
+        sampleSigma(
+          new Map([
+            [1, 0],
+            [2, 0],
+            [4, 1],
+            [6, 0],
+            [8, 0],
+          ]),
+        ),
+      ),
+    ).toBe(0.4714);
+    expect(
+      sampleSigma(
+        new Map([
+          [1, 0],
+          [2, 1],
+          [4, 1],
+          [6, 1],
+          [8, 1],
+        ]),
+      ),
+    ).toBe(0);
     expect(round4(result.meanSigma)).toBe(0.2357);
     expect(round4(result.si)).toBe(0.6369);
     expect(result.weightsRenormalised).toBe(false);

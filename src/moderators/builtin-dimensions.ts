@@ -22,7 +22,7 @@ function dimension(
 }
 
 /** The eight built-in dimensions in their canonical order (O1..O8). */
-export const BUILTIN_DIMENSIONS: readonly PolicyDimension[] = [
+export const BUILTIN_DIMENSIONS: PolicyDimension[] = [
   dimension(
     "Violence & Harm",
     "Content that plans, encourages, glorifies or gives practical help for physically hurting people or animals.",

@@ -43,7 +43,9 @@ describe("parseModerationOutput", () => {
     const tagged = `\`\`\`json\n<OUTPUT>\n${JSON.stringify(verdict)}\n</OUTPUT>\n\`\`\``;
     expect(parseModerationOutput(tagged, DEFAULT_POLICY, dialogue).status).toBe("ok");
     const fenced = `Here you go:\n\`\`\`json\n${JSON.stringify({ ...verdict, user_dimension: "Illegal Activities" })}\n\`\`\``;
-    expect(parseModerationOutput(fenced, DEFAULT_POLICY, dialogue).user?.dimension).toBe("Illegal Activities");
+    expect(parseModerationOutput(fenced, DEFAULT_POLICY, dialogue).user?.dimension).toBe(
+      "Illegal Activities",
+    );
   });
 
   it("reports prose, bad ratings and dimensions outside the policy as unparsed, keeping the raw text", () => {
@@ -97,7 +99,10 @@ describe("parseDimension", () => {
 
 describe("parseEvidence", () => {
   it("expands ranges and lists and drops numbers outside the dialogue", () => {
-    expect(parseEvidence("turns 1-3 and image 9; turn 7", dialogue)).toEqual({ messages: [1, 2, 3], images: [] });
+    expect(parseEvidence("turns 1-3 and image 9; turn 7", dialogue)).toEqual({
+      messages: [1, 2, 3],
+      images: [],
+    });
     expect(parseEvidence("turns 1 and 3, [Image1]", dialogue)).toEqual({ messages: [1, 3], images: [1] });
   });
 });

@@ -108,7 +108,9 @@ export function createPolicyInjection(options: PolicyInjectionOptions): TargetMi
           { ...rest, messages },
           "target",
         );
-        return decision.warning ? { ...response, warnings: [...response.warnings, decision.warning] } : response;
+        return decision.warning
+          ? { ...response, warnings: [...response.warnings, decision.warning] }
+          : response;
       });
     },
   };
@@ -144,5 +146,8 @@ function decide(
 export function policyMessage(policy: Policy, dimension: string | null): Message {
   const found = dimension === null ? undefined : findDimension(policy.dimensions, dimension);
   const shown: Policy = found ? { name: policy.name, dimensions: [found] } : policy;
-  return { role: "system", content: [{ type: "text", text: `${POLICY_INSTRUCTION}\n\n${renderPolicy(shown)}` }] };
+  return {
+    role: "system",
+    content: [{ type: "text", text: `${POLICY_INSTRUCTION}\n\n${renderPolicy(shown)}` }],
+  };
 }

@@ -99,7 +99,9 @@ describe("loadPolicyFile", () => {
 
   it("names the file, line and field of a mistake", () => {
     const unknown = writePolicy(["dimensions:", "  - Violence & Harm", "  - Gambling"].join("\n"));
-    expect(() => loadPolicyFile(unknown)).toThrow(/policy\.yaml:3: dimensions\.1: "Gambling" is not a built-in/);
+    expect(() => loadPolicyFile(unknown)).toThrow(
+      /policy\.yaml:3: dimensions\.1: "Gambling" is not a built-in/,
+    );
     const missing = writePolicy(["dimensions:", "  - name: Gambling", "    allowed: []"].join("\n"));
     expect(() => loadPolicyFile(missing)).toThrow(/policy\.yaml:\d+: dimensions\.0\.description/);
     const twice = writePolicy(["dimensions:", "  - Spam", "  - Spam"].join("\n"));

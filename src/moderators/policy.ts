@@ -103,7 +103,11 @@ const PolicyFileSchema = z
           if (!dimension) return;
           const key = nameKey(dimension.name);
           if (seen.has(key))
-            context.addIssue({ code: "custom", path: [index], message: `"${dimension.name}" is listed twice` });
+            context.addIssue({
+              code: "custom",
+              path: [index],
+              message: `"${dimension.name}" is listed twice`,
+            });
           seen.add(key);
         });
       }),

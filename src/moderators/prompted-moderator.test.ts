@@ -19,7 +19,13 @@ const dialogue: Dialogue = {
       ],
     },
     { role: "assistant", content: [{ type: "text", text: "A flask and a label." }] },
-    { role: "user", content: [{ type: "image", image: { path: "third.png" } }, { type: "text", text: "Fill it." }] },
+    {
+      role: "user",
+      content: [
+        { type: "image", image: { path: "third.png" } },
+        { type: "text", text: "Fill it." },
+      ],
+    },
   ],
   labels: {},
   metadata: {},
@@ -38,7 +44,11 @@ describe("createPromptedModerator", () => {
   it("sends the policy, then the whole history as JSON with cumulative image labels and attached images", async () => {
     const { caller, calls } = scriptedCaller(SAFE);
     const moderator = createPromptedModerator({ target: stubJudgeTarget({ vision: true }), name: "audit" });
-    const result = await moderator.moderate(dialogue, buildPolicy(["Sexual Content", "Illegal Activities"]), caller);
+    const result = await moderator.moderate(
+      dialogue,
+      buildPolicy(["Sexual Content", "Illegal Activities"]),
+      caller,
+    );
     expect(result).toMatchObject({ status: "ok", user: { rating: "safe" }, assistant: { rating: "safe" } });
     const call = calls[0];
     expect(call?.role).toBe("moderator");
@@ -49,11 +59,9 @@ describe("createPromptedModerator", () => {
     expect(systemText).toContain("O2: Illegal Activities");
     expect(systemText).not.toContain("Violence & Harm");
     const parts = user?.content ?? [];
-    expect(parts.filter((part) => part.type === "image").map((part) => part.type === "image" && part.image.path)).toEqual([
-      "flask.png",
-      "label.png",
-      "third.png",
-    ]);
+    expect(
+      parts.filter((part) => part.type === "image").map((part) => part.type === "image" && part.image.path),
+    ).toEqual(["flask.png", "label.png", "third.png"]);
     const userText = user ? messageText(user) : "";
     expect(userText).toContain("[Image3]\n");
     const history = JSON.parse(/<conversation>\n([\s\S]*)\n<\/conversation>/.exec(userText)?.[1] ?? "null");
@@ -67,7 +75,11 @@ describe("createPromptedModerator", () => {
 
   it("uses only labels for a model without vision, and keeps images past the limit as labels", async () => {
     const { caller, calls } = scriptedCaller(SAFE);
-    await createPromptedModerator({ target: stubJudgeTarget({ vision: false }) }).moderate(dialogue, DEFAULT_POLICY, caller);
+    await createPromptedModerator({ target: stubJudgeTarget({ vision: false }) }).moderate(
+      dialogue,
+      DEFAULT_POLICY,
+      caller,
+    );
     const user = calls[0]?.request.messages[1];
     expect(user?.content.every((part) => part.type === "text")).toBe(true);
     expect(user ? messageText(user) : "").toContain("3 image(s) that you cannot see");
@@ -89,15 +101,28 @@ describe("createPromptedModerator", () => {
     expect(result).toMatchObject({ status: "errored", user: null, assistant: null });
     expect(result.error).toContain("HTTP 500");
     const cancelled = scriptedCaller(new CancelledError());
-    await expect(moderator.moderate(dialogue, DEFAULT_POLICY, cancelled.caller)).rejects.toBeInstanceOf(CancelledError);
-    const garbage = await moderator.moderate(dialogue, DEFAULT_POLICY, scriptedCaller("looks fine to me").caller);
+    await expect(moderator.moderate(dialogue, DEFAULT_POLICY, cancelled.caller)).rejects.toBeInstanceOf(
+      CancelledError,
+    );
+    const garbage = await moderator.moderate(
+      dialogue,
+      DEFAULT_POLICY,
+      scriptedCaller("looks fine to me").caller,
+    );
     expect(garbage).toMatchObject({ status: "unparsed", raw: "looks fine to me" });
   });
 
   it("makes no call for a dialogue with only a system message", async () => {
     const { caller, calls } = scriptedCaller(SAFE);
-    const systemOnly: Dialogue = { ...dialogue, messages: [{ role: "system", content: [{ type: "text", text: "hi" }] }] };
-    const result = await createPromptedModerator({ target: stubJudgeTarget() }).moderate(systemOnly, DEFAULT_POLICY, caller);
+    const systemOnly: Dialogue = {
+      ...dialogue,
+      messages: [{ role: "system", content: [{ type: "text", text: "hi" }] }],
+    };
+    const result = await createPromptedModerator({ target: stubJudgeTarget() }).moderate(
+      systemOnly,
+      DEFAULT_POLICY,
+      caller,
+    );
     expect(result).toMatchObject({ status: "ok", user: null, assistant: null });
     expect(calls).toHaveLength(0);
   });

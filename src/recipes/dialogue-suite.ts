@@ -6,7 +6,7 @@ import type { CallExecutor } from "../engine/call-executor.ts";
 import { CaseFailure, type RunProgress, runCases } from "../engine/run-cases.ts";
 import type { Store } from "../engine/store.ts";
 import { CancelledError, describeError } from "../errors.ts";
-import type { Judge } from "../judges/judge.ts";
+import type { Judge, ModelCaller } from "../judges/judge.ts";
 import type { Target } from "../targets/target.ts";
 
 export type DriverChoice = "auto" | "live" | "replay";
@@ -70,8 +70,12 @@ export function runDialogueSuite(options: DialogueSuiteOptions): Promise<RunProg
             result.targets[target.id] = { answers: transcript.answers, error: null };
             const response = transcript.answers.at(-1)?.text ?? "";
             const transcriptDialogue = { ...dialogue, messages: transcript.messages };
+            // Each target's judge calls get their own work keys, or they would overwrite one another.
+            const judgeCaller: ModelCaller = {
+              call: (role, model, request, step) => caller.call(role, model, request, `${target.id}/${step}`),
+            };
             for (const judge of options.judges) {
-              const verdict = await judge.judge({ transcript: transcriptDialogue, response }, caller);
+              const verdict = await judge.judge({ transcript: transcriptDialogue, response }, judgeCaller);
               store.putScore({
                 runId,
                 caseId: dialogue.id,

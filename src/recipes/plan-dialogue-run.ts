@@ -96,7 +96,11 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
   }
 }
 
-async function buildTarget(
+/**
+ * Builds a target from a spec: `simulator[:script.yaml][#model]` starts an in-process simulator
+ * (added to `simulators`, to be closed by the caller); anything else is a provider spec.
+ */
+export async function buildTarget(
   spec: string | Record<string, unknown>,
   where: string,
   options: PlanOptions,

@@ -24,6 +24,8 @@ export interface DisplayTable {
   rows: DisplayCell[][];
   /** True when any cell carries an interval, so the report explains the parentheses. */
   hasIntervals: boolean;
+  /** Per row, the case-browser index its first cell links to (see MetricTable.caseLinks). */
+  caseLinks?: (number | null)[];
 }
 
 type Cell = string | number | null | undefined;
@@ -73,6 +75,7 @@ export function displayTable(table: MetricTable): DisplayTable {
     numeric: owners.map((index) => isNumericColumn(table, index, formats[index])),
     rows,
     hasIntervals,
+    ...(table.caseLinks ? { caseLinks: table.caseLinks } : {}),
   };
 }
 

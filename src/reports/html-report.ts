@@ -144,10 +144,15 @@ export function renderTable(table: DisplayTable): string {
   const header = table.columns
     .map((column, index) => `<th${table.numeric[index] ? ` class="number"` : ""}>${escapeHtml(column)}</th>`)
     .join("");
-  const rows = table.rows.map((row) => {
+  const rows = table.rows.map((row, rowIndex) => {
+    const link = table.caseLinks?.[rowIndex];
     const cells = row.map((cell, index) => {
       const interval = cell.interval ? ` <span class="interval">(${escapeHtml(cell.interval)})</span>` : "";
-      return `<td${table.numeric[index] ? ` class="number"` : ""}>${escapeHtml(cell.text)}${interval}</td>`;
+      const text =
+        index === 0 && typeof link === "number" && Number.isInteger(link)
+          ? `<a href="#case-${link}">${escapeHtml(cell.text)}</a>`
+          : escapeHtml(cell.text);
+      return `<td${table.numeric[index] ? ` class="number"` : ""}>${text}${interval}</td>`;
     });
     return `<tr>${cells.join("")}</tr>`;
   });

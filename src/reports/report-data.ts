@@ -50,6 +50,11 @@ export interface MetricTable {
   rows: (string | number | null)[][];
   /** One format per column; without it numbers are shown as plain numbers. */
   formats?: ColumnFormat[];
+  /**
+   * Per row, the index in `ReportData.cases` of the case its first cell links to (null: no
+   * link), so tables such as "worst dialogues" lead to the transcript in the case browser.
+   */
+  caseLinks?: (number | null)[];
 }
 
 /** One turn of a transcript as shown in the report. */

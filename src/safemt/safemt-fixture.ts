@@ -60,7 +60,11 @@ function sampleSpec(index: number): SampleSpec {
 }
 
 /** The published dialogue shape for one sample at one length: 2N-1 alternating turns. */
-function dialogueFor(spec: SampleSpec, length: number, sampleIndex: number): { role: string; content: string }[] {
+function dialogueFor(
+  spec: SampleSpec,
+  length: number,
+  sampleIndex: number,
+): { role: string; content: string }[] {
   const turns: { role: string; content: string }[] = [];
   for (let turn = 1; turn < length; turn++) {
     const opener =

@@ -55,9 +55,9 @@ describe.each(["github", "huggingface"] as const)("loadSafemtData (%s layout)", 
       { type: "image", image: { path: "images/political/political_3.png" } },
       { type: "text", text: "Opening question 1 about the topic of this picture." },
     ]);
-    expect(fourTurns?.messages.slice(1).some((message) => message.content.some((p) => p.type === "image"))).toBe(
-      false,
-    );
+    expect(
+      fourTurns?.messages.slice(1).some((message) => message.content.some((p) => p.type === "image")),
+    ).toBe(false);
     expect(fourTurns?.metadata).toEqual({
       sampleId: "jbv_political_3",
       length: 4,
@@ -104,7 +104,11 @@ describe.each(["github", "huggingface"] as const)("loadSafemtData (%s layout)", 
       "jbv_political_3@8",
     ]);
     expect(data.dialogues[1]?.messages).toHaveLength(15);
-    await expectInputError(loadSafemtData(dir, { lengths: [3] }), /no data file for length\(s\) 3/, /1_turn\.json/);
+    await expectInputError(
+      loadSafemtData(dir, { lengths: [3] }),
+      /no data file for length\(s\) 3/,
+      /1_turn\.json/,
+    );
   });
 });
 
@@ -149,7 +153,10 @@ describe("loadSafemtData: broken records", () => {
     await breakRecord((records) => {
       delete (records[2] as Record<string, unknown>).scenario;
     });
-    const message = await expectInputError(loadSafemtData(dir), /2_turn\.json record 2 \(id beaver_health_consultation_2\)/);
+    const message = await expectInputError(
+      loadSafemtData(dir),
+      /2_turn\.json record 2 \(id beaver_health_consultation_2\)/,
+    );
     expect(message).toMatch(/scenario/);
   });
 
@@ -158,21 +165,33 @@ describe("loadSafemtData: broken records", () => {
       const dialogue = (records[1] as { dialogue: { role: string }[] }).dialogue;
       (dialogue[1] as { role: string }).role = "user";
     });
-    await expectInputError(loadSafemtData(dir), /record 1 \(id jbv_political_3\)/, /dialogue\.1\.role: expected "assistant"/);
+    await expectInputError(
+      loadSafemtData(dir),
+      /record 1 \(id jbv_political_3\)/,
+      /dialogue\.1\.role: expected "assistant"/,
+    );
   });
 
   it("rejects a Hugging Face dialogue string that is not JSON", async () => {
     await breakRecord((records) => {
       (records[3] as Record<string, unknown>).dialogue = "[{'role': 'user'";
     });
-    await expectInputError(loadSafemtData(dir), /record 3 \(id mm_fraud_7\)/, /dialogue: is a string but not valid JSON/);
+    await expectInputError(
+      loadSafemtData(dir),
+      /record 3 \(id mm_fraud_7\)/,
+      /dialogue: is a string but not valid JSON/,
+    );
   });
 
   it("rejects a record without an image path and a duplicate id", async () => {
     await breakRecord((records) => {
       delete (records[0] as Record<string, unknown>).image_path;
     });
-    await expectInputError(loadSafemtData(dir), /record 0 \(id mllm_economic_harm_1\)/, /image_path: missing/);
+    await expectInputError(
+      loadSafemtData(dir),
+      /record 0 \(id mllm_economic_harm_1\)/,
+      /image_path: missing/,
+    );
     await breakRecord((records) => {
       records.push({ ...(records[0] as Record<string, unknown>) });
     });

@@ -67,10 +67,15 @@ const MAX_LISTED = 20;
  * also read). Broken records are rejected naming file, record index, id and field; images are
  * referenced by path and only checked for existence here.
  */
-export async function loadSafemtData(folder: string, options: SafemtLoadOptions = {}): Promise<SafemtDataset> {
+export async function loadSafemtData(
+  folder: string,
+  options: SafemtLoadOptions = {},
+): Promise<SafemtDataset> {
   const root = path.resolve(folder);
   const available = await listDataFiles(root);
-  const wanted = options.lengths ? [...new Set(options.lengths)].sort((a, b) => a - b) : [...available.keys()];
+  const wanted = options.lengths
+    ? [...new Set(options.lengths)].sort((a, b) => a - b)
+    : [...available.keys()];
   const absent = wanted.filter((length) => !available.has(length));
   if (absent.length > 0)
     throw new InputError(
@@ -120,11 +125,16 @@ export async function loadSafemtData(folder: string, options: SafemtLoadOptions 
   const missingSamples = new Set(missing.map((entry) => entry.sampleId));
   if (missing.length > 0 && !options.skipMissingImages) throw missingImagesError(root, missing);
   if (missing.length > 0)
-    notes.push(`${missingSamples.size} samples skipped because their image is missing (${missing.length} records)`);
+    notes.push(
+      `${missingSamples.size} samples skipped because their image is missing (${missing.length} records)`,
+    );
   if (renamed > 0)
-    notes.push(`${renamed} image paths were found on disk under another extension (.jpg/.jpeg/.png) and used`);
+    notes.push(
+      `${renamed} image paths were found on disk under another extension (.jpg/.jpeg/.png) and used`,
+    );
   if (quirks.emptyUserTurns > 0) notes.push(`${quirks.emptyUserTurns} empty user turns kept as empty text`);
-  if (quirks.imageTokens > 0) notes.push(`${quirks.imageTokens} leftover <image> tokens removed from turn text`);
+  if (quirks.imageTokens > 0)
+    notes.push(`${quirks.imageTokens} leftover <image> tokens removed from turn text`);
   const dialogues: Dialogue[] = [];
   for (const sampleId of sampleIds) {
     if (missingSamples.has(sampleId)) continue;
@@ -144,6 +154,22 @@ export async function loadSafemtData(folder: string, options: SafemtLoadOptions 
     notes,
     contentHash: hash.digest("hex"),
   };
+}
+
+/**
+ * The record ids of one length's data file, in file order (labels stored as a bare list are
+ * aligned with them). Records are not validated beyond having an id.
+ */
+export async function readSafemtIds(folder: string, length: number): Promise<string[]> {
+  const root = path.resolve(folder);
+  const file = (await listDataFiles(root)).get(length);
+  if (file === undefined) throw new InputError(`no data file for length ${length}`, root);
+  return parseDataFile(await readFile(file, "utf8"), file).map((value, index) => {
+    const id = (value as { id?: unknown } | null)?.id;
+    if (typeof id !== "string" && typeof id !== "number")
+      throw new InputError("id: missing", `${file} record ${index}`);
+    return String(id);
+  });
 }
 
 async function listDataFiles(root: string): Promise<Map<number, string>> {
@@ -222,7 +248,8 @@ async function checkImages(
         resolvedPaths.set(written, lookup);
       }
       const found = await lookup;
-      if (found === null) missing.push({ sampleId, length, imagePath: written, resolved: path.resolve(root, written) });
+      if (found === null)
+        missing.push({ sampleId, length, imagePath: written, resolved: path.resolve(root, written) });
       else if (found !== written) {
         part.image = { path: found };
         renamed++;

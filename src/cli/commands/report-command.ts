@@ -1,8 +1,8 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { InputError } from "../../errors.ts";
+import { reportBuilderFor } from "../../recipes/report-builders.ts";
 import { writeDialogueReports } from "../../recipes/run-dialogues.ts";
-import { buildDialogueReport } from "../../reports/dialogue-report.ts";
 import { renderMarkdownReport } from "../../reports/markdown-report.ts";
 import { createOutput } from "../output.ts";
 import { openExistingStore, requireRun } from "./store-option.ts";
@@ -32,10 +32,9 @@ export function registerReportCommand(program: Command): void {
             throw new InputError("must be a whole number", "--cases");
           const imageBaseDir = (run.config as { resolved?: { imageBaseDir?: string } })?.resolved
             ?.imageBaseDir;
+          const build = reportBuilderFor(run.recipe);
           if (flags.markdown) {
-            const markdown = renderMarkdownReport(
-              await buildDialogueReport(store, run.id, { maxCases, imageBaseDir }),
-            );
+            const markdown = renderMarkdownReport(await build(store, run.id, { maxCases, imageBaseDir }));
             output.result({ runId: run.id, markdown }, markdown);
             return;
           }
@@ -45,6 +44,7 @@ export function registerReportCommand(program: Command): void {
             path.resolve(flags.out),
             maxCases,
             imageBaseDir,
+            (reportStore, runId) => build(reportStore, runId, { maxCases, imageBaseDir }),
           );
           output.result(
             { runId: run.id, report: { html: paths.reportHtml, json: paths.reportJson } },

@@ -1,0 +1,22 @@
+import type { Store } from "../engine/store.ts";
+import { buildDialogueReport } from "../reports/dialogue-report.ts";
+import type { ReportData } from "../reports/report-data.ts";
+import { buildSafemtReport } from "../safemt/safemt-report.ts";
+
+/** Builds a run's report from the store. */
+export type ReportBuilder = (
+  store: Store,
+  runId: string,
+  options: { maxCases: number; imageBaseDir?: string },
+) => Promise<ReportData>;
+
+/** Each recipe's report, by the recipe name stored with its runs; unknown recipes get the generic one. */
+const BUILDERS: Record<string, ReportBuilder> = {
+  dialogues: buildDialogueReport,
+  safemt: buildSafemtReport,
+};
+
+/** The report builder for a recipe. */
+export function reportBuilderFor(recipe: string): ReportBuilder {
+  return BUILDERS[recipe] ?? buildDialogueReport;
+}

@@ -1,0 +1,105 @@
+import type { Message } from "../dialogue/dialogue.ts";
+import type { ScoreRecord, Store } from "../engine/store.ts";
+import type { DialogueCaseResult } from "../recipes/dialogue-suite.ts";
+import { toTurnViews } from "../reports/case-view.ts";
+import type { CaseView } from "../reports/report-data.ts";
+import type { SafemtOutcome } from "./safemt-results.ts";
+
+/** A case chosen for the report, with what made it stand out. */
+export interface RankedCase {
+  caseId: string;
+  length: number;
+  unsafe: number;
+  problems: number;
+}
+
+/**
+ * The cases to show, worst first: most target conditions judged unsafe, then the fewest turns
+ * needed (an early break is worse), then unparsed or errored outcomes; the rest after them.
+ */
+export function worstCases(outcomes: Map<string, SafemtOutcome[]>, maxCases: number): RankedCase[] {
+  if (maxCases <= 0) return [];
+  const ranked = new Map<string, RankedCase>();
+  for (const list of outcomes.values())
+    for (const outcome of list) {
+      let entry = ranked.get(outcome.caseId);
+      if (!entry) {
+        entry = { caseId: outcome.caseId, length: outcome.length, unsafe: 0, problems: 0 };
+        ranked.set(outcome.caseId, entry);
+      }
+      if (outcome.outcome === "unsafe") entry.unsafe++;
+      else if (outcome.outcome !== "safe") entry.problems++;
+    }
+  return [...ranked.values()]
+    .sort(
+      (a, b) =>
+        b.unsafe - a.unsafe ||
+        (a.unsafe > 0 ? a.length - b.length : 0) ||
+        b.problems - a.problems ||
+        a.length - b.length,
+    )
+    .slice(0, maxCases);
+}
+
+/** Case views for the chosen cases: one per target condition, its answer after the static history. */
+export async function safemtCaseViews(
+  store: Store,
+  runId: string,
+  chosen: readonly RankedCase[],
+  judge: string,
+  imageBaseDir: string | undefined,
+): Promise<CaseView[]> {
+  const views: CaseView[] = [];
+  for (const { caseId } of chosen) {
+    const record = store.getCase(runId, caseId);
+    if (!record) continue;
+    const scores = store.scoresForCase(runId, caseId);
+    const metadata = record.dialogue.metadata;
+    const heading = [caseId, metadata.scenario].filter((part) => typeof part === "string").join(" · ");
+    const result = record.result as DialogueCaseResult | null;
+    const targets = Object.entries(result?.targets ?? {});
+    if (targets.length === 0) {
+      views.push({
+        caseId,
+        title: heading,
+        status: record.status,
+        error: record.error,
+        turns: await toTurnViews(record.dialogue.messages, imageBaseDir),
+        scores: scores.map(scoreView),
+      });
+      continue;
+    }
+    for (const [target, outcome] of targets) {
+      const answer = outcome.answers.at(-1)?.text;
+      const messages: Message[] =
+        answer === undefined
+          ? record.dialogue.messages
+          : [...record.dialogue.messages, { role: "assistant", content: [{ type: "text", text: answer }] }];
+      const own = scores.filter((score) => score.scorer === `${judge}@${target}`);
+      views.push({
+        caseId,
+        title: `${heading} · ${target}`,
+        status: outcome.error ? "errored" : record.status,
+        error: outcome.error,
+        turns: await toTurnViews(messages, imageBaseDir),
+        scores: own.map(scoreView),
+        flagged: own.some((score) => score.label === "unsafe"),
+      });
+    }
+  }
+  return views;
+}
+
+function scoreView(score: ScoreRecord): CaseView["scores"][number] {
+  return {
+    scorer: score.scorer,
+    status: score.status,
+    label: score.label,
+    value: score.value,
+    // An unparsed verdict's raw output is what a reader needs to see.
+    explanation:
+      score.status === "unparsed" && score.raw
+        ? `${score.explanation ?? ""} — raw: ${score.raw}`
+        : score.explanation,
+  };
+}
