@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { registerExportCommand } from "./commands/export-command.ts";
+import { registerMtmcsCommand } from "./commands/mtmcs-command.ts";
 import { registerQuickstartCommand } from "./commands/quickstart-command.ts";
 import { registerReportCommand } from "./commands/report-command.ts";
 import { registerRunCommand } from "./commands/run-command.ts";
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerReportCommand(program);
   registerExportCommand(program);
   registerSafemtBuildCommand(registerSafemtCommand(program));
+  registerMtmcsCommand(program);
   registerSimulatorCommand(program);
   return program;
 }

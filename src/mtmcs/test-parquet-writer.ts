@@ -22,8 +22,12 @@ interface Leaf {
 
 const PHYSICAL = { boolean: 0, int64: 2, string: 6, binary: 6 } as const;
 
-/** Encodes rows (plain objects) under `fields` as a Parquet file. */
-export function writeParquetFixture(fields: FixtureField[], rows: Record<string, unknown>[]): Uint8Array {
+/** Encodes rows (plain objects) under `fields` as a Parquet file, `rowGroupSize` rows per row group. */
+export function writeParquetFixture(
+  fields: FixtureField[],
+  rows: Record<string, unknown>[],
+  rowGroupSize = Number.POSITIVE_INFINITY,
+): Uint8Array {
   const leaves: Leaf[] = [];
   const schema: Uint8Array[] = [struct([nameField("schema"), [5, ttype.i32, zigzag(fields.length)]])];
   const collect = (field: FixtureField, path: string[], repetition: number, definition: number) => {
@@ -58,91 +62,112 @@ export function writeParquetFixture(fields: FixtureField[], rows: Record<string,
   };
   for (const field of fields) collect(field, [], 0, 0);
 
-  for (const row of rows) {
-    let leafIndex = 0;
-    const shred = (field: FixtureField, value: unknown, r: number, d: number, listDepth: number) => {
-      const first = leafIndex;
-      const count = leafCount(field);
-      const emptyAt = (definition: number) => {
-        for (let index = first; index < first + count; index++) {
-          const leaf = leaves[index] as Leaf;
-          leaf.repetition.push(r);
-          leaf.definition.push(definition);
-        }
-        leafIndex = first + count;
-      };
-      if (value === null || value === undefined) {
-        if (!field.optional) throw new Error(`fixture field ${field.name} is required`);
-        return emptyAt(d);
-      }
-      const own = field.optional ? d + 1 : d;
-      if (field.kind === "struct") {
-        const record = value as Record<string, unknown>;
-        for (const child of field.fields) shred(child, record[child.name], r, own, listDepth);
-      } else if (field.kind === "list") {
-        const items = value as unknown[];
-        if (items.length === 0) return emptyAt(own);
-        items.forEach((item, index) => {
-          leafIndex = first;
-          shred(field.element, item, index === 0 ? r : listDepth + 1, own + 1, listDepth + 1);
-        });
-      } else {
-        const leaf = leaves[leafIndex++] as Leaf;
-        leaf.repetition.push(r);
-        leaf.definition.push(own);
-        leaf.values.push(value);
-      }
-    };
-    for (const field of fields) shred(field, row[field.name], 0, 0, 0);
-  }
-
   const chunks: Uint8Array[] = [Buffer.from("PAR1")];
   let offset = 4;
-  const columnChunks: Uint8Array[] = [];
-  for (const leaf of leaves) {
-    const body = concat([
-      leaf.maxRepetition > 0 ? levels(leaf.repetition, leaf.maxRepetition) : new Uint8Array(),
-      leaf.maxDefinition > 0 ? levels(leaf.definition, leaf.maxDefinition) : new Uint8Array(),
-      plainValues(leaf),
-    ]);
-    const dataPageHeader = struct([
-      [1, ttype.i32, zigzag(leaf.definition.length)],
-      [2, ttype.i32, zigzag(0)],
-      [3, ttype.i32, zigzag(3)],
-      [4, ttype.i32, zigzag(3)],
-    ]);
-    const header = struct([
-      [1, ttype.i32, zigzag(0)],
-      [2, ttype.i32, zigzag(body.length)],
-      [3, ttype.i32, zigzag(body.length)],
-      [5, ttype.struct, dataPageHeader],
-    ]);
-    const pageOffset = offset;
-    chunks.push(header, body);
-    offset += header.length + body.length;
-    const size = header.length + body.length;
-    const metadata = struct([
-      [1, ttype.i32, zigzag(PHYSICAL[leaf.kind])],
-      [2, ttype.list, list(ttype.i32, [zigzag(0), zigzag(3)])],
-      [3, ttype.list, list(ttype.binary, leaf.path.map(binary))],
-      [4, ttype.i32, zigzag(0)],
-      [5, ttype.i64, zigzag(leaf.definition.length)],
-      [6, ttype.i64, zigzag(size)],
-      [7, ttype.i64, zigzag(size)],
-      [9, ttype.i64, zigzag(pageOffset)],
-    ]);
-    columnChunks.push(struct([[2, ttype.i64, zigzag(pageOffset)], [3, ttype.struct, metadata]]));
+  const rowGroups: Uint8Array[] = [];
+  for (
+    let groupStart = 0;
+    groupStart < Math.max(rows.length, 1);
+    groupStart += Math.min(rowGroupSize, Math.max(rows.length, 1))
+  ) {
+    const groupRows = rows.slice(groupStart, groupStart + rowGroupSize);
+    const groupOffset = offset;
+    for (const leaf of leaves) {
+      leaf.repetition = [];
+      leaf.definition = [];
+      leaf.values = [];
+    }
+    for (const row of groupRows) {
+      let leafIndex = 0;
+      const shred = (field: FixtureField, value: unknown, r: number, d: number, listDepth: number) => {
+        const first = leafIndex;
+        const count = leafCount(field);
+        const emptyAt = (definition: number) => {
+          for (let index = first; index < first + count; index++) {
+            const leaf = leaves[index] as Leaf;
+            leaf.repetition.push(r);
+            leaf.definition.push(definition);
+          }
+          leafIndex = first + count;
+        };
+        if (value === null || value === undefined) {
+          if (!field.optional) throw new Error(`fixture field ${field.name} is required`);
+          return emptyAt(d);
+        }
+        const own = field.optional ? d + 1 : d;
+        if (field.kind === "struct") {
+          const record = value as Record<string, unknown>;
+          for (const child of field.fields) shred(child, record[child.name], r, own, listDepth);
+        } else if (field.kind === "list") {
+          const items = value as unknown[];
+          if (items.length === 0) return emptyAt(own);
+          items.forEach((item, index) => {
+            leafIndex = first;
+            shred(field.element, item, index === 0 ? r : listDepth + 1, own + 1, listDepth + 1);
+          });
+        } else {
+          const leaf = leaves[leafIndex++] as Leaf;
+          leaf.repetition.push(r);
+          leaf.definition.push(own);
+          leaf.values.push(value);
+        }
+      };
+      for (const field of fields) shred(field, row[field.name], 0, 0, 0);
+    }
+
+    const columnChunks: Uint8Array[] = [];
+    for (const leaf of leaves) {
+      const body = concat([
+        leaf.maxRepetition > 0 ? levels(leaf.repetition, leaf.maxRepetition) : new Uint8Array(),
+        leaf.maxDefinition > 0 ? levels(leaf.definition, leaf.maxDefinition) : new Uint8Array(),
+        plainValues(leaf),
+      ]);
+      const dataPageHeader = struct([
+        [1, ttype.i32, zigzag(leaf.definition.length)],
+        [2, ttype.i32, zigzag(0)],
+        [3, ttype.i32, zigzag(3)],
+        [4, ttype.i32, zigzag(3)],
+      ]);
+      const header = struct([
+        [1, ttype.i32, zigzag(0)],
+        [2, ttype.i32, zigzag(body.length)],
+        [3, ttype.i32, zigzag(body.length)],
+        [5, ttype.struct, dataPageHeader],
+      ]);
+      const pageOffset = offset;
+      chunks.push(header, body);
+      offset += header.length + body.length;
+      const size = header.length + body.length;
+      const metadata = struct([
+        [1, ttype.i32, zigzag(PHYSICAL[leaf.kind])],
+        [2, ttype.list, list(ttype.i32, [zigzag(0), zigzag(3)])],
+        [3, ttype.list, list(ttype.binary, leaf.path.map(binary))],
+        [4, ttype.i32, zigzag(0)],
+        [5, ttype.i64, zigzag(leaf.definition.length)],
+        [6, ttype.i64, zigzag(size)],
+        [7, ttype.i64, zigzag(size)],
+        [9, ttype.i64, zigzag(pageOffset)],
+      ]);
+      columnChunks.push(
+        struct([
+          [2, ttype.i64, zigzag(pageOffset)],
+          [3, ttype.struct, metadata],
+        ]),
+      );
+    }
+    rowGroups.push(
+      struct([
+        [1, ttype.list, list(ttype.struct, columnChunks)],
+        [2, ttype.i64, zigzag(offset - groupOffset)],
+        [3, ttype.i64, zigzag(groupRows.length)],
+      ]),
+    );
   }
-  const rowGroup = struct([
-    [1, ttype.list, list(ttype.struct, columnChunks)],
-    [2, ttype.i64, zigzag(offset - 4)],
-    [3, ttype.i64, zigzag(rows.length)],
-  ]);
   const footer = struct([
     [1, ttype.i32, zigzag(1)],
     [2, ttype.list, list(ttype.struct, schema)],
     [3, ttype.i64, zigzag(rows.length)],
-    [4, ttype.list, list(ttype.struct, [rowGroup])],
+    [4, ttype.list, list(ttype.struct, rowGroups)],
   ]);
   const length = new Uint8Array(4);
   new DataView(length.buffer).setUint32(0, footer.length, true);
@@ -187,7 +212,9 @@ function plainValues(leaf: Leaf): Uint8Array {
   if (leaf.kind === "int64") {
     const bytes = new Uint8Array(leaf.values.length * 8);
     const view = new DataView(bytes.buffer);
-    leaf.values.forEach((value, index) => view.setBigInt64(index * 8, BigInt(value as number), true));
+    leaf.values.forEach((value, index) => {
+      view.setBigInt64(index * 8, BigInt(value as number), true);
+    });
     return bytes;
   }
   return concat(
@@ -209,7 +236,8 @@ function levels(values: number[], max: number): Uint8Array {
     let end = index;
     while (end < values.length && values[end] === values[index]) end++;
     runs.push(...varint((end - index) << 1));
-    for (let byte = 0; byte < Math.ceil(width / 8); byte++) runs.push(((values[index] ?? 0) >> (8 * byte)) & 255);
+    for (let byte = 0; byte < Math.ceil(width / 8); byte++)
+      runs.push(((values[index] ?? 0) >> (8 * byte)) & 255);
     index = end;
   }
   const out = new Uint8Array(4 + runs.length);

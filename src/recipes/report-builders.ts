@@ -1,4 +1,5 @@
 import type { Store } from "../engine/store.ts";
+import { buildMtmcsReport } from "../mtmcs/mtmcs-report.ts";
 import { buildDialogueReport } from "../reports/dialogue-report.ts";
 import type { ReportData } from "../reports/report-data.ts";
 import { buildSafemtReport } from "../safemt/safemt-report.ts";
@@ -14,6 +15,7 @@ export type ReportBuilder = (
 const BUILDERS: Record<string, ReportBuilder> = {
   dialogues: buildDialogueReport,
   safemt: buildSafemtReport,
+  mtmcs: buildMtmcsReport,
 };
 
 /** The report builder for a recipe. */

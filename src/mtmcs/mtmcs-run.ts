@@ -1,0 +1,275 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { DefenceDependencies } from "../defences/defence.ts";
+import { buildDefenceCondition } from "../defences/registry.ts";
+import { sha256Hex } from "../dialogue/image-ref.ts";
+import { type CallEvent, CallExecutor } from "../engine/call-executor.ts";
+import type { PriceTable } from "../engine/pricing.ts";
+import { stableStringify } from "../engine/request-hash.ts";
+import { CaseFailure, type RunProgress, runCases } from "../engine/run-cases.ts";
+import { SqliteStore } from "../engine/sqlite-store.ts";
+import type { RunRecord, Store } from "../engine/store.ts";
+import { CancelledError, ConfigError } from "../errors.ts";
+import { STORE_COMMIT_INTERVAL_MS } from "../recipes/run-dialogues.ts";
+import { renderHtmlReport } from "../reports/html-report.ts";
+import { type Target, wrapTarget } from "../targets/target.ts";
+import { Captioner } from "./captions.ts";
+import { mtmcsCases } from "./mtmcs-cases.ts";
+import type { MtmcsSource } from "./mtmcs-loader.ts";
+import { type MtmcsArm, type MtmcsCaseResult, type MtmcsProtocol, playMtmcsCase } from "./mtmcs-play.ts";
+import { buildMtmcsReport } from "./mtmcs-report.ts";
+import type { MtmcsModality } from "./mtmcs-row.ts";
+import type { MtmcsJudgeMode } from "./mtmcs-rubrics.ts";
+
+/** Everything an MTMCS run needs, resolved (paths absolute, targets built). */
+export interface MtmcsRunPlan {
+  name: string;
+  sources: MtmcsSource[];
+  modalities: MtmcsModality[];
+  /** First `limit` rows of each split (not part of the run id: raising it extends the same run). */
+  limit?: number;
+  imageCacheDir: string;
+  targets: Target[];
+  /** Defence conditions, each a list of defence names (`[]` is `none`). */
+  defences: string[][];
+  defenceDependencies?: DefenceDependencies;
+  judge: { target: Target; mode: MtmcsJudgeMode };
+  /** Captioning model for caption mode (role `captioner`). */
+  captioner?: Target;
+  /** Captions supplied by row id, and the file they came from (for the run id). */
+  captions?: { file: string; byRowId: ReadonlyMap<string, string> };
+  protocol: MtmcsProtocol;
+  storePath: string;
+  reportDir: string;
+  concurrency: number;
+  endpointConcurrency: number;
+  cache: boolean;
+  retry: Record<string, number | undefined>;
+  prices: PriceTable;
+  reportCases: number;
+  retryErrored?: boolean;
+}
+
+export interface MtmcsRunHooks {
+  signal?: AbortSignal;
+  onProgress?: (progress: RunProgress) => void;
+  onCall?: (event: CallEvent) => void;
+  onStart?: (run: RunRecord, resumed: boolean) => void;
+}
+
+export interface MtmcsRunOutcome {
+  run: RunRecord;
+  resumed: boolean;
+  interrupted: boolean;
+  progress: RunProgress | undefined;
+  counts: Record<"pending" | "done" | "errored", number>;
+  reportHtml: string;
+  reportJson: string;
+}
+
+/** The arms of a run: every target in every defence condition. Target ids must differ. */
+export function buildArms(
+  targets: readonly Target[],
+  defences: readonly string[][],
+  dependencies: DefenceDependencies = {},
+): MtmcsArm[] {
+  const ids = new Set<string>();
+  for (const target of targets) {
+    if (ids.has(target.id))
+      throw new ConfigError(
+        `two targets are both named ${target.id}; give one a label or another model name`,
+      );
+    ids.add(target.id);
+  }
+  return targets.flatMap((target) =>
+    defences.map((names) => {
+      const condition = buildDefenceCondition(names, dependencies);
+      return {
+        key: `${target.id}|${condition.label}`,
+        targetId: target.id,
+        defence: condition.label,
+        target: wrapTarget(target, condition.middleware),
+      };
+    }),
+  );
+}
+
+/** What is recorded with the run: the protocol choices and everything that shaped the results. */
+export function mtmcsRunConfig(plan: MtmcsRunPlan): Record<string, unknown> {
+  return {
+    benchmark: "MTMCS-Bench",
+    data: plan.sources.map((source) => ({ file: source.file, split: source.split, format: source.format })),
+    splits: [...new Set(plan.sources.map((source) => source.split))],
+    modalities: plan.modalities,
+    limit: plan.limit ?? null,
+    targets: plan.targets.map((target) => target.id),
+    defences: plan.defences.map((names) => (names.length ? names.join("+") : "none")),
+    judge: { model: plan.judge.target.id, mode: plan.judge.mode, temperature: 0 },
+    captioner: plan.captioner?.id ?? null,
+    captionsFile: plan.captions?.file ?? null,
+    protocol: {
+      ...plan.protocol,
+      historyRoles: "user/assistant (the target's own answers, role assistant)",
+      intentQuestions:
+        "fresh single-turn prompt to the same (defended) target; transcript as User:/Assistant: text; the photo attached for mm",
+      unimodal: "text-only rewrite, no image sent",
+    },
+    resolved: { imageBaseDir: plan.imageCacheDir },
+  };
+}
+
+/** The run id: the name plus a hash of what determines the results, so a rerun resumes. */
+export function mtmcsRunId(plan: MtmcsRunPlan): string {
+  const identity = stableStringify({
+    data: plan.sources.map((source) => [source.file, source.split]),
+    modalities: plan.modalities,
+    targets: plan.targets.map((target) => target.fingerprint),
+    defences: plan.defences,
+    moderator: plan.defenceDependencies?.moderatorTarget?.fingerprint ?? null,
+    judge: [plan.judge.target.fingerprint, plan.judge.mode],
+    captioner: plan.captioner?.fingerprint ?? null,
+    captions: plan.captions ? sha256Hex(stableStringify([...plan.captions.byRowId])) : null,
+    protocol: plan.protocol,
+  });
+  return `${plan.name}-${sha256Hex(identity).slice(0, 10)}`;
+}
+
+/** Plays an MTMCS run end to end (resuming it when it exists) and writes its reports. */
+export async function executeMtmcsRun(
+  plan: MtmcsRunPlan,
+  hooks: MtmcsRunHooks = {},
+): Promise<MtmcsRunOutcome> {
+  const arms = buildArms(plan.targets, plan.defences, plan.defenceDependencies);
+  const store = new SqliteStore(plan.storePath, { commitIntervalMs: STORE_COMMIT_INTERVAL_MS });
+  try {
+    const runId = mtmcsRunId(plan);
+    const existing = store.getRun(runId);
+    const now = new Date().toISOString();
+    const models = [...plan.targets, plan.judge.target, ...(plan.captioner ? [plan.captioner] : [])];
+    const run: RunRecord = {
+      id: runId,
+      name: plan.name,
+      recipe: "mtmcs",
+      status: "running",
+      config: mtmcsRunConfig(plan),
+      simulator: models.some((target) => target.isSimulator),
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    };
+    store.putRun(run);
+    hooks.onStart?.(run, existing !== undefined);
+    const executor = new CallExecutor({
+      store,
+      runId,
+      prices: plan.prices,
+      retry: plan.retry,
+      cache: plan.cache,
+      concurrency: plan.endpointConcurrency,
+      signal: hooks.signal,
+      onEvent: hooks.onCall,
+    });
+    const captioner =
+      plan.judge.mode === "caption" && plan.modalities.includes("mm")
+        ? new Captioner({ supplied: plan.captions?.byRowId, target: plan.captioner })
+        : undefined;
+    let progress: RunProgress | undefined;
+    let interrupted = false;
+    try {
+      progress = await runCases<MtmcsCaseResult>({
+        store,
+        runId,
+        cases: mtmcsCases(plan.sources, {
+          modalities: plan.modalities,
+          imageCacheDir: plan.imageCacheDir,
+          limit: plan.limit,
+        }),
+        concurrency: plan.concurrency,
+        retryErrored: plan.retryErrored,
+        signal: hooks.signal,
+        onProgress: hooks.onProgress,
+        play: async (dialogue) => {
+          const result = await playMtmcsCase(dialogue, {
+            arms,
+            protocol: plan.protocol,
+            judge: { target: plan.judge.target, mode: plan.judge.mode },
+            captioner,
+            caller: executor.forCase(dialogue.id),
+          });
+          storeScores(store, runId, dialogue.id, result);
+          const failures = Object.entries(result.arms).flatMap(([key, arm]) =>
+            arm.error ? [`${key}: ${arm.error}`] : [],
+          );
+          if (failures.length > 0) throw new CaseFailure(failures.join("; "), result);
+          return result;
+        },
+      });
+      store.setRunStatus(runId, "completed");
+    } catch (error) {
+      if (!(error instanceof CancelledError)) {
+        store.setRunStatus(runId, "failed");
+        throw error;
+      }
+      interrupted = true;
+      store.setRunStatus(runId, "interrupted");
+    }
+    store.flush();
+    const reports = await writeMtmcsReports(store, runId, plan.reportDir, plan.reportCases);
+    return {
+      run: store.getRun(runId) ?? run,
+      resumed: existing !== undefined,
+      interrupted,
+      progress,
+      counts: store.countCases(runId),
+      ...reports,
+    };
+  } finally {
+    store.close();
+  }
+}
+
+/** Every intent answer and judgement as a score row (`<scorer>@<target>|<defence>`), for exports. */
+function storeScores(store: Store, runId: string, caseId: string, result: MtmcsCaseResult): void {
+  const createdAt = new Date().toISOString();
+  for (const [key, arm] of Object.entries(result.arms)) {
+    for (const answer of arm.intent)
+      store.putScore({
+        runId,
+        caseId,
+        scorer: `${answer.kind}-${answer.kind === "mcq" ? `${answer.side}-` : ""}${answer.index}@${key}`,
+        status: answer.status,
+        label: answer.answer,
+        value: answer.correct === null ? null : answer.correct ? 1 : 0,
+        explanation: answer.error ?? `expected ${answer.expected}`,
+        raw: answer.raw,
+        createdAt,
+      });
+    if (arm.judgement)
+      store.putScore({
+        runId,
+        caseId,
+        scorer: `${arm.judgement.kind}@${key}`,
+        status: arm.judgement.status,
+        label: arm.judgement.value === null ? null : String(arm.judgement.value),
+        value: arm.judgement.value,
+        explanation: arm.judgement.explanation,
+        raw: arm.judgement.raw,
+        createdAt,
+      });
+  }
+}
+
+/** Renders an MTMCS run's HTML and JSON reports into `reportDir`; returns their paths. */
+export async function writeMtmcsReports(
+  store: Store,
+  runId: string,
+  reportDir: string,
+  maxCases: number,
+): Promise<{ reportHtml: string; reportJson: string }> {
+  const data = await buildMtmcsReport(store, runId, { maxCases });
+  mkdirSync(reportDir, { recursive: true });
+  const reportHtml = path.join(reportDir, `${runId}.html`);
+  const reportJson = path.join(reportDir, `${runId}.json`);
+  writeFileSync(reportHtml, renderHtmlReport(data));
+  writeFileSync(reportJson, `${JSON.stringify(data, null, 2)}\n`);
+  return { reportHtml, reportJson };
+}
