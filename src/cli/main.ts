@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { registerExportCommand } from "./commands/export-command.ts";
+import { registerModerateCommand } from "./commands/moderate-command.ts";
 import { registerMtmcsCommand } from "./commands/mtmcs-command.ts";
 import { registerQuickstartCommand } from "./commands/quickstart-command.ts";
 import { registerReportCommand } from "./commands/report-command.ts";
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerExportCommand(program);
   registerSafemtBuildCommand(registerSafemtCommand(program));
   registerMtmcsCommand(program);
+  registerModerateCommand(program);
   registerSimulatorCommand(program);
   return program;
 }

@@ -1,4 +1,5 @@
 import type { Store } from "../engine/store.ts";
+import { buildModerationReport } from "../moderators/evaluation/moderation-report.ts";
 import { buildMtmcsReport } from "../mtmcs/mtmcs-report.ts";
 import { buildDialogueReport } from "../reports/dialogue-report.ts";
 import type { ReportData } from "../reports/report-data.ts";
@@ -16,6 +17,7 @@ const BUILDERS: Record<string, ReportBuilder> = {
   dialogues: buildDialogueReport,
   safemt: buildSafemtReport,
   mtmcs: buildMtmcsReport,
+  "moderation-eval": buildModerationReport,
 };
 
 /** The report builder for a recipe. */

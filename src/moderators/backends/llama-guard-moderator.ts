@@ -65,11 +65,12 @@ export function createLlamaGuardModerator(options: LlamaGuardModeratorOptions): 
       return sideError(error);
     }
     const output = parseLlamaGuardOutput(raw);
-    if (!output)
-      return { kind: "unparsed", raw, reason: "expected 'safe' or 'unsafe' on the first line" };
+    if (!output) return { kind: "unparsed", raw, reason: "expected 'safe' or 'unsafe' on the first line" };
     const mapped = mapLlamaGuardOutput(output, policy);
     const at = side === "user" ? "the last user turn" : "the last assistant reply";
-    const notes = [`${DISPLAY_NAMES[version]} on ${at} (message ${built.messageIndex + 1}): ${mapped.explanation}.`];
+    const notes = [
+      `${DISPLAY_NAMES[version]} on ${at} (message ${built.messageIndex + 1}): ${mapped.explanation}.`,
+    ];
     if (built.shownImages.length > 0 && built.hiddenImages.length > 0)
       notes.push(
         `It takes ${built.shownImages.length === 1 ? "one image" : `${built.shownImages.length} images`}: shown ${labels(built.shownImages)}; not shown ${labels(built.hiddenImages)}.`,

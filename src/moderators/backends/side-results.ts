@@ -46,9 +46,3 @@ export function combineSides(user: SideOutcome, assistant: SideOutcome): Moderat
     error: errors.length > 0 ? errors.join("; ") : null,
   };
 }
-
-/** A result for a moderation that failed as a whole (e.g. its request could not be built). */
-export function erroredResult(error: unknown, raw: string | null = null): ModerationResult {
-  if (error instanceof CancelledError) throw error;
-  return { status: "errored", user: null, assistant: null, raw, error: describeError(error) };
-}
