@@ -1,11 +1,11 @@
-// Guard latency overhead: 8-turn text dialogues sent open-loop at 200 requests/s for ~10 s,
-// first straight to the upstream (the simulator with a fixed latency, in its own process), then
+// Guard latency overhead: 8-turn text dialogues sent open-loop at 200 requests/s for ~10 s each
+// straight to the upstream (the simulator with a fixed latency, in its own process) and
 // through the guard (in its own process too, with the moderator below, the default policy and
 // the audit log on). Latency is measured from each request's scheduled send time, so a slow
 // server cannot hide its queueing (no coordinated omission). Run by `npm run bench`.
 //
-// Moderator: the local guard (src/moderators/local-guard) when it is available, otherwise the
-// scripted keyword moderator (say so in the output): see MODERATOR below.
+// Moderator: the embedded local guard (createLocalGuard: offline, no model calls; the dialogues
+// carry no images, so OCR and nudity detection stay unloaded).
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
@@ -13,35 +13,36 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
+import { createLocalGuard } from "../src/moderators/local-guard/local-guard.ts";
 import { DEFAULT_POLICY } from "../src/moderators/policy.ts";
 import { SqliteGuardAuditLog } from "../src/servers/guard/guard-audit-log.ts";
 import { startGuardServer } from "../src/servers/guard/guard-server.ts";
 import { createHttpUpstream } from "../src/servers/guard/guard-upstream.ts";
-import { createKeywordModerator } from "../src/servers/guard/keyword-moderator.ts";
-import { nodeHttpFetch } from "../src/targets/node-http-fetch.ts";
 import { printFigure, startSimulatorProcess } from "./bench-support.ts";
 
 const RATE = 200;
 const SECONDS = Number(process.env.BENCH_GUARD_SECONDS ?? 10);
 const WARMUP_SECONDS = 2;
 const LATENCY_MS = 20;
-const MODERATOR = "keyword";
 
 /** The guard's own process: prints its URL as one JSON line, serves until SIGTERM. */
 async function serveGuard(upstreamUrl: string, auditFile: string): Promise<void> {
-  const moderator = createKeywordModerator([
-    { match: "pipe bomb", dimension: "Violence & Harm" },
-    { match: "launder money", dimension: "Illegal Activities" },
-  ]);
+  const moderator = createLocalGuard();
   const guard = await startGuardServer({
-    upstream: createHttpUpstream({ baseURL: upstreamUrl, fetch: nodeHttpFetch }),
+    upstream: createHttpUpstream({ baseURL: upstreamUrl }),
     moderator,
     policy: DEFAULT_POLICY,
     audit: new SqliteGuardAuditLog(auditFile),
   });
   process.stdout.write(`${JSON.stringify({ url: guard.url, moderator: moderator.name })}\n`);
+  const cpuBefore = process.cpuUsage();
   await new Promise<void>((resolve) => process.once("SIGTERM", () => resolve()));
+  const cpu = process.cpuUsage(cpuBefore);
   await guard.close();
+  await moderator.close();
+  process.stdout.write(
+    `${JSON.stringify({ cpuMicroseconds: cpu.user + cpu.system, requests: guard.metrics.requests("allowed") })}\n`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -54,13 +55,19 @@ async function main(): Promise<void> {
   const simulator = await startSimulatorProcess(script);
   const guard = await startGuardProcess(simulator.url, path.join(dir, "audit.db"));
   process.stderr.write(
-    `guard bench: moderator ${guard.moderator}${MODERATOR === "keyword" ? " (scripted keyword moderator: the local guard is not wired in yet)" : ""}, upstream latency ${LATENCY_MS} ms, ${RATE} req/s for ${SECONDS} s each\n`,
+    `guard bench: moderator ${guard.moderator}, upstream latency ${LATENCY_MS} ms, ${RATE} req/s for ${SECONDS} s each\n`,
   );
+  let stopped = false;
   try {
     await openLoop(simulator.url, WARMUP_SECONDS);
     await openLoop(guard.url, WARMUP_SECONDS);
-    const direct = await openLoop(simulator.url, SECONDS);
-    const guarded = await openLoop(guard.url, SECONDS);
+    // Alternating one-second slices, so both paths see the same background load on the machine.
+    const direct: number[] = [];
+    const guarded: number[] = [];
+    for (let slice = 0; slice < SECONDS; slice++) {
+      direct.push(...(await openLoop(simulator.url, 1)));
+      guarded.push(...(await openLoop(guard.url, 1)));
+    }
     const figure = (metric: string, value: number, target: number | null) =>
       printFigure({ bench: "guard", metric, value, unit: "ms", target, better: "lower" });
     figure("direct_p50", percentile(direct, 0.5), null);
@@ -69,8 +76,20 @@ async function main(): Promise<void> {
     figure("guarded_p99", percentile(guarded, 0.99), null);
     figure("overhead_p50", percentile(guarded, 0.5) - percentile(direct, 0.5), 2);
     figure("overhead_p99", percentile(guarded, 0.99) - percentile(direct, 0.99), 10);
+    const usage = await guard.stop();
+    stopped = true;
+    // CPU the guard process spent per request (its HTTP server, upstream client, moderator and
+    // audit log): what the guard costs whatever else the machine is doing.
+    printFigure({
+      bench: "guard",
+      metric: "guard_cpu_per_request",
+      value: usage.cpuMicroseconds / Math.max(1, usage.requests),
+      unit: "us",
+      target: null,
+      better: "lower",
+    });
   } finally {
-    await guard.stop();
+    if (!stopped) await guard.stop().catch(() => undefined);
     await simulator.stop();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -79,21 +98,32 @@ async function main(): Promise<void> {
 async function startGuardProcess(
   upstreamUrl: string,
   auditFile: string,
-): Promise<{ url: string; moderator: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [import.meta.filename, "--serve-guard", upstreamUrl, auditFile], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const first = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once("line", resolve);
-    child.once("exit", (code) => reject(new Error(`guard exited with ${code}`)));
-  });
-  const { url, moderator } = JSON.parse(first) as { url: string; moderator: string };
+): Promise<{
+  url: string;
+  moderator: string;
+  stop(): Promise<{ cpuMicroseconds: number; requests: number }>;
+}> {
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, import.meta.filename, "--serve-guard", upstreamUrl, auditFile],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  const lines = createInterface({ input: child.stdout });
+  const next = () =>
+    new Promise<string>((resolve, reject) => {
+      lines.once("line", resolve);
+      child.once("exit", (code) => reject(new Error(`guard exited with ${code}`)));
+    });
+  const { url, moderator } = JSON.parse(await next()) as { url: string; moderator: string };
   return {
     url,
     moderator,
     async stop() {
+      const report = next();
       child.kill("SIGTERM");
-      await new Promise((resolve) => child.once("exit", resolve));
+      return JSON.parse(await report) as { cpuMicroseconds: number; requests: number };
     },
   };
 }
@@ -125,7 +155,11 @@ function post(url: string, body: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const request = http.request(
       url,
-      { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+      {
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      },
       (response) => {
         let text = "";
         response.setEncoding("utf8");
@@ -164,5 +198,6 @@ function percentile(values: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? Number.NaN;
 }
 
-if (process.argv[2] === "--serve-guard") await serveGuard(process.argv[3] ?? "", process.argv[4] ?? ":memory:");
+if (process.argv[2] === "--serve-guard")
+  await serveGuard(process.argv[3] ?? "", process.argv[4] ?? ":memory:");
 else await main();

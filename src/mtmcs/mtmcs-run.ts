@@ -1,17 +1,13 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import type { DefenceDependencies } from "../defences/defence.ts";
 import { buildDefenceCondition } from "../defences/registry.ts";
 import { sha256Hex } from "../dialogue/image-ref.ts";
-import { type CallEvent, CallExecutor } from "../engine/call-executor.ts";
 import type { PriceTable } from "../engine/pricing.ts";
 import { stableStringify } from "../engine/request-hash.ts";
-import { CaseFailure, type RunProgress, runCases } from "../engine/run-cases.ts";
-import { SqliteStore } from "../engine/sqlite-store.ts";
-import type { RunRecord, Store } from "../engine/store.ts";
-import { CancelledError, ConfigError } from "../errors.ts";
-import { STORE_COMMIT_INTERVAL_MS } from "../recipes/run-dialogues.ts";
-import { renderHtmlReport } from "../reports/html-report.ts";
+import { CaseFailure, runCases } from "../engine/run-cases.ts";
+import { executeRunSession, type RunSessionHooks, type RunSessionOutcome } from "../engine/run-session.ts";
+import type { Store } from "../engine/store.ts";
+import { ConfigError } from "../errors.ts";
+import { writeReportFiles } from "../reports/write-report-files.ts";
 import { type Target, wrapTarget } from "../targets/target.ts";
 import { Captioner } from "./captions.ts";
 import { mtmcsCases } from "./mtmcs-cases.ts";
@@ -50,22 +46,9 @@ export interface MtmcsRunPlan {
   retryErrored?: boolean;
 }
 
-export interface MtmcsRunHooks {
-  signal?: AbortSignal;
-  onProgress?: (progress: RunProgress) => void;
-  onCall?: (event: CallEvent) => void;
-  onStart?: (run: RunRecord, resumed: boolean) => void;
-}
+export type MtmcsRunHooks = RunSessionHooks;
 
-export interface MtmcsRunOutcome {
-  run: RunRecord;
-  resumed: boolean;
-  interrupted: boolean;
-  progress: RunProgress | undefined;
-  counts: Record<"pending" | "done" | "errored", number>;
-  reportHtml: string;
-  reportJson: string;
-}
+export type MtmcsRunOutcome = RunSessionOutcome;
 
 /** The arms of a run: every target in every defence condition. Target ids must differ. */
 export function buildArms(
@@ -135,96 +118,62 @@ export function mtmcsRunId(plan: MtmcsRunPlan): string {
 }
 
 /** Plays an MTMCS run end to end (resuming it when it exists) and writes its reports. */
-export async function executeMtmcsRun(
-  plan: MtmcsRunPlan,
-  hooks: MtmcsRunHooks = {},
-): Promise<MtmcsRunOutcome> {
+export function executeMtmcsRun(plan: MtmcsRunPlan, hooks: MtmcsRunHooks = {}): Promise<MtmcsRunOutcome> {
   const arms = buildArms(plan.targets, plan.defences, plan.defenceDependencies);
-  const store = new SqliteStore(plan.storePath, { commitIntervalMs: STORE_COMMIT_INTERVAL_MS });
-  try {
-    const runId = mtmcsRunId(plan);
-    const existing = store.getRun(runId);
-    const now = new Date().toISOString();
-    const models = [...plan.targets, plan.judge.target, ...(plan.captioner ? [plan.captioner] : [])];
-    const run: RunRecord = {
-      id: runId,
-      name: plan.name,
-      recipe: "mtmcs",
-      status: "running",
-      config: mtmcsRunConfig(plan),
-      simulator: models.some((target) => target.isSimulator),
-      createdAt: existing?.createdAt ?? now,
-      updatedAt: now,
-    };
-    store.putRun(run);
-    hooks.onStart?.(run, existing !== undefined);
-    const executor = new CallExecutor({
-      store,
-      runId,
-      prices: plan.prices,
-      retry: plan.retry,
-      cache: plan.cache,
-      concurrency: plan.endpointConcurrency,
-      signal: hooks.signal,
-      onEvent: hooks.onCall,
-    });
-    const captioner =
-      plan.judge.mode === "caption" && plan.modalities.includes("mm")
-        ? new Captioner({ supplied: plan.captions?.byRowId, target: plan.captioner })
-        : undefined;
-    let progress: RunProgress | undefined;
-    let interrupted = false;
-    try {
-      progress = await runCases<MtmcsCaseResult>({
-        store,
-        runId,
-        cases: mtmcsCases(plan.sources, {
-          modalities: plan.modalities,
-          imageCacheDir: plan.imageCacheDir,
-          limit: plan.limit,
+  const models = [...plan.targets, plan.judge.target, ...(plan.captioner ? [plan.captioner] : [])];
+  const captioner =
+    plan.judge.mode === "caption" && plan.modalities.includes("mm")
+      ? new Captioner({ supplied: plan.captions?.byRowId, target: plan.captioner })
+      : undefined;
+  return executeRunSession(
+    {
+      storePath: plan.storePath,
+      run: {
+        id: mtmcsRunId(plan),
+        name: plan.name,
+        recipe: "mtmcs",
+        config: mtmcsRunConfig(plan),
+        simulator: models.some((target) => target.isSimulator),
+      },
+      executor: {
+        prices: plan.prices,
+        retry: plan.retry,
+        cache: plan.cache,
+        endpointConcurrency: plan.endpointConcurrency,
+      },
+      play: ({ store, runId, executor }) =>
+        runCases<MtmcsCaseResult>({
+          store,
+          runId,
+          cases: mtmcsCases(plan.sources, {
+            modalities: plan.modalities,
+            imageCacheDir: plan.imageCacheDir,
+            limit: plan.limit,
+          }),
+          concurrency: plan.concurrency,
+          retryErrored: plan.retryErrored,
+          signal: hooks.signal,
+          onProgress: hooks.onProgress,
+          play: async (dialogue) => {
+            const result = await playMtmcsCase(dialogue, {
+              arms,
+              protocol: plan.protocol,
+              judge: { target: plan.judge.target, mode: plan.judge.mode },
+              captioner,
+              caller: executor.forCase(dialogue.id),
+            });
+            storeScores(store, runId, dialogue.id, result);
+            const failures = Object.entries(result.arms).flatMap(([key, arm]) =>
+              arm.error ? [`${key}: ${arm.error}`] : [],
+            );
+            if (failures.length > 0) throw new CaseFailure(failures.join("; "), result);
+            return result;
+          },
         }),
-        concurrency: plan.concurrency,
-        retryErrored: plan.retryErrored,
-        signal: hooks.signal,
-        onProgress: hooks.onProgress,
-        play: async (dialogue) => {
-          const result = await playMtmcsCase(dialogue, {
-            arms,
-            protocol: plan.protocol,
-            judge: { target: plan.judge.target, mode: plan.judge.mode },
-            captioner,
-            caller: executor.forCase(dialogue.id),
-          });
-          storeScores(store, runId, dialogue.id, result);
-          const failures = Object.entries(result.arms).flatMap(([key, arm]) =>
-            arm.error ? [`${key}: ${arm.error}`] : [],
-          );
-          if (failures.length > 0) throw new CaseFailure(failures.join("; "), result);
-          return result;
-        },
-      });
-      store.setRunStatus(runId, "completed");
-    } catch (error) {
-      if (!(error instanceof CancelledError)) {
-        store.setRunStatus(runId, "failed");
-        throw error;
-      }
-      interrupted = true;
-      store.setRunStatus(runId, "interrupted");
-    }
-    store.flush();
-    const reports = await writeMtmcsReports(store, runId, plan.reportDir, plan.reportCases);
-    return {
-      run: store.getRun(runId) ?? run,
-      resumed: existing !== undefined,
-      interrupted,
-      progress,
-      counts: store.countCases(runId),
-      ...reports,
-    };
-  } finally {
-    store.close();
-  }
+      writeReports: (store, runId) => writeMtmcsReports(store, runId, plan.reportDir, plan.reportCases),
+    },
+    hooks,
+  );
 }
 
 /** Every intent answer and judgement as a score row (`<scorer>@<target>|<defence>`), for exports. */
@@ -265,11 +214,5 @@ export async function writeMtmcsReports(
   reportDir: string,
   maxCases: number,
 ): Promise<{ reportHtml: string; reportJson: string }> {
-  const data = await buildMtmcsReport(store, runId, { maxCases });
-  mkdirSync(reportDir, { recursive: true });
-  const reportHtml = path.join(reportDir, `${runId}.html`);
-  const reportJson = path.join(reportDir, `${runId}.json`);
-  writeFileSync(reportHtml, renderHtmlReport(data));
-  writeFileSync(reportJson, `${JSON.stringify(data, null, 2)}\n`);
-  return { reportHtml, reportJson };
+  return writeReportFiles(reportDir, runId, await buildMtmcsReport(store, runId, { maxCases }));
 }

@@ -1,24 +1,16 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import type { Dialogue } from "../dialogue/dialogue.ts";
 import { sha256Hex } from "../dialogue/image-ref.ts";
 import { readDialogues } from "../dialogue/jsonl.ts";
-import { type CallEvent, CallExecutor } from "../engine/call-executor.ts";
 import type { PriceTable } from "../engine/pricing.ts";
 import { stableStringify } from "../engine/request-hash.ts";
-import type { RunProgress } from "../engine/run-cases.ts";
-import { SqliteStore } from "../engine/sqlite-store.ts";
-import type { RunRecord, Store } from "../engine/store.ts";
-import { CancelledError } from "../errors.ts";
+import { executeRunSession, type RunSessionHooks, type RunSessionOutcome } from "../engine/run-session.ts";
+import type { Store } from "../engine/store.ts";
 import type { Judge } from "../judges/judge.ts";
 import { buildDialogueReport } from "../reports/dialogue-report.ts";
-import { renderHtmlReport } from "../reports/html-report.ts";
 import type { ReportData } from "../reports/report-data.ts";
+import { writeReportFiles } from "../reports/write-report-files.ts";
 import type { Target } from "../targets/target.ts";
 import { type DriverChoice, runDialogueSuite } from "./dialogue-suite.ts";
-
-/** Writes are grouped and committed this often during runs: a SIGKILL loses at most this window. */
-export const STORE_COMMIT_INTERVAL_MS = 50;
 
 /** Everything a dialogue run needs, already resolved (paths absolute, targets built). */
 export interface DialogueRunPlan {
@@ -46,24 +38,10 @@ export interface DialogueRunPlan {
   buildReport?: (store: Store, runId: string) => Promise<ReportData>;
 }
 
-export interface DialogueRunHooks {
-  signal?: AbortSignal;
-  onProgress?: (progress: RunProgress) => void;
-  onCall?: (event: CallEvent) => void;
-  /** Called once the run id is known and the run is registered. */
-  onStart?: (run: RunRecord, resumed: boolean) => void;
-}
+export type DialogueRunHooks = RunSessionHooks;
 
 /** What a finished (or interrupted) run leaves behind. */
-export interface DialogueRunOutcome {
-  run: RunRecord;
-  resumed: boolean;
-  interrupted: boolean;
-  progress: RunProgress | undefined;
-  counts: Record<"pending" | "done" | "errored", number>;
-  reportHtml: string;
-  reportJson: string;
-}
+export type DialogueRunOutcome = RunSessionOutcome;
 
 /**
  * The run id: the name plus a hash of what determines the results (data, targets, judges,
@@ -82,85 +60,54 @@ export function dialogueRunId(
 }
 
 /** Plays a dialogue run end to end (resuming it when it exists) and writes its reports. */
-export async function executeDialogueRun(
+export function executeDialogueRun(
   plan: DialogueRunPlan,
   hooks: DialogueRunHooks = {},
 ): Promise<DialogueRunOutcome> {
-  const store = new SqliteStore(plan.storePath, { commitIntervalMs: STORE_COMMIT_INTERVAL_MS });
-  try {
-    const runId = dialogueRunId(plan);
-    const existing = store.getRun(runId);
-    const now = new Date().toISOString();
-    const run: RunRecord = {
-      id: runId,
-      name: plan.name,
-      recipe: plan.recipe ?? "dialogues",
-      status: "running",
-      config: plan.config,
-      simulator: [
-        ...plan.targets,
-        ...plan.judges.flatMap((judge) => (judge.target ? [judge.target] : [])),
-      ].some((target) => target.isSimulator),
-      createdAt: existing?.createdAt ?? now,
-      updatedAt: now,
-    };
-    store.putRun(run);
-    hooks.onStart?.(run, existing !== undefined);
-    const executor = new CallExecutor({
-      store,
-      runId,
-      prices: plan.prices,
-      retry: plan.retry,
-      cache: plan.cache,
-      concurrency: plan.endpointConcurrency,
-      signal: hooks.signal,
-      onEvent: hooks.onCall,
-    });
-    let progress: RunProgress | undefined;
-    let interrupted = false;
-    try {
-      progress = await runDialogueSuite({
-        store,
-        runId,
-        cases: plan.cases(),
-        targets: plan.targets,
-        judges: plan.judges,
-        driver: plan.driver,
-        executor,
-        concurrency: plan.concurrency,
-        imageBaseDir: plan.imageBaseDir,
-        retryErrored: plan.retryErrored,
-        signal: hooks.signal,
-        onProgress: hooks.onProgress,
-      });
-      store.setRunStatus(runId, "completed");
-    } catch (error) {
-      if (!(error instanceof CancelledError)) {
-        store.setRunStatus(runId, "failed");
-        throw error;
-      }
-      interrupted = true;
-      store.setRunStatus(runId, "interrupted");
-    }
-    const reports = await writeDialogueReports(
-      store,
-      runId,
-      plan.reportDir,
-      plan.reportCases,
-      plan.imageBaseDir,
-      plan.buildReport,
-    );
-    return {
-      run: store.getRun(runId) ?? run,
-      resumed: existing !== undefined,
-      interrupted,
-      progress,
-      counts: store.countCases(runId),
-      ...reports,
-    };
-  } finally {
-    store.close();
-  }
+  const models = [...plan.targets, ...plan.judges.flatMap((judge) => (judge.target ? [judge.target] : []))];
+  return executeRunSession(
+    {
+      storePath: plan.storePath,
+      run: {
+        id: dialogueRunId(plan),
+        name: plan.name,
+        recipe: plan.recipe ?? "dialogues",
+        config: plan.config,
+        simulator: models.some((target) => target.isSimulator),
+      },
+      executor: {
+        prices: plan.prices,
+        retry: plan.retry,
+        cache: plan.cache,
+        endpointConcurrency: plan.endpointConcurrency,
+      },
+      play: ({ store, runId, executor }) =>
+        runDialogueSuite({
+          store,
+          runId,
+          cases: plan.cases(),
+          targets: plan.targets,
+          judges: plan.judges,
+          driver: plan.driver,
+          executor,
+          concurrency: plan.concurrency,
+          imageBaseDir: plan.imageBaseDir,
+          retryErrored: plan.retryErrored,
+          signal: hooks.signal,
+          onProgress: hooks.onProgress,
+        }),
+      writeReports: (store, runId) =>
+        writeDialogueReports(
+          store,
+          runId,
+          plan.reportDir,
+          plan.reportCases,
+          plan.imageBaseDir,
+          plan.buildReport,
+        ),
+    },
+    hooks,
+  );
 }
 
 /** Renders a run's HTML and JSON reports into `reportDir`; returns their paths. */
@@ -175,12 +122,7 @@ export async function writeDialogueReports(
   const data = buildReport
     ? await buildReport(store, runId)
     : await buildDialogueReport(store, runId, { maxCases, imageBaseDir });
-  mkdirSync(reportDir, { recursive: true });
-  const reportHtml = path.join(reportDir, `${runId}.html`);
-  const reportJson = path.join(reportDir, `${runId}.json`);
-  writeFileSync(reportHtml, renderHtmlReport(data));
-  writeFileSync(reportJson, `${JSON.stringify(data, null, 2)}\n`);
-  return { reportHtml, reportJson };
+  return writeReportFiles(reportDir, runId, data);
 }
 
 /** Streams dialogues from a JSONL file, stopping after `limit` when given. */

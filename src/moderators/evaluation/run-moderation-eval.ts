@@ -1,16 +1,13 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import type { Dialogue } from "../../dialogue/dialogue.ts";
 import { sha256Hex } from "../../dialogue/image-ref.ts";
-import { type CallEvent, CallExecutor } from "../../engine/call-executor.ts";
 import type { PriceTable } from "../../engine/pricing.ts";
 import { stableStringify } from "../../engine/request-hash.ts";
-import { type RunProgress, runCases } from "../../engine/run-cases.ts";
-import { SqliteStore } from "../../engine/sqlite-store.ts";
-import type { RunRecord, Store } from "../../engine/store.ts";
+import { runCases } from "../../engine/run-cases.ts";
+import { executeRunSession, type RunSessionHooks, type RunSessionOutcome } from "../../engine/run-session.ts";
+import type { Store } from "../../engine/store.ts";
 import { CancelledError, describeError } from "../../errors.ts";
 import type { ModelCaller } from "../../judges/judge.ts";
-import { renderHtmlReport } from "../../reports/html-report.ts";
+import { writeReportFiles } from "../../reports/write-report-files.ts";
 import type { ModerationResult, Moderator, Policy, PolicyDimension } from "../moderator.ts";
 import { buildPolicy, renderPolicy } from "../policy.ts";
 import { itemPolicyOf, labelsOf, sameDimension } from "./moderation-labels.ts";
@@ -71,22 +68,10 @@ export interface ModerationCaseResult {
 }
 
 /** Hooks for progress and interruption. */
-export interface ModerationEvalHooks {
-  signal?: AbortSignal;
-  onProgress?: (progress: RunProgress) => void;
-  onCall?: (event: CallEvent) => void;
-  onStart?: (run: RunRecord, resumed: boolean) => void;
-}
+export type ModerationEvalHooks = RunSessionHooks;
 
 /** What an evaluation leaves behind. */
-export interface ModerationEvalOutcome {
-  run: RunRecord;
-  resumed: boolean;
-  interrupted: boolean;
-  counts: Record<"pending" | "done" | "errored", number>;
-  reportHtml: string;
-  reportJson: string;
-}
+export type ModerationEvalOutcome = RunSessionOutcome;
 
 /** The run id: the name plus a hash of the data, moderators, policy and options. */
 export function moderationEvalRunId(plan: ModerationEvalPlan): string {
@@ -109,68 +94,41 @@ export function moderationEvalRunId(plan: ModerationEvalPlan): string {
  * writes the HTML and JSON reports. Moderator failures are stored as errored results, never
  * dropped; only cancellation stops the run.
  */
-export async function executeModerationEval(
+export function executeModerationEval(
   plan: ModerationEvalPlan,
   hooks: ModerationEvalHooks = {},
 ): Promise<ModerationEvalOutcome> {
-  const store = new SqliteStore(plan.storePath);
-  try {
-    const runId = moderationEvalRunId(plan);
-    const existing = store.getRun(runId);
-    const now = new Date().toISOString();
-    const run: RunRecord = {
-      id: runId,
-      name: plan.name,
-      recipe: "moderation-eval",
-      status: "running",
-      config: plan.config,
-      simulator: plan.moderators.some((entry) => entry.moderator.target?.isSimulator === true),
-      createdAt: existing?.createdAt ?? now,
-      updatedAt: now,
-    };
-    store.putRun(run);
-    hooks.onStart?.(run, existing !== undefined);
-    const executor = new CallExecutor({
-      store,
-      runId,
-      prices: plan.prices,
-      cache: plan.cache,
-      concurrency: plan.endpointConcurrency,
-      signal: hooks.signal,
-      onEvent: hooks.onCall,
-    });
-    let interrupted = false;
-    try {
-      await runCases<ModerationCaseResult>({
-        store,
-        runId,
-        cases: plan.cases(),
-        concurrency: plan.concurrency,
-        retryErrored: plan.retryErrored,
-        signal: hooks.signal,
-        onProgress: hooks.onProgress,
-        play: (dialogue) => moderateCase(plan, store, runId, dialogue, executor.forCase(dialogue.id)),
-      });
-      store.setRunStatus(runId, "completed");
-    } catch (error) {
-      if (!(error instanceof CancelledError)) {
-        store.setRunStatus(runId, "failed");
-        throw error;
-      }
-      interrupted = true;
-      store.setRunStatus(runId, "interrupted");
-    }
-    const reports = await writeModerationReports(store, runId, plan.reportDir, plan.reportCases ?? 100);
-    return {
-      run: store.getRun(runId) ?? run,
-      resumed: existing !== undefined,
-      interrupted,
-      counts: store.countCases(runId),
-      ...reports,
-    };
-  } finally {
-    store.close();
-  }
+  return executeRunSession(
+    {
+      storePath: plan.storePath,
+      run: {
+        id: moderationEvalRunId(plan),
+        name: plan.name,
+        recipe: "moderation-eval",
+        config: plan.config,
+        simulator: plan.moderators.some((entry) => entry.moderator.target?.isSimulator === true),
+      },
+      executor: {
+        prices: plan.prices,
+        cache: plan.cache,
+        endpointConcurrency: plan.endpointConcurrency ?? 8,
+      },
+      play: ({ store, runId, executor }) =>
+        runCases<ModerationCaseResult>({
+          store,
+          runId,
+          cases: plan.cases(),
+          concurrency: plan.concurrency,
+          retryErrored: plan.retryErrored,
+          signal: hooks.signal,
+          onProgress: hooks.onProgress,
+          play: (dialogue) => moderateCase(plan, store, runId, dialogue, executor.forCase(dialogue.id)),
+        }),
+      writeReports: (store, runId) =>
+        writeModerationReports(store, runId, plan.reportDir, plan.reportCases ?? 100),
+    },
+    hooks,
+  );
 }
 
 /** Renders an evaluation's HTML and JSON reports into `reportDir`; returns their paths. */
@@ -180,13 +138,7 @@ export async function writeModerationReports(
   reportDir: string,
   maxCases: number,
 ): Promise<{ reportHtml: string; reportJson: string }> {
-  const data = await buildModerationReport(store, runId, { maxCases });
-  mkdirSync(reportDir, { recursive: true });
-  const reportHtml = path.join(reportDir, `${runId}.html`);
-  const reportJson = path.join(reportDir, `${runId}.json`);
-  writeFileSync(reportHtml, renderHtmlReport(data));
-  writeFileSync(reportJson, `${JSON.stringify(data, null, 2)}\n`);
-  return { reportHtml, reportJson };
+  return writeReportFiles(reportDir, runId, await buildModerationReport(store, runId, { maxCases }));
 }
 
 async function moderateCase(

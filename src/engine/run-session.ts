@@ -1,0 +1,107 @@
+import { CancelledError } from "../errors.ts";
+import { type CallEvent, CallExecutor } from "./call-executor.ts";
+import type { PriceTable } from "./pricing.ts";
+import type { RetryPolicy } from "./retry-policy.ts";
+import type { RunProgress } from "./run-cases.ts";
+import { SqliteStore } from "./sqlite-store.ts";
+import type { RunRecord, Store } from "./store.ts";
+
+/** Writes during a run are grouped and committed this often: a SIGKILL loses at most this window. */
+export const STORE_COMMIT_INTERVAL_MS = 50;
+
+/** What callers can watch while a run plays. */
+export interface RunSessionHooks {
+  signal?: AbortSignal;
+  onProgress?: (progress: RunProgress) => void;
+  onCall?: (event: CallEvent) => void;
+  /** Called once the run is registered in the store. */
+  onStart?: (run: RunRecord, resumed: boolean) => void;
+}
+
+/** One run of a recipe: its identity, how calls are made, how cases are played and reported. */
+export interface RunSessionSpec {
+  storePath: string;
+  run: Pick<RunRecord, "id" | "name" | "recipe" | "config" | "simulator">;
+  executor: {
+    prices: PriceTable;
+    retry?: Partial<RetryPolicy>;
+    cache: boolean;
+    /** Default concurrent requests per endpoint. */
+    endpointConcurrency: number;
+  };
+  /** Plays the run's cases (typically through runCases); throws CancelledError when interrupted. */
+  play(session: { store: Store; runId: string; executor: CallExecutor }): Promise<RunProgress | undefined>;
+  /** Renders the run's reports (also after an interruption); returns their paths. */
+  writeReports(store: Store, runId: string): Promise<{ reportHtml: string; reportJson: string }>;
+}
+
+/** What a finished or interrupted run leaves behind. */
+export interface RunSessionOutcome {
+  run: RunRecord;
+  resumed: boolean;
+  interrupted: boolean;
+  progress: RunProgress | undefined;
+  counts: Record<"pending" | "done" | "errored", number>;
+  reportHtml: string;
+  reportJson: string;
+}
+
+/**
+ * The life of a run, shared by every recipe: open the store, register (or reopen) the run,
+ * play it with one executor, record how it ended (completed, interrupted, failed), write the
+ * reports, close the store.
+ */
+export async function executeRunSession(
+  spec: RunSessionSpec,
+  hooks: RunSessionHooks = {},
+): Promise<RunSessionOutcome> {
+  const store = new SqliteStore(spec.storePath, { commitIntervalMs: STORE_COMMIT_INTERVAL_MS });
+  try {
+    const runId = spec.run.id;
+    const existing = store.getRun(runId);
+    const now = new Date().toISOString();
+    const run: RunRecord = {
+      ...spec.run,
+      status: "running",
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    };
+    store.putRun(run);
+    hooks.onStart?.(run, existing !== undefined);
+    const executor = new CallExecutor({
+      store,
+      runId,
+      prices: spec.executor.prices,
+      retry: spec.executor.retry,
+      cache: spec.executor.cache,
+      concurrency: spec.executor.endpointConcurrency,
+      signal: hooks.signal,
+      onEvent: hooks.onCall,
+    });
+    let progress: RunProgress | undefined;
+    let interrupted = false;
+    try {
+      progress = await spec.play({ store, runId, executor });
+      store.setRunStatus(runId, "completed");
+    } catch (error) {
+      if (!(error instanceof CancelledError)) {
+        store.setRunStatus(runId, "failed");
+        throw error;
+      }
+      interrupted = true;
+      store.setRunStatus(runId, "interrupted");
+    }
+    store.flush();
+    const reports = await spec.writeReports(store, runId);
+    return {
+      run: store.getRun(runId) ?? run,
+      resumed: existing !== undefined,
+      interrupted,
+      progress,
+      counts: store.countCases(runId),
+      ...reports,
+    };
+  } finally {
+    store.close();
+  }
+}
