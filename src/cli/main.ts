@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { registerExportCommand } from "./commands/export-command.ts";
+import { registerGuardCommand } from "./commands/guard-command.ts";
 import { registerModerateCommand } from "./commands/moderate-command.ts";
 import { registerMtmcsCommand } from "./commands/mtmcs-command.ts";
 import { registerQuickstartCommand } from "./commands/quickstart-command.ts";
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerSafemtBuildCommand(registerSafemtCommand(program));
   registerMtmcsCommand(program);
   registerModerateCommand(program);
+  registerGuardCommand(program);
   registerSimulatorCommand(program);
   return program;
 }

@@ -87,7 +87,8 @@ async function readMessage(
     case "user":
       return { role: "user", content: await userParts(content, `${where}.content`, images, imageHashes) };
     case "assistant": {
-      const parts = content === null || content === undefined ? [] : textParts(content, `${where}.content`, true);
+      const parts =
+        content === null || content === undefined ? [] : textParts(content, `${where}.content`, true);
       for (const call of toolCallTexts(message.tool_calls)) parts.push({ type: "text", text: call });
       return { role: "assistant", content: parts };
     }
