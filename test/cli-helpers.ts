@@ -25,5 +25,5 @@ export function runCli(
 
 /** Starts the CLI without waiting (for kill tests). */
 export function startCli(args: string[], options: { cwd?: string } = {}): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, stdio: ["ignore", "ignore", "pipe"] });
+  return spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"] });
 }

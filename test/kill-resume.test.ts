@@ -153,4 +153,25 @@ describe("a run killed with SIGKILL at random points resumes to the same results
     };
     expect(usageOf(killed)).toEqual(usageOf(reference));
   });
+
+  it("stops gracefully on SIGINT (exit 130, run marked interrupted) and resumes", async () => {
+    const store = path.join(dir, "interrupted.db");
+    const child = startCli(["run", config, "--store", store, "--json"]);
+    let stdout = "";
+    child.stdout?.on("data", (chunk) => (stdout += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const start = simulator.stats().requests;
+    while (simulator.stats().requests - start < 5 && child.exitCode === null)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(JSON.parse(stdout)).toMatchObject({ status: "interrupted", interrupted: true });
+    const resumed = await runCli(["run", config, "--store", store, "--json", "--quiet"]);
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({
+      status: "completed",
+      resumed: true,
+      cases: { done: CASES, pending: 0 },
+    });
+  });
 });
