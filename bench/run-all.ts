@@ -3,16 +3,26 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 
-const BENCHES = ["throughput-bench.ts", "memory-bench.ts", "safemt-bench.ts", "guard-bench.ts"];
+const BENCHES = [
+  "throughput-bench.ts",
+  "memory-bench.ts",
+  "safemt-bench.ts",
+  "guard-bench.ts",
+  "local-guard-bench.ts",
+];
 const only = process.argv.slice(2);
 let failed = false;
 for (const bench of BENCHES) {
   if (only.length > 0 && !only.some((name) => bench.includes(name))) continue;
   process.stderr.write(`\n== ${bench}\n`);
   // The same V8 flag as bin/turnsafe.js, so figures match what the CLI does.
-  const result = spawnSync(process.execPath, ["--max-semi-space-size=8", path.join(import.meta.dirname, bench)], {
-    stdio: ["ignore", "inherit", "inherit"],
-  });
+  const result = spawnSync(
+    process.execPath,
+    ["--max-semi-space-size=8", path.join(import.meta.dirname, bench)],
+    {
+      stdio: ["ignore", "inherit", "inherit"],
+    },
+  );
   if (result.status !== 0) {
     failed = true;
     process.stderr.write(`${bench} failed with exit code ${result.status}\n`);

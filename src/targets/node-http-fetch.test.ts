@@ -12,7 +12,10 @@ describe("nodeHttpFetch", () => {
       let body = "";
       request.on("data", (chunk) => (body += chunk));
       request.on("end", () => {
-        response.writeHead(request.url === "/missing" ? 404 : 200, { "content-type": "text/event-stream", "x-echo": request.headers["x-token"] ?? "" });
+        response.writeHead(request.url === "/missing" ? 404 : 200, {
+          "content-type": "text/event-stream",
+          "x-echo": request.headers["x-token"] ?? "",
+        });
         response.write(`data: ${body}\n\n`);
         setTimeout(() => response.end("data: [DONE]\n\n"), 5);
       });
@@ -23,7 +26,11 @@ describe("nodeHttpFetch", () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it("sends method, headers and body, and streams the response", async () => {
-    const response = await nodeHttpFetch(`${base}/chat`, { method: "POST", headers: { "x-token": "abc" }, body: '{"a":1}' });
+    const response = await nodeHttpFetch(`${base}/chat`, {
+      method: "POST",
+      headers: { "x-token": "abc" },
+      body: '{"a":1}',
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get("x-echo")).toBe("abc");
     expect(await response.text()).toBe('data: {"a":1}\n\ndata: [DONE]\n\n');
@@ -31,6 +38,8 @@ describe("nodeHttpFetch", () => {
 
   it("passes error statuses through and rejects on abort", async () => {
     expect((await nodeHttpFetch(`${base}/missing`, { method: "POST", body: "" })).status).toBe(404);
-    await expect(nodeHttpFetch(`${base}/hang`, { method: "POST", body: "x", signal: AbortSignal.timeout(50) })).rejects.toThrow();
+    await expect(
+      nodeHttpFetch(`${base}/hang`, { method: "POST", body: "x", signal: AbortSignal.timeout(50) }),
+    ).rejects.toThrow();
   });
 });
