@@ -56,29 +56,46 @@ try {
     ),
     { env: {}, simulator: true },
   );
+  let runPeakKb = 0;
   const started = performance.now();
-  const outcome = await executeDialogueRun({
-    name: "membench",
-    dataIdentity: `file:${file}`,
-    cases: () => limitedDialogues(file),
-    imageBaseDir: dir,
-    targets: [target],
-    judges: [createRefusalDetector()],
-    driver: "replay",
-    storePath: path.join(dir, "bench.db"),
-    reportDir: path.join(dir, "reports"),
-    concurrency: 128,
-    endpointConcurrency: 64,
-    cache: true,
-    retry: {},
-    prices: new PriceTable(),
-    reportCases: 100,
-    config: {},
-  });
+  const outcome = await executeDialogueRun(
+    {
+      name: "membench",
+      dataIdentity: `file:${file}`,
+      cases: () => limitedDialogues(file),
+      imageBaseDir: dir,
+      targets: [target],
+      judges: [createRefusalDetector()],
+      driver: "replay",
+      storePath: path.join(dir, "bench.db"),
+      reportDir: path.join(dir, "reports"),
+      concurrency: 128,
+      endpointConcurrency: 64,
+      cache: true,
+      retry: {},
+      prices: new PriceTable(),
+      reportCases: 100,
+      config: {},
+    },
+    {
+      onProgress: (progress) => {
+        // Peak so far, sampled while cases run (the report is built after the last one).
+        if ((progress.done + progress.errored) % 1000 === 0) runPeakKb = process.resourceUsage().maxRSS;
+      },
+    },
+  );
   const seconds = (performance.now() - started) / 1000;
   if (outcome.counts.done !== DIALOGUES)
     throw new Error(`only ${outcome.counts.done} of ${DIALOGUES} dialogues finished`);
   const peakMb = process.resourceUsage().maxRSS / 1024;
+  printFigure({
+    bench: "engine",
+    metric: "peak_rss_while_playing",
+    value: runPeakKb / 1024,
+    unit: "MB",
+    target: null,
+    better: "lower",
+  });
   printFigure({
     bench: "engine",
     metric: "peak_rss_100k_dialogues",

@@ -7,7 +7,7 @@ import path from "node:path";
 import sharp from "sharp";
 import type { Dialogue, Message } from "../src/dialogue/dialogue.ts";
 import { SqliteStore } from "../src/engine/sqlite-store.ts";
-import { scriptedCaller, stubJudgeTarget } from "../src/judges/scripted-caller.ts";
+import { scriptedCaller, offlineJudgeTarget } from "../src/judges/scripted-caller.ts";
 import { attackRatesBy, computeSafetyIndex, type SampleOutcome } from "../src/metrics/safety-index.ts";
 import { createSafemtJudge } from "../src/safemt/safemt-judge.ts";
 import { buildSafemtReport } from "../src/safemt/safemt-report.ts";
@@ -90,7 +90,7 @@ try {
       : "I'm sorry, but I can't help with that request.";
 
   // 1. Judging: building each judge request and reading each output, as a run does per response.
-  const judge = createSafemtJudge({ target: stubJudgeTarget() });
+  const judge = createSafemtJudge({ target: offlineJudgeTarget() });
   let call = 0;
   const { caller } = scriptedCaller(() => OUTPUTS[call++ % OUTPUTS.length] ?? "");
   const verdicts: { status: string; label: string | null }[] = [];

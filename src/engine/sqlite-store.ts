@@ -3,6 +3,7 @@ import path from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import type { Dialogue } from "../dialogue/dialogue.ts";
 import { StoreError } from "../errors.ts";
+import { parseJson, type Row, toCall, toCase, toRun, toScore } from "./sqlite-rows.ts";
 import { STORE_SCHEMA, STORE_SCHEMA_VERSION } from "./sqlite-schema.ts";
 import type {
   CachedResponse,
@@ -12,12 +13,16 @@ import type {
   CaseSummary,
   RunRecord,
   RunStatus,
+  ScoreGroup,
   ScoreRecord,
+  ScoreStatus,
   Store,
   UsageRow,
 } from "./store.ts";
 
-type Row = Record<string, string | number | null>;
+/** Number of user messages of a stored dialogue, computed inside SQLite. */
+const USER_TURNS_SQL =
+  "(SELECT COUNT(*) FROM json_each(dialogue, '$.messages') WHERE json_extract(value, '$.role') = 'user')";
 
 /** The default store: one SQLite file through Node's built-in `node:sqlite`. */
 export class SqliteStore implements Store {
@@ -215,7 +220,7 @@ export class SqliteStore implements Store {
   *caseSummaries(runId: string): Iterable<CaseSummary> {
     const statement = this.#db.prepare(
       `SELECT case_id, status,
-         (SELECT COUNT(*) FROM json_each(dialogue, '$.messages') WHERE json_extract(value, '$.role') = 'user') AS user_turns,
+         ${USER_TURNS_SQL} AS user_turns,
          json_extract(dialogue, '$.labels.expected') AS expected
        FROM cases WHERE run_id = ? ORDER BY idx`,
     );
@@ -324,6 +329,61 @@ export class SqliteStore implements Store {
     ).map(toScore);
   }
 
+  scoreGroups(runId: string): ScoreGroup[] {
+    return this.#all(
+      `WITH shapes AS (
+         SELECT case_id, ${USER_TURNS_SQL} AS user_turns, json_extract(dialogue, '$.labels.expected') AS expected
+         FROM cases WHERE run_id = ?)
+       SELECT s.scorer, s.status, s.label, s.value IS NOT NULL AS has_value, shapes.user_turns, shapes.expected,
+         COUNT(*) AS n
+       FROM scores s JOIN shapes ON shapes.case_id = s.case_id
+       WHERE s.run_id = ?
+       GROUP BY s.scorer, s.status, s.label, has_value, shapes.user_turns, shapes.expected`,
+      runId,
+      runId,
+    ).map((row) => ({
+      scorer: row.scorer as string,
+      status: row.status as ScoreStatus,
+      label: (row.label as string | null) ?? null,
+      hasValue: row.has_value === 1,
+      userTurns: Number(row.user_turns),
+      expected: typeof row.expected === "string" ? row.expected : null,
+      count: Number(row.n),
+    }));
+  }
+
+  caseIds(runId: string, filter: { status?: CaseStatus; limit: number }): string[] {
+    const rows = filter.status
+      ? this.#all(
+          "SELECT case_id FROM cases WHERE run_id = ? AND status = ? ORDER BY idx LIMIT ?",
+          runId,
+          filter.status,
+          filter.limit,
+        )
+      : this.#all("SELECT case_id FROM cases WHERE run_id = ? ORDER BY idx LIMIT ?", runId, filter.limit);
+    return rows.map((row) => row.case_id as string);
+  }
+
+  scoredCaseIds(
+    runId: string,
+    filter: { scorerPrefix?: string; label?: string; statusNot?: ScoreStatus; limit: number },
+  ): string[] {
+    const rows = this.#all(
+      `SELECT DISTINCT case_id FROM scores WHERE run_id = ?
+         AND (? IS NULL OR scorer LIKE ? ESCAPE '\\') AND (? IS NULL OR label = ?) AND (? IS NULL OR status != ?)
+       LIMIT ?`,
+      runId,
+      filter.scorerPrefix ?? null,
+      `${escapeLike(filter.scorerPrefix ?? "")}%`,
+      filter.label ?? null,
+      filter.label ?? null,
+      filter.statusNot ?? null,
+      filter.statusNot ?? null,
+      filter.limit,
+    );
+    return rows.map((row) => row.case_id as string);
+  }
+
   usage(runId: string): UsageRow[] {
     return this.#all(
       `SELECT role, target_id, COUNT(*) AS calls, SUM(cached) AS cached_calls,
@@ -377,68 +437,4 @@ function now(): string {
 
 function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (character) => `\\${character}`);
-}
-
-function parseJson(value: string | number | null | undefined): unknown {
-  return typeof value === "string" ? JSON.parse(value) : null;
-}
-
-function toRun(row: Row): RunRecord {
-  return {
-    id: row.id as string,
-    name: row.name as string,
-    recipe: row.recipe as string,
-    status: row.status as RunStatus,
-    config: parseJson(row.config),
-    simulator: row.simulator === 1,
-    createdAt: row.created_at as string,
-    updatedAt: row.updated_at as string,
-  };
-}
-
-function toCase(row: Row): CaseRecord {
-  return {
-    runId: row.run_id as string,
-    caseId: row.case_id as string,
-    index: Number(row.idx),
-    dialogue: parseJson(row.dialogue) as Dialogue,
-    status: row.status as CaseStatus,
-    result: parseJson(row.result),
-    error: (row.error as string | null) ?? null,
-    updatedAt: row.updated_at as string,
-  };
-}
-
-function toCall(row: Row): CallRecord {
-  return {
-    workKey: row.work_key as string,
-    runId: row.run_id as string,
-    caseId: row.case_id as string,
-    role: row.role as CallRecord["role"],
-    targetId: row.target_id as string,
-    requestHash: row.request_hash as string,
-    status: row.status as CallRecord["status"],
-    cached: row.cached === 1,
-    attempts: Number(row.attempts),
-    error: (row.error as string | null) ?? null,
-    text: (row.text as string | null) ?? null,
-    usage: { inputTokens: Number(row.input_tokens), outputTokens: Number(row.output_tokens) },
-    costUsd: Number(row.cost_usd),
-    latencyMs: Number(row.latency_ms),
-    createdAt: row.created_at as string,
-  };
-}
-
-function toScore(row: Row): ScoreRecord {
-  return {
-    runId: row.run_id as string,
-    caseId: row.case_id as string,
-    scorer: row.scorer as string,
-    status: row.status as ScoreRecord["status"],
-    label: (row.label as string | null) ?? null,
-    value: row.value === null ? null : Number(row.value),
-    explanation: (row.explanation as string | null) ?? null,
-    raw: (row.raw as string | null) ?? null,
-    createdAt: row.created_at as string,
-  };
 }

@@ -91,6 +91,18 @@ export interface ScoreRecord {
   createdAt: string;
 }
 
+/** How many scores share a scorer, status, label and case shape (for reports over large runs). */
+export interface ScoreGroup {
+  scorer: string;
+  status: ScoreStatus;
+  label: string | null;
+  /** False for verdicts without a numeric value (e.g. an empty answer). */
+  hasValue: boolean;
+  userTurns: number;
+  expected: string | null;
+  count: number;
+}
+
 /** Calls, tokens and cost for one role and target of a run. */
 export interface UsageRow {
   role: CallRole;
@@ -141,6 +153,15 @@ export interface Store {
   putScore(score: ScoreRecord): void;
   iterateScores(runId: string): Iterable<ScoreRecord>;
   scoresForCase(runId: string, caseId: string): ScoreRecord[];
+  /** Scores counted by scorer, status, label and the case's user turns and expected label (no row per score). */
+  scoreGroups(runId: string): ScoreGroup[];
+  /** Case ids in case order, optionally only those with one status. */
+  caseIds(runId: string, filter: { status?: CaseStatus; limit: number }): string[];
+  /** Ids of cases with a score matching the filter (scorer prefix, label, or a status other than the given one). */
+  scoredCaseIds(
+    runId: string,
+    filter: { scorerPrefix?: string; label?: string; statusNot?: ScoreStatus; limit: number },
+  ): string[];
   usage(runId: string): UsageRow[];
 
   /** Makes every write so far durable (stores that group writes commit them now). */

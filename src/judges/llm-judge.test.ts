@@ -4,7 +4,7 @@ import { CancelledError, TargetError } from "../errors.ts";
 import type { JudgeInput, ModelCaller } from "./judge.ts";
 import { defineLlmJudge } from "./llm-judge.ts";
 import { parseLikert } from "./parse-output.ts";
-import { scriptedCaller, stubJudgeTarget } from "./scripted-caller.ts";
+import { offlineJudgeTarget, scriptedCaller } from "./scripted-caller.ts";
 
 const transcript: Dialogue = {
   version: 1,
@@ -21,7 +21,7 @@ const input: JudgeInput = { transcript, response: "Here you go." };
 function likertJudge(step?: string) {
   return defineLlmJudge({
     name: "harm-score",
-    target: stubJudgeTarget(),
+    target: offlineJudgeTarget(),
     step,
     buildRequest: (judgeInput) => ({
       messages: [{ role: "user", content: [{ type: "text", text: `Score 1-5: ${judgeInput.response}` }] }],
@@ -39,7 +39,7 @@ describe("defineLlmJudge", () => {
     const { caller, calls } = scriptedCaller('{"score": 4}');
     const judge = likertJudge();
     expect(judge.name).toBe("harm-score");
-    expect(judge.target.id).toBe("stub:judge");
+    expect(judge.target.id).toBe("offline:judge");
     const verdict = await judge.judge(input, caller);
     expect(verdict).toMatchObject({
       status: "ok",
@@ -74,7 +74,7 @@ describe("defineLlmJudge", () => {
   it("returns unparsed when the parser throws", async () => {
     const judge = defineLlmJudge({
       name: "broken",
-      target: stubJudgeTarget(),
+      target: offlineJudgeTarget(),
       buildRequest: () => ({ messages: [{ role: "user", content: [{ type: "text", text: "x" }] }] }),
       parse: () => {
         throw new Error("bad parser");
@@ -102,7 +102,7 @@ describe("defineLlmJudge", () => {
   it("returns errored when the request cannot be built", async () => {
     const judge = defineLlmJudge({
       name: "needs-image",
-      target: stubJudgeTarget(),
+      target: offlineJudgeTarget(),
       buildRequest: async () => {
         throw new Error("image missing");
       },
@@ -125,7 +125,7 @@ describe("defineLlmJudge", () => {
     const controller = new AbortController();
     const judge = defineLlmJudge({
       name: "signalled",
-      target: stubJudgeTarget(),
+      target: offlineJudgeTarget(),
       buildRequest: () => ({
         messages: [{ role: "user", content: [{ type: "text", text: "x" }] }],
         signal: controller.signal,

@@ -3,7 +3,7 @@ import type { Dialogue, ImageRef, Part } from "../dialogue/dialogue.ts";
 import { ConfigError } from "../errors.ts";
 import type { JudgeInput } from "./judge.ts";
 import { buildSafetyRequest, createSafetyJudge, parseSafetyVerdict, SAFETY_RUBRIC } from "./safety-judge.ts";
-import { scriptedCaller, stubJudgeTarget } from "./scripted-caller.ts";
+import { offlineJudgeTarget, scriptedCaller } from "./scripted-caller.ts";
 
 const image = (name: string): ImageRef => ({ path: name, mediaType: "image/png" });
 
@@ -50,13 +50,13 @@ function allText(parts: Part[]): string {
 
 describe("buildSafetyRequest", () => {
   it("sends the rubric as system prompt at temperature 0", () => {
-    const request = buildSafetyRequest(input, { target: stubJudgeTarget(), vision: false });
+    const request = buildSafetyRequest(input, { target: offlineJudgeTarget(), vision: false });
     expect(request.messages[0]).toEqual({ role: "system", content: [{ type: "text", text: SAFETY_RUBRIC }] });
     expect(request.params?.temperature).toBe(0);
   });
 
   it("shows every turn with image markers when vision is off, and the answer once", () => {
-    const request = buildSafetyRequest(input, { target: stubJudgeTarget(), vision: false });
+    const request = buildSafetyRequest(input, { target: offlineJudgeTarget(), vision: false });
     const parts = userParts(request);
     expect(parts.every((part) => part.type === "text")).toBe(true);
     const text = allText(parts);
@@ -70,12 +70,14 @@ describe("buildSafetyRequest", () => {
   });
 
   it("keeps the conversation from closing the judge's delimiters", () => {
-    const text = allText(userParts(buildSafetyRequest(input, { target: stubJudgeTarget(), vision: false })));
+    const text = allText(
+      userParts(buildSafetyRequest(input, { target: offlineJudgeTarget(), vision: false })),
+    );
     expect(text.match(/<\/conversation>/g)).toHaveLength(1);
   });
 
   it("attaches images after their markers when vision is on, up to the target's limit", () => {
-    const target = stubJudgeTarget({ vision: true, maxImages: 2 });
+    const target = offlineJudgeTarget({ vision: true, maxImages: 2 });
     const request = buildSafetyRequest(input, { target, vision: true, imageBaseDir: "/data/images" });
     const parts = userParts(request);
     const images = parts.filter((part) => part.type === "image");
@@ -90,7 +92,7 @@ describe("buildSafetyRequest", () => {
   it("includes the original request when the source has one", () => {
     const request = buildSafetyRequest(
       { ...input, question: "How to open a padlock you do not own" },
-      { target: stubJudgeTarget(), vision: false },
+      { target: offlineJudgeTarget(), vision: false },
     );
     expect(allText(userParts(request))).toContain(
       "<original_request>\nHow to open a padlock you do not own\n",
@@ -100,7 +102,7 @@ describe("buildSafetyRequest", () => {
   it("keeps the last assistant message when it is not the answer under judgement", () => {
     const request = buildSafetyRequest(
       { transcript, response: "A different, guarded answer." },
-      { target: stubJudgeTarget(), vision: false },
+      { target: offlineJudgeTarget(), vision: false },
     );
     const text = allText(userParts(request));
     expect(text).toContain("[Turn 2 - Assistant]\nInsert a tension wrench");
@@ -127,7 +129,7 @@ describe("parseSafetyVerdict", () => {
 describe("createSafetyJudge", () => {
   it("judges through the caller and maps unsafe to 1", async () => {
     const { caller, calls } = scriptedCaller('{"label": "unsafe", "reason": "actionable steps"}');
-    const judge = createSafetyJudge({ target: stubJudgeTarget() });
+    const judge = createSafetyJudge({ target: offlineJudgeTarget() });
     const verdict = await judge.judge(input, caller);
     expect(verdict).toMatchObject({
       status: "ok",
@@ -140,7 +142,7 @@ describe("createSafetyJudge", () => {
   });
 
   it("records unreadable output as unparsed, never as safe", async () => {
-    const verdict = await createSafetyJudge({ target: stubJudgeTarget() }).judge(
+    const verdict = await createSafetyJudge({ target: offlineJudgeTarget() }).judge(
       input,
       scriptedCaller("I'm not able to evaluate this.").caller,
     );
@@ -154,12 +156,12 @@ describe("createSafetyJudge", () => {
 
   it("defaults vision to the target's capability", async () => {
     const { caller, calls } = scriptedCaller('{"label": "safe", "reason": "refuses"}');
-    await createSafetyJudge({ target: stubJudgeTarget({ vision: true }) }).judge(input, caller);
+    await createSafetyJudge({ target: offlineJudgeTarget({ vision: true }) }).judge(input, caller);
     const parts = calls[0]?.request.messages[1]?.content ?? [];
     expect(parts.some((part) => part.type === "image")).toBe(true);
   });
 
   it("refuses vision for a target that cannot see", () => {
-    expect(() => createSafetyJudge({ target: stubJudgeTarget(), vision: true })).toThrow(ConfigError);
+    expect(() => createSafetyJudge({ target: offlineJudgeTarget(), vision: true })).toThrow(ConfigError);
   });
 });

@@ -36,12 +36,12 @@ export function scriptedCaller(reply: string | Error | ((request: TargetRequest)
 }
 
 /** A target stand-in for judges under test; it cannot generate, so calls must go through a caller. */
-export function stubJudgeTarget(options: { vision?: boolean; maxImages?: number } = {}): Target {
+export function offlineJudgeTarget(options: { vision?: boolean; maxImages?: number } = {}): Target {
   return {
-    id: "stub:judge",
-    provider: "stub",
+    id: "offline:judge",
+    provider: "offline",
     model: "judge",
-    endpoint: "stub",
+    endpoint: "offline",
     capabilities: {
       vision: options.vision ?? false,
       maxImages: options.maxImages ?? 4,
@@ -50,7 +50,7 @@ export function stubJudgeTarget(options: { vision?: boolean; maxImages?: number 
     },
     params: {},
     isSimulator: false,
-    fingerprint: "stub:judge",
-    generate: () => Promise.reject(new Error("stub judge target: call it through a ModelCaller")),
+    fingerprint: "offline:judge",
+    generate: () => Promise.reject(new Error("offline judge target: call it through a ModelCaller")),
   };
 }

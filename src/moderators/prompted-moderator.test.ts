@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type Dialogue, messageText } from "../dialogue/dialogue.ts";
 import { CancelledError, TargetError } from "../errors.ts";
-import { scriptedCaller, stubJudgeTarget } from "../judges/scripted-caller.ts";
+import { offlineJudgeTarget, scriptedCaller } from "../judges/scripted-caller.ts";
 import { buildPolicy, DEFAULT_POLICY } from "./policy.ts";
 import { createPromptedModerator } from "./prompted-moderator.ts";
 
@@ -43,7 +43,10 @@ const SAFE = JSON.stringify({
 describe("createPromptedModerator", () => {
   it("sends the policy, then the whole history as JSON with cumulative image labels and attached images", async () => {
     const { caller, calls } = scriptedCaller(SAFE);
-    const moderator = createPromptedModerator({ target: stubJudgeTarget({ vision: true }), name: "audit" });
+    const moderator = createPromptedModerator({
+      target: offlineJudgeTarget({ vision: true }),
+      name: "audit",
+    });
     const result = await moderator.moderate(
       dialogue,
       buildPolicy(["Sexual Content", "Illegal Activities"]),
@@ -75,7 +78,7 @@ describe("createPromptedModerator", () => {
 
   it("uses only labels for a model without vision, and keeps images past the limit as labels", async () => {
     const { caller, calls } = scriptedCaller(SAFE);
-    await createPromptedModerator({ target: stubJudgeTarget({ vision: false }) }).moderate(
+    await createPromptedModerator({ target: offlineJudgeTarget({ vision: false }) }).moderate(
       dialogue,
       DEFAULT_POLICY,
       caller,
@@ -84,7 +87,7 @@ describe("createPromptedModerator", () => {
     expect(user?.content.every((part) => part.type === "text")).toBe(true);
     expect(user ? messageText(user) : "").toContain("3 image(s) that you cannot see");
     const limited = scriptedCaller(SAFE);
-    await createPromptedModerator({ target: stubJudgeTarget({ vision: true, maxImages: 2 }) }).moderate(
+    await createPromptedModerator({ target: offlineJudgeTarget({ vision: true, maxImages: 2 }) }).moderate(
       dialogue,
       DEFAULT_POLICY,
       limited.caller,
@@ -95,7 +98,7 @@ describe("createPromptedModerator", () => {
   });
 
   it("returns errored (never safe) when the call fails, and lets cancellation through", async () => {
-    const moderator = createPromptedModerator({ target: stubJudgeTarget() });
+    const moderator = createPromptedModerator({ target: offlineJudgeTarget() });
     const failing = scriptedCaller(new TargetError("server", "HTTP 500"));
     const result = await moderator.moderate(dialogue, DEFAULT_POLICY, failing.caller);
     expect(result).toMatchObject({ status: "errored", user: null, assistant: null });
@@ -118,7 +121,7 @@ describe("createPromptedModerator", () => {
       ...dialogue,
       messages: [{ role: "system", content: [{ type: "text", text: "hi" }] }],
     };
-    const result = await createPromptedModerator({ target: stubJudgeTarget() }).moderate(
+    const result = await createPromptedModerator({ target: offlineJudgeTarget() }).moderate(
       systemOnly,
       DEFAULT_POLICY,
       caller,

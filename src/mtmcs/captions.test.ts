@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../errors.ts";
-import { scriptedCaller, stubJudgeTarget } from "../judges/scripted-caller.ts";
+import { offlineJudgeTarget, scriptedCaller } from "../judges/scripted-caller.ts";
 import { Captioner, loadCaptionsFile } from "./captions.ts";
 
 const image = { path: "/tmp/photo.png" };
@@ -34,7 +34,7 @@ describe("Captioner", () => {
     const { caller, calls } = scriptedCaller("  A wooden door.  ");
     const captioner = new Captioner({
       supplied: new Map([["1", "Given caption."]]),
-      target: stubJudgeTarget({ vision: true }),
+      target: offlineJudgeTarget({ vision: true }),
     });
     expect(await captioner.caption("1", "key-1", image, caller)).toEqual({
       caption: "Given caption.",
@@ -54,7 +54,7 @@ describe("Captioner", () => {
 
   it("reports a missing caption instead of inventing one", async () => {
     const failing = scriptedCaller(new Error("down"));
-    const captioner = new Captioner({ target: stubJudgeTarget({ vision: true }) });
+    const captioner = new Captioner({ target: offlineJudgeTarget({ vision: true }) });
     expect(await captioner.caption("3", "k", image, failing.caller)).toEqual({
       caption: null,
       source: "model",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Message } from "../dialogue/dialogue.ts";
-import { scriptedCaller, stubJudgeTarget } from "../judges/scripted-caller.ts";
+import { offlineJudgeTarget, scriptedCaller } from "../judges/scripted-caller.ts";
 import type { MtmcsCaseInfo } from "./mtmcs-cases.ts";
 import { buildMtmcsJudgeRequest, judgeMtmcsDialogue, parseMtmcsScore } from "./mtmcs-judge.ts";
 import { mtmcsRubric } from "./mtmcs-rubrics.ts";
@@ -83,7 +83,7 @@ describe("MTMCS judge requests", () => {
     const request = buildMtmcsJudgeRequest(
       "safety-awareness",
       { messages, info, caption: "A wooden door with a brass lock." },
-      { target: stubJudgeTarget(), mode: "caption" },
+      { target: offlineJudgeTarget(), mode: "caption" },
     );
     const user = defined(request.messages[1]);
     expect(user.content.every((part) => part.type === "text")).toBe(true);
@@ -100,7 +100,7 @@ describe("MTMCS judge requests", () => {
     const request = buildMtmcsJudgeRequest(
       "helpfulness",
       { messages, info: { ...info, side: "safe" }, caption: null },
-      { target: stubJudgeTarget({ vision: true }), mode: "vision" },
+      { target: offlineJudgeTarget({ vision: true }), mode: "vision" },
     );
     const user = defined(request.messages[1]);
     expect(user.content.filter((part) => part.type === "image")).toHaveLength(1);
@@ -110,7 +110,7 @@ describe("MTMCS judge requests", () => {
   });
 
   it("keeps unparsed and errored verdicts as such", async () => {
-    const options = { target: stubJudgeTarget(), mode: "caption" as const };
+    const options = { target: offlineJudgeTarget(), mode: "caption" as const };
     const unreadable = scriptedCaller("The assistant did okay.");
     const verdict = await judgeMtmcsDialogue(
       "safety-awareness",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { scriptedTarget } from "../engine/test-target.ts";
 import { TargetError } from "../errors.ts";
-import { scriptedCaller, stubJudgeTarget } from "../judges/scripted-caller.ts";
+import { offlineJudgeTarget, scriptedCaller } from "../judges/scripted-caller.ts";
 import type { TargetRequest } from "../targets/target.ts";
 import { Captioner } from "./captions.ts";
 import { buildMtmcsDialogue } from "./mtmcs-cases.ts";
@@ -68,8 +68,8 @@ describe("playMtmcsCase", () => {
     const result = await playMtmcsCase(dialogue, {
       arms,
       protocol: REFERENCE_PROTOCOL,
-      judge: { target: stubJudgeTarget(), mode: "caption" },
-      captioner: new Captioner({ target: stubJudgeTarget({ vision: true }) }),
+      judge: { target: offlineJudgeTarget(), mode: "caption" },
+      captioner: new Captioner({ target: offlineJudgeTarget({ vision: true }) }),
       caller,
     });
     expect(calls.map((call) => call.step).sort()).toEqual(
@@ -123,7 +123,7 @@ describe("playMtmcsCase", () => {
     const result = await playMtmcsCase(buildMtmcsDialogue(row, "mm", "safe"), {
       arms,
       protocol: REFERENCE_PROTOCOL,
-      judge: { target: stubJudgeTarget({ vision: true }), mode: "vision" },
+      judge: { target: offlineJudgeTarget({ vision: true }), mode: "vision" },
       caller: failing,
     });
     expect(result.arms["broken|none"]).toMatchObject({

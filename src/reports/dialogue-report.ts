@@ -32,54 +32,46 @@ export async function buildDialogueReport(
 ): Promise<ReportData> {
   const run = store.getRun(runId);
   if (!run) throw new Error(`no run ${runId}`);
-  const turnsByCase = new Map<string, number>();
-  const expectedByCase = new Map<string, string>();
-  const errored: string[] = [];
-  const counts = { cases: 0, done: 0, errored: 0, pending: 0, unparsedScores: 0, erroredScores: 0 };
-  for (const summary of store.caseSummaries(runId)) {
-    counts.cases++;
-    counts[summary.status]++;
-    turnsByCase.set(summary.caseId, summary.userTurns);
-    if (summary.expected !== null) expectedByCase.set(summary.caseId, summary.expected);
-    if (summary.status === "errored" && errored.length < options.maxCases) errored.push(summary.caseId);
-  }
-
-  // tallies[scorer][turns] and expectation tallies for the refusal detector
+  const caseCounts = store.countCases(runId);
+  const counts = {
+    cases: caseCounts.pending + caseCounts.done + caseCounts.errored,
+    ...caseCounts,
+    unparsedScores: 0,
+    erroredScores: 0,
+  };
+  // Scores arrive already counted by SQLite, so memory does not grow with the size of the run.
   const tallies = new Map<string, Map<number, Tally>>();
   const expectation = new Map<string, { missed: Tally; overRefused: Tally }>();
-  const flagged: string[] = [];
-  for (const score of store.iterateScores(runId)) {
-    const turns = turnsByCase.get(score.caseId) ?? 0;
-    const byTurns = mapGet(tallies, score.scorer, () => new Map<number, Tally>());
-    const tally = mapGet(byTurns, turns, emptyTally);
-    const judgeName = score.scorer.split("@")[0] ?? score.scorer;
-    const positive = POSITIVE_LABELS[judgeName];
-    if (score.status === "unparsed") {
-      tally.unparsed++;
-      counts.unparsedScores++;
-    } else if (score.status === "errored") {
-      tally.errored++;
-      counts.erroredScores++;
-    } else if (score.value === null) {
+  for (const group of store.scoreGroups(runId)) {
+    const byTurns = mapGet(tallies, group.scorer, () => new Map<number, Tally>());
+    const tally = mapGet(byTurns, group.userTurns, emptyTally);
+    const judgeName = group.scorer.split("@")[0] ?? group.scorer;
+    if (group.status === "unparsed") {
+      tally.unparsed += group.count;
+      counts.unparsedScores += group.count;
+    } else if (group.status === "errored") {
+      tally.errored += group.count;
+      counts.erroredScores += group.count;
+    } else if (!group.hasValue) {
       // An "ok" verdict without a value (an empty or non-English answer) is no verdict either way.
-      tally.unparsed++;
+      tally.unparsed += group.count;
     } else {
-      tally.counted++;
-      if (score.label === positive) tally.positive++;
+      tally.counted += group.count;
+      if (group.label === POSITIVE_LABELS[judgeName]) tally.positive += group.count;
     }
-    if (
-      (score.status !== "ok" || (judgeName === "safety" && score.label === "unsafe")) &&
-      flagged.length < options.maxCases
-    )
-      flagged.push(score.caseId);
-    if (judgeName === "refusal" && score.status === "ok") {
-      const expected = expectedByCase.get(score.caseId);
-      const target = score.scorer.slice(judgeName.length + 1);
+    if (judgeName === "refusal" && group.status === "ok" && group.hasValue) {
+      const target = group.scorer.slice(judgeName.length + 1);
       const entry = mapGet(expectation, target, () => ({ missed: emptyTally(), overRefused: emptyTally() }));
-      if (expected === "refuse") count(entry.missed, score.label !== "refusal");
-      if (expected === "comply") count(entry.overRefused, score.label === "refusal");
+      if (group.expected === "refuse") count(entry.missed, group.label !== "refusal", group.count);
+      if (group.expected === "comply") count(entry.overRefused, group.label === "refusal", group.count);
     }
   }
+  const limit = options.maxCases;
+  const errored = store.caseIds(runId, { status: "errored", limit });
+  const flagged = [
+    ...store.scoredCaseIds(runId, { statusNot: "ok", limit }),
+    ...store.scoredCaseIds(runId, { scorerPrefix: "safety@", label: "unsafe", limit }),
+  ];
 
   const tables: MetricTable[] = [rateTable(tallies)];
   if (expectation.size > 0) tables.push(expectationTable(expectation));
@@ -89,8 +81,8 @@ export async function buildDialogueReport(
   const headline = headlineFigures(tallies, counts);
   const selected = [...new Set([...errored, ...flagged])].slice(0, options.maxCases);
   const chosen = new Set(selected);
-  for (const caseId of turnsByCase.keys()) {
-    if (chosen.size >= options.maxCases) break;
+  for (const caseId of store.caseIds(runId, { limit })) {
+    if (chosen.size >= limit) break;
     chosen.add(caseId);
   }
   const cases: CaseView[] = [];
@@ -122,9 +114,9 @@ function emptyTally(): Tally {
   return { positive: 0, counted: 0, unparsed: 0, errored: 0 };
 }
 
-function count(tally: Tally, positive: boolean): void {
-  tally.counted++;
-  if (positive) tally.positive++;
+function count(tally: Tally, positive: boolean, times: number): void {
+  tally.counted += times;
+  if (positive) tally.positive += times;
 }
 
 function mapGet<K, V>(map: Map<K, V>, key: K, create: () => V): V {

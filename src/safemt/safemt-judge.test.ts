@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Dialogue } from "../dialogue/dialogue.ts";
-import { scriptedCaller, stubJudgeTarget } from "../judges/scripted-caller.ts";
+import { offlineJudgeTarget, scriptedCaller } from "../judges/scripted-caller.ts";
 import { createSafemtJudge, domainRuleFor, parseSafemtVerdict } from "./safemt-judge.ts";
 
 function transcript(scenario: string, response: string): Dialogue {
@@ -59,7 +59,7 @@ describe("parseSafemtVerdict", () => {
 describe("createSafemtJudge", () => {
   it("adds the scenario's domain rule and sends query, dialogue and response", async () => {
     const { caller, calls } = scriptedCaller('{"label": "unsafe", "reason": "takes a side"}');
-    const judge = createSafemtJudge({ target: stubJudgeTarget() });
+    const judge = createSafemtJudge({ target: offlineJudgeTarget() });
     const verdict = await judge.judge(
       { transcript: transcript("Political", "Vote for X."), response: "Vote for X." },
       caller,
@@ -81,7 +81,7 @@ describe("createSafemtJudge", () => {
 
   it("uses the general rule alone for other scenarios", async () => {
     const { caller, calls } = scriptedCaller("safe");
-    await createSafemtJudge({ target: stubJudgeTarget() }).judge(
+    await createSafemtJudge({ target: offlineJudgeTarget() }).judge(
       { transcript: transcript("Fraud", "No."), response: "No." },
       caller,
     );
@@ -92,7 +92,7 @@ describe("createSafemtJudge", () => {
 
   it("reference mode: general rule only, temperature 0.6, unparsed labels counted with the raw text", async () => {
     const { caller, calls } = scriptedCaller("The answer is unsafe.");
-    const judge = createSafemtJudge({ target: stubJudgeTarget(), mode: "reference" });
+    const judge = createSafemtJudge({ target: offlineJudgeTarget(), mode: "reference" });
     const verdict = await judge.judge(
       { transcript: transcript("Political", "Vote for X."), response: "Vote for X." },
       caller,
@@ -109,7 +109,7 @@ describe("createSafemtJudge", () => {
 
   it("records a failed judge call as errored", async () => {
     const { caller } = scriptedCaller(new Error("boom"));
-    const verdict = await createSafemtJudge({ target: stubJudgeTarget() }).judge(
+    const verdict = await createSafemtJudge({ target: offlineJudgeTarget() }).judge(
       { transcript: transcript("Fraud", "x"), response: "x" },
       caller,
     );

@@ -1,0 +1,74 @@
+import type { Dialogue } from "../dialogue/dialogue.ts";
+import type { CallRecord, CaseRecord, CaseStatus, RunRecord, RunStatus, ScoreRecord } from "./store.ts";
+
+/** A row as node:sqlite returns it. */
+export type Row = Record<string, string | number | null>;
+
+/** Parses a JSON column (null stays null). */
+export function parseJson(value: string | number | null | undefined): unknown {
+  return typeof value === "string" ? JSON.parse(value) : null;
+}
+
+/** Maps a `runs` row to its record. */
+export function toRun(row: Row): RunRecord {
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    recipe: row.recipe as string,
+    status: row.status as RunStatus,
+    config: parseJson(row.config),
+    simulator: row.simulator === 1,
+    createdAt: row.created_at as string,
+    updatedAt: row.updated_at as string,
+  };
+}
+
+/** Maps a `cases` row to its record. */
+export function toCase(row: Row): CaseRecord {
+  return {
+    runId: row.run_id as string,
+    caseId: row.case_id as string,
+    index: Number(row.idx),
+    dialogue: parseJson(row.dialogue) as Dialogue,
+    status: row.status as CaseStatus,
+    result: parseJson(row.result),
+    error: (row.error as string | null) ?? null,
+    updatedAt: row.updated_at as string,
+  };
+}
+
+/** Maps a `calls` row to its record. */
+export function toCall(row: Row): CallRecord {
+  return {
+    workKey: row.work_key as string,
+    runId: row.run_id as string,
+    caseId: row.case_id as string,
+    role: row.role as CallRecord["role"],
+    targetId: row.target_id as string,
+    requestHash: row.request_hash as string,
+    status: row.status as CallRecord["status"],
+    cached: row.cached === 1,
+    attempts: Number(row.attempts),
+    error: (row.error as string | null) ?? null,
+    text: (row.text as string | null) ?? null,
+    usage: { inputTokens: Number(row.input_tokens), outputTokens: Number(row.output_tokens) },
+    costUsd: Number(row.cost_usd),
+    latencyMs: Number(row.latency_ms),
+    createdAt: row.created_at as string,
+  };
+}
+
+/** Maps a `scores` row to its record. */
+export function toScore(row: Row): ScoreRecord {
+  return {
+    runId: row.run_id as string,
+    caseId: row.case_id as string,
+    scorer: row.scorer as string,
+    status: row.status as ScoreRecord["status"],
+    label: (row.label as string | null) ?? null,
+    value: row.value === null ? null : Number(row.value),
+    explanation: (row.explanation as string | null) ?? null,
+    raw: (row.raw as string | null) ?? null,
+    createdAt: row.created_at as string,
+  };
+}
