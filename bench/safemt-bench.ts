@@ -7,7 +7,7 @@ import path from "node:path";
 import sharp from "sharp";
 import type { Dialogue, Message } from "../src/dialogue/dialogue.ts";
 import { SqliteStore } from "../src/engine/sqlite-store.ts";
-import { scriptedCaller, offlineJudgeTarget } from "../src/judges/scripted-caller.ts";
+import { offlineJudgeTarget, scriptedCaller } from "../src/judges/scripted-caller.ts";
 import { attackRatesBy, computeSafetyIndex, type SampleOutcome } from "../src/metrics/safety-index.ts";
 import { createSafemtJudge } from "../src/safemt/safemt-judge.ts";
 import { buildSafemtReport } from "../src/safemt/safemt-report.ts";

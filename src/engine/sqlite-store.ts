@@ -3,7 +3,7 @@ import path from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import type { Dialogue } from "../dialogue/dialogue.ts";
 import { StoreError } from "../errors.ts";
-import { parseJson, type Row, toCall, toCase, toRun, toScore } from "./sqlite-rows.ts";
+import { type Row, toCall, toCase, toRun, toScore } from "./sqlite-rows.ts";
 import { STORE_SCHEMA, STORE_SCHEMA_VERSION } from "./sqlite-schema.ts";
 import type {
   CachedResponse,

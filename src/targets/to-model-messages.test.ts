@@ -56,7 +56,7 @@ describe("toModelMessages", () => {
     expect(first.map((part) => part.type)).toEqual(["image", "text"]);
     expect((first[0] as ImagePart).mediaType).toBe("image/png");
     expect(Buffer.from((first[0] as ImagePart).image as Uint8Array).toString("base64")).toBe(pngBase64);
-    expect(converted[2]).toEqual({ role: "assistant", content: [{ type: "text", text: "green" }] });
+    expect(converted[2]).toEqual({ role: "assistant", content: "green" });
     const last = converted[3]?.content as (TextPart | ImagePart)[];
     expect(last.map((part) => part.type)).toEqual(["text", "image"]);
   });

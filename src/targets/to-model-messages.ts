@@ -96,6 +96,10 @@ export async function toModelMessages(
 
 function buildMessage(message: Message, parts: (ModelTextPart | ModelImagePart)[]): ModelMessage {
   if (message.role === "system") return { role: "system", content: messageText(message) };
+  // A lone text part goes as plain string content: the same request on the wire, and the AI SDK
+  // validates a string far faster than a list of parts (it showed in the CPU per call).
+  const only = parts.length === 1 ? parts[0] : undefined;
+  if (only?.type === "text") return { role: message.role, content: only.text };
   // Images outside user turns were rejected up front, so only text reaches here.
   if (message.role === "assistant")
     return {

@@ -1,0 +1,112 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+import { generateText, type ModelMessage } from "ai";
+import type { Dialogue, Message } from "../src/dialogue/dialogue.ts";
+import { PriceTable } from "../src/engine/pricing.ts";
+import { executeDialogueRun } from "../src/recipes/run-dialogues.ts";
+import { parseTargetSpec } from "../src/targets/provider-spec.ts";
+import { createProviderTarget } from "../src/targets/provider-target.ts";
+
+const body = JSON.stringify({
+  id: "x",
+  object: "chat.completion",
+  created: 1,
+  model: "m",
+  choices: [
+    { index: 0, message: { role: "assistant", content: "A short scripted answer." }, finish_reason: "stop" },
+  ],
+  usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+});
+const fakeFetch: typeof fetch = async () =>
+  new Response(body, { status: 200, headers: { "content-type": "application/json" } });
+const N = Number(process.env.N ?? 20000);
+function* dialogues(offset: number): Generator<Dialogue> {
+  for (let index = offset; index < offset + N; index++) {
+    const messages: Message[] = [];
+    for (let turn = 1; turn <= 8; turn++) {
+      messages.push({
+        role: "user",
+        content: [
+          {
+            type: "text",
+            text: `Case ${index}, turn ${turn}: tell me more about topic ${turn} of the story so far.`,
+          },
+        ],
+      });
+      if (turn < 8)
+        messages.push({
+          role: "assistant",
+          content: [
+            {
+              type: "text",
+              text: `Here is part ${turn} of the answer, with a few sentences of detail about the topic.`,
+            },
+          ],
+        });
+    }
+    yield { version: 1, id: `bench-${index}`, messages, labels: {}, metadata: {} };
+  }
+}
+const dir = mkdtempSync(path.join(tmpdir(), "zz-"));
+const model = createOpenAICompatible({
+  name: "x",
+  baseURL: "http://fake/v1",
+  includeUsage: true,
+  fetch: fakeFetch,
+})("m");
+const target = createProviderTarget(
+  parseTargetSpec(
+    { provider: "openai-compatible", model: "m", baseURL: "http://fake/v1", concurrency: 64 },
+    "t",
+  ),
+  { env: {}, fetch: fakeFetch },
+);
+async function bare(offset: number) {
+  const list = [...dialogues(offset)].map(
+    (d) =>
+      d.messages.map((m) => ({
+        role: m.role,
+        content: (m.content[0] as { text: string }).text,
+      })) as ModelMessage[],
+  );
+  let i = 0;
+  const cpu0 = process.cpuUsage();
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (i < list.length)
+        await generateText({ model, messages: list[i++] as ModelMessage[], maxRetries: 0 });
+    }),
+  );
+  const c = process.cpuUsage(cpu0);
+  return (c.user + c.system) / N;
+}
+async function full(offset: number, name: string) {
+  const cpu0 = process.cpuUsage();
+  await executeDialogueRun({
+    name,
+    dataIdentity: name,
+    cases: () => dialogues(offset),
+    imageBaseDir: dir,
+    targets: [target],
+    judges: [],
+    driver: "replay",
+    storePath: path.join(dir, `${name}.db`),
+    reportDir: path.join(dir, "r"),
+    concurrency: 128,
+    endpointConcurrency: 64,
+    cache: true,
+    retry: {},
+    prices: new PriceTable(),
+    reportCases: 20,
+    config: {},
+  });
+  const c = process.cpuUsage(cpu0);
+  return (c.user + c.system) / N;
+}
+await bare(1e6);
+await full(2e6, "warm");
+const b = await bare(0);
+const f = await full(3e6, "real");
+console.log("bare", b.toFixed(0), "full", f.toFixed(0), "overhead", (f - b).toFixed(0));
