@@ -244,7 +244,13 @@ export class SqliteStore implements Store {
   }
 
   getCall(workKey: string): CallRecord | undefined {
-    const row = this.#get("SELECT * FROM calls WHERE work_key = ?", workKey);
+    // The answer's text lives once, in `responses`; a call row only points at it.
+    const row = this.#get(
+      `SELECT calls.*, COALESCE(calls.text, responses.text) AS text FROM calls
+       LEFT JOIN responses ON responses.request_hash = calls.request_hash AND calls.status = 'ok'
+       WHERE calls.work_key = ?`,
+      workKey,
+    );
     return row ? toCall(row) : undefined;
   }
 
@@ -263,7 +269,8 @@ export class SqliteStore implements Store {
       call.cached ? 1 : 0,
       call.attempts,
       call.error,
-      call.text,
+      // Successful answers are kept in `responses` (see getCall); only failures keep their own text.
+      call.status === "ok" ? null : call.text,
       call.usage.inputTokens,
       call.usage.outputTokens,
       call.costUsd,

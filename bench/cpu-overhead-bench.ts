@@ -1,4 +1,8 @@
-import { mkdtempSync } from "node:fs";
+// turnsafe's CPU per call without the network in the way: the same replay run as the throughput
+// bench, with model calls answered by an in-process fetch that returns a canned completion,
+// against the same requests made with the bare AI SDK. Less noisy than the throughput bench's
+// figure (no sockets, no simulator), so it is the one to watch when optimising.
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
@@ -8,6 +12,7 @@ import { PriceTable } from "../src/engine/pricing.ts";
 import { executeDialogueRun } from "../src/recipes/run-dialogues.ts";
 import { parseTargetSpec } from "../src/targets/provider-spec.ts";
 import { createProviderTarget } from "../src/targets/provider-target.ts";
+import { printFigure } from "./bench-support.ts";
 
 const body = JSON.stringify({
   id: "x",
@@ -21,7 +26,7 @@ const body = JSON.stringify({
 });
 const fakeFetch: typeof fetch = async () =>
   new Response(body, { status: 200, headers: { "content-type": "application/json" } });
-const N = Number(process.env.N ?? 20000);
+const N = Number(process.env.BENCH_CALLS ?? 20000);
 function* dialogues(offset: number): Generator<Dialogue> {
   for (let index = offset; index < offset + N; index++) {
     const messages: Message[] = [];
@@ -49,7 +54,7 @@ function* dialogues(offset: number): Generator<Dialogue> {
     yield { version: 1, id: `bench-${index}`, messages, labels: {}, metadata: {} };
   }
 }
-const dir = mkdtempSync(path.join(tmpdir(), "zz-"));
+const dir = mkdtempSync(path.join(tmpdir(), "turnsafe-cpu-"));
 const model = createOpenAICompatible({
   name: "x",
   baseURL: "http://fake/v1",
@@ -109,4 +114,21 @@ await bare(1e6);
 await full(2e6, "warm");
 const b = await bare(0);
 const f = await full(3e6, "real");
-console.log("bare", b.toFixed(0), "full", f.toFixed(0), "overhead", (f - b).toFixed(0));
+printFigure({
+  bench: "engine",
+  metric: "turnsafe_cpu_per_call_no_network",
+  value: f - b,
+  unit: "us",
+  target: 150,
+  better: "lower",
+});
+printFigure({
+  bench: "engine",
+  metric: "ai_sdk_cpu_per_call_no_network",
+  value: b,
+  unit: "us",
+  target: null,
+  better: "lower",
+});
+
+rmSync(dir, { recursive: true, force: true });
