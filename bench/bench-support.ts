@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import type { Dialogue, Message } from "../src/dialogue/dialogue.ts";
 
 /** One figure, printed for people and as a JSON line for scripts. */
 export interface Figure {
@@ -61,4 +62,18 @@ export async function startSimulatorProcess(
       await new Promise((resolve) => child.once("exit", resolve));
     },
   };
+}
+
+/** `count` 8-turn replay dialogues (7 pre-written answers, the target answers the 8th turn), ids from `offset`. */
+export function* eightTurnDialogues(count: number, offset = 0): Generator<Dialogue> {
+  for (let index = offset; index < offset + count; index++) {
+    const messages: Message[] = [];
+    for (let turn = 1; turn <= 8; turn++) {
+      const userText = `Case ${index}, turn ${turn}: tell me more about topic ${turn} of the story so far.`;
+      messages.push({ role: "user", content: [{ type: "text", text: userText }] });
+      const answer = `Here is part ${turn} of the answer, with a few sentences of detail about the topic.`;
+      if (turn < 8) messages.push({ role: "assistant", content: [{ type: "text", text: answer }] });
+    }
+    yield { version: 1, id: `bench-${index}`, messages, labels: {}, metadata: {} };
+  }
 }

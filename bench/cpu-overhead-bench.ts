@@ -7,12 +7,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { generateText, type ModelMessage } from "ai";
-import type { Dialogue, Message } from "../src/dialogue/dialogue.ts";
+import type { Dialogue } from "../src/dialogue/dialogue.ts";
 import { PriceTable } from "../src/engine/pricing.ts";
 import { executeDialogueRun } from "../src/recipes/run-dialogues.ts";
 import { parseTargetSpec } from "../src/targets/provider-spec.ts";
 import { createProviderTarget } from "../src/targets/provider-target.ts";
-import { printFigure } from "./bench-support.ts";
+import { eightTurnDialogues, printFigure } from "./bench-support.ts";
 
 const body = JSON.stringify({
   id: "x",
@@ -27,32 +27,8 @@ const body = JSON.stringify({
 const fakeFetch: typeof fetch = async () =>
   new Response(body, { status: 200, headers: { "content-type": "application/json" } });
 const N = Number(process.env.BENCH_CALLS ?? 20000);
-function* dialogues(offset: number): Generator<Dialogue> {
-  for (let index = offset; index < offset + N; index++) {
-    const messages: Message[] = [];
-    for (let turn = 1; turn <= 8; turn++) {
-      messages.push({
-        role: "user",
-        content: [
-          {
-            type: "text",
-            text: `Case ${index}, turn ${turn}: tell me more about topic ${turn} of the story so far.`,
-          },
-        ],
-      });
-      if (turn < 8)
-        messages.push({
-          role: "assistant",
-          content: [
-            {
-              type: "text",
-              text: `Here is part ${turn} of the answer, with a few sentences of detail about the topic.`,
-            },
-          ],
-        });
-    }
-    yield { version: 1, id: `bench-${index}`, messages, labels: {}, metadata: {} };
-  }
+function dialogues(offset: number): Generator<Dialogue> {
+  return eightTurnDialogues(N, offset);
 }
 const dir = mkdtempSync(path.join(tmpdir(), "turnsafe-cpu-"));
 const model = createOpenAICompatible({

@@ -7,44 +7,20 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { generateText, type ModelMessage } from "ai";
-import type { Dialogue, Message } from "../src/dialogue/dialogue.ts";
+import type { Dialogue } from "../src/dialogue/dialogue.ts";
 import { PriceTable } from "../src/engine/pricing.ts";
 import { type DialogueRunPlan, executeDialogueRun } from "../src/recipes/run-dialogues.ts";
 import { nodeHttpFetch } from "../src/targets/node-http-fetch.ts";
 import { parseTargetSpec } from "../src/targets/provider-spec.ts";
 import { createProviderTarget } from "../src/targets/provider-target.ts";
-import { printFigure, startSimulatorProcess } from "./bench-support.ts";
+import { eightTurnDialogues, printFigure, startSimulatorProcess } from "./bench-support.ts";
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 20_000);
 const CONCURRENCY = 64;
 const LATENCY_MS = 100;
 
-function* dialogues(): Generator<Dialogue> {
-  for (let index = 0; index < CALLS; index++) {
-    const messages: Message[] = [];
-    for (let turn = 1; turn <= 8; turn++) {
-      messages.push({
-        role: "user",
-        content: [
-          {
-            type: "text",
-            text: `Case ${index}, turn ${turn}: tell me more about topic ${turn} of the story so far.`,
-          },
-        ],
-      });
-      if (turn < 8)
-        messages.push({
-          role: "assistant",
-          content: [
-            {
-              type: "text",
-              text: `Here is part ${turn} of the answer, with a few sentences of detail about the topic.`,
-            },
-          ],
-        });
-    }
-    yield { version: 1, id: `bench-${index}`, messages, labels: {}, metadata: {} };
-  }
+function dialogues(): Generator<Dialogue> {
+  return eightTurnDialogues(CALLS);
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), "turnsafe-bench-"));

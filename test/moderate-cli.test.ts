@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { registerModerateCommand } from "../src/cli/commands/moderate-command.ts";
 import { reportError } from "../src/cli/output.ts";
-import { parseCsv } from "../src/moderators/evaluation/csv-rows.ts";
+import { parseCsv } from "../src/dialogue/csv.ts";
 
 const XSTEST = path.resolve(import.meta.dirname, "../../shared/data/exaggerated-safety/xstest_prompts.csv");
 const directory = mkdtempSync(path.join(tmpdir(), "turnsafe-moderate-cli-"));

@@ -12,10 +12,9 @@ import { executeMtmcsRun, type MtmcsRunPlan, writeMtmcsReports } from "../../mtm
 import { buildTarget } from "../../recipes/plan-dialogue-run.ts";
 import type { RunningSimulator } from "../../simulator/simulator-server.ts";
 import type { Target } from "../../targets/target.ts";
-import { EXIT } from "../exit-codes.ts";
 import { onInterrupt } from "../interrupt.ts";
 import { createOutput } from "../output.ts";
-import { ProgressBar } from "../progress-bar.ts";
+import { presentRun } from "./present-run.ts";
 import { positiveInteger } from "./run-command.ts";
 import { DEFAULT_STORE, openExistingStore, requireRun } from "./store-option.ts";
 
@@ -216,42 +215,11 @@ async function planMtmcsRun(flags: MtmcsRunFlags, simulators: RunningSimulator[]
 
 async function playMtmcsRun(plan: MtmcsRunPlan, output: ReturnType<typeof createOutput>): Promise<number> {
   const interrupt = onInterrupt(output.note);
-  const progress = new ProgressBar({ quiet: output.quiet });
   try {
-    const outcome = await executeMtmcsRun(plan, {
-      signal: interrupt.signal,
-      onProgress: (value) => progress.update(value),
-      onCall: (event) => progress.call(event),
-      onStart: (run, resumed) => {
-        if (run.simulator)
-          output.note("note: this run uses the turnsafe simulator (scripted replies, not a model)");
-        output.note(`${resumed ? "resuming" : "starting"} run ${run.id} (store ${plan.storePath})`);
-      },
-    });
-    progress.stop();
-    const { run, counts } = outcome;
-    output.result(
-      {
-        runId: run.id,
-        status: run.status,
-        simulator: run.simulator,
-        resumed: outcome.resumed,
-        interrupted: outcome.interrupted,
-        cases: counts,
-        report: { html: outcome.reportHtml, json: outcome.reportJson },
-        store: plan.storePath,
-      },
-      [
-        `run ${run.id}: ${run.status}${run.simulator ? " (simulator)" : ""}`,
-        `cases: ${counts.done} done, ${counts.errored} errored, ${counts.pending} pending`,
-        `report: ${outcome.reportHtml}`,
-        ...(outcome.interrupted ? ["interrupted: rerun the same command to resume"] : []),
-      ].join("\n"),
+    return await presentRun(output, { storePath: plan.storePath, signal: interrupt.signal }, (hooks) =>
+      executeMtmcsRun(plan, hooks),
     );
-    if (outcome.interrupted) return EXIT.interrupted;
-    return counts.errored > 0 ? EXIT.erroredCases : EXIT.ok;
   } finally {
-    progress.stop();
     interrupt.dispose();
   }
 }

@@ -17,10 +17,9 @@ import {
   summaryJson,
 } from "../../safemt/safemt-results.ts";
 import type { RunningSimulator } from "../../simulator/simulator-server.ts";
-import { EXIT } from "../exit-codes.ts";
 import { onInterrupt } from "../interrupt.ts";
 import { createOutput, type Output } from "../output.ts";
-import { ProgressBar } from "../progress-bar.ts";
+import { presentRun } from "./present-run.ts";
 import { positiveInteger } from "./run-command.ts";
 import { DEFAULT_STORE, openExistingStore, requireRun } from "./store-option.ts";
 
@@ -137,7 +136,6 @@ async function runSafemt(flags: RunFlags, output: Output): Promise<number> {
   const simulators: RunningSimulator[] = [];
   const planOptions = { baseDir: process.cwd(), env: process.env };
   const interrupt = onInterrupt(output.note);
-  let progress: ProgressBar | undefined;
   try {
     const targets = [];
     for (const [index, spec] of flags.target.entries())
@@ -187,47 +185,22 @@ async function runSafemt(flags: RunFlags, output: Output): Promise<number> {
       `SafeMT data: ${dataset.samples} samples x lengths ${dataset.lengths.join(", ")} = ${dataset.dialogues.length} cases (${dataset.layout} layout); ${planned.conditions.length} target condition(s)`,
     );
     for (const note of dataset.notes) output.note(`note: ${note}`);
-    progress = new ProgressBar({ total: dataset.dialogues.length, quiet: output.quiet });
-    const bar = progress;
-    const outcome = await executeSafemtRun(planned, {
-      signal: interrupt.signal,
-      onProgress: (value) => bar.update(value),
-      onCall: (event) => bar.call(event),
-      onStart: (run, resumed) => {
-        if (run.simulator)
-          output.note("note: this run uses the turnsafe simulator (scripted replies, not a model)");
-        output.note(`${resumed ? "resuming" : "starting"} run ${run.id} (store ${planned.plan.storePath})`);
-      },
-    });
-    progress.stop();
-    const { run, counts } = outcome;
-    const lines = [
-      `run ${run.id}: ${run.status}${run.simulator ? " (simulator)" : ""}`,
-      `cases: ${counts.done} done, ${counts.errored} errored, ${counts.pending} pending`,
-      ...outcome.summaries.map(describeSummary),
-      `report: ${outcome.reportHtml}`,
-    ];
-    if (outcome.interrupted) lines.push("interrupted: rerun the same command to resume");
-    output.result(
+    return await presentRun<Awaited<ReturnType<typeof executeSafemtRun>>>(
+      output,
       {
-        runId: run.id,
-        status: run.status,
-        simulator: run.simulator,
-        resumed: outcome.resumed,
-        interrupted: outcome.interrupted,
-        cases: counts,
-        judge: { model: judgeTarget.id, mode },
-        conditions: outcome.conditions,
-        results: outcome.summaries.map(summaryJson),
-        report: { html: outcome.reportHtml, json: outcome.reportJson },
-        store: planned.plan.storePath,
+        storePath: planned.plan.storePath,
+        total: dataset.dialogues.length,
+        signal: interrupt.signal,
+        json: (outcome) => ({
+          judge: { model: judgeTarget.id, mode },
+          conditions: outcome.conditions,
+          results: outcome.summaries.map(summaryJson),
+        }),
+        lines: (outcome) => outcome.summaries.map(describeSummary),
       },
-      lines.join("\n"),
+      (hooks) => executeSafemtRun(planned, hooks),
     );
-    if (outcome.interrupted) return EXIT.interrupted;
-    return counts.errored > 0 ? EXIT.erroredCases : EXIT.ok;
   } finally {
-    progress?.stop();
     interrupt.dispose();
     await Promise.all(simulators.map((simulator) => simulator.close()));
   }

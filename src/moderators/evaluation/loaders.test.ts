@@ -4,7 +4,6 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Dialogue } from "../../dialogue/dialogue.ts";
 import { InputError } from "../../errors.ts";
-import { parseCsv } from "./csv-rows.ts";
 import { readMmdsDialogues } from "./mmds-loader.ts";
 import { itemPolicyOf, labelsOf } from "./moderation-labels.ts";
 import { readLabelledPrompts } from "./prompt-set-loader.ts";
@@ -27,21 +26,6 @@ async function collect(source: AsyncIterable<Dialogue>): Promise<Dialogue[]> {
   for await (const dialogue of source) out.push(dialogue);
   return out;
 }
-
-describe("parseCsv", () => {
-  it("reads quoted fields with commas, doubled quotes, newlines and CRLF", () => {
-    const rows = parseCsv('id,prompt,label\r\n1,"Hello, ""you""",safe\r\n2,"two\nlines",unsafe\r\n', "t.csv");
-    expect(rows).toEqual([
-      { line: 2, values: { id: "1", prompt: 'Hello, "you"', label: "safe" } },
-      { line: 3, values: { id: "2", prompt: "two\nlines", label: "unsafe" } },
-    ]);
-  });
-
-  it("names the line of a row with the wrong number of fields", () => {
-    expect(() => parseCsv("a,b\n1,2\n3\n", "t.csv")).toThrow("t.csv:3");
-    expect(() => parseCsv('a\n"open\n', "t.csv")).toThrow(/never closed/);
-  });
-});
 
 describe("readMmdsDialogues", () => {
   it("reads per-turn images and <image> placeholders, resolving relative paths against the file", async () => {

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { parseCsv } from "../../dialogue/csv.ts";
 import type { Dialogue } from "../../dialogue/dialogue.ts";
 import { readJsonl } from "../../dialogue/jsonl.ts";
 import { InputError } from "../../errors.ts";
-import { parseCsv } from "./csv-rows.ts";
 import { MODERATION_LABELS_KEY, type ModerationLabels } from "./moderation-labels.ts";
 
 /** How a single-turn labelled prompt set is read. */

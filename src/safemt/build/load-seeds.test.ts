@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadSeeds } from "./load-seeds.ts";
-import { parseCsv } from "./parse-csv.ts";
 import { scenarioFor, scenarioSlug } from "./seed-scenario.ts";
 
 const repoRoot = path.resolve(import.meta.dirname, "../../..");
@@ -18,21 +17,6 @@ function write(name: string, text: string): string {
   writeFileSync(file, text);
   return file;
 }
-
-describe("parseCsv", () => {
-  it("handles quotes, doubled quotes, commas and newlines inside fields, CRLF and a BOM", () => {
-    const records = parseCsv('\ufeffa,b\r\n"x, ""y""","line1\nline2"\r\n\r\nlast,\n', "t.csv");
-    expect(records).toEqual([
-      { line: 1, fields: ["a", "b"] },
-      { line: 2, fields: ['x, "y"', "line1\nline2"] },
-      { line: 5, fields: ["last", ""] },
-    ]);
-  });
-
-  it("names the line of an unclosed quote", () => {
-    expect(() => parseCsv('a\n"open\nmore', "t.csv")).toThrow(/t\.csv:2: a quoted field is never closed/);
-  });
-});
 
 describe("loadSeeds", () => {
   it.skipIf(!existsSync(advbench))("reads AdvBench's goal column, defaulting the scenario", () => {

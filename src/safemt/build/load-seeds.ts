@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { parseCsv } from "../../dialogue/csv.ts";
 import { InputError } from "../../errors.ts";
-import { parseCsv } from "./parse-csv.ts";
 import { scenarioFor } from "./seed-scenario.ts";
 
 /** One harmful query to build dialogues from. */
@@ -70,15 +70,14 @@ function pick(row: Record<string, string>, columns: readonly string[]): string |
 }
 
 function csvRows(text: string, file: string): Row[] {
-  const [header, ...records] = parseCsv(text, file);
-  if (!header) return [];
-  const names = header.fields.map((name) => name.trim().toLowerCase());
-  return records.map((record) => {
+  return parseCsv(text, file).map(({ line, values }) => {
+    // Column names are matched case-insensitively; the first of two same-named columns wins.
     const row: Record<string, string> = {};
-    names.forEach((name, index) => {
-      if (name !== "" && row[name] === undefined) row[name] = record.fields[index] ?? "";
-    });
-    return { line: record.line, row };
+    for (const [name, value] of Object.entries(values)) {
+      const key = name.toLowerCase();
+      if (key !== "" && row[key] === undefined) row[key] = value;
+    }
+    return { line, row };
   });
 }
 

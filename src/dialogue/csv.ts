@@ -1,4 +1,4 @@
-import { InputError } from "../../errors.ts";
+import { InputError } from "../errors.ts";
 
 /** One data row of a CSV file: values by header name, and its line in the file. */
 export interface CsvRow {

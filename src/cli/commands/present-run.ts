@@ -1,0 +1,67 @@
+import type { RunSessionHooks, RunSessionOutcome } from "../../engine/run-session.ts";
+import { EXIT } from "../exit-codes.ts";
+import type { Output } from "../output.ts";
+import { ProgressBar } from "../progress-bar.ts";
+
+/** What a command adds to the common run summary. */
+export interface RunPresentation<Outcome extends RunSessionOutcome> {
+  storePath: string;
+  /** Cases expected, for the progress bar, when known up front. */
+  total?: number;
+  signal: AbortSignal;
+  /** Extra fields of the --json summary. */
+  json?: (outcome: Outcome) => Record<string, unknown>;
+  /** Extra human lines, shown before the report path. */
+  lines?: (outcome: Outcome) => string[];
+}
+
+/**
+ * Plays a run with a progress bar and the usual notes, then prints its summary (one JSON object
+ * with --json) and returns the exit code: interrupted 130, errored cases 3, else 0.
+ */
+export async function presentRun<Outcome extends RunSessionOutcome>(
+  output: Output,
+  presentation: RunPresentation<Outcome>,
+  execute: (hooks: RunSessionHooks) => Promise<Outcome>,
+): Promise<number> {
+  const progress = new ProgressBar({ total: presentation.total, quiet: output.quiet });
+  try {
+    const outcome = await execute({
+      signal: presentation.signal,
+      onProgress: (value) => progress.update(value),
+      onCall: (event) => progress.call(event),
+      onStart: (run, resumed) => {
+        if (run.simulator)
+          output.note("note: this run uses the turnsafe simulator (scripted replies, not a model)");
+        output.note(`${resumed ? "resuming" : "starting"} run ${run.id} (store ${presentation.storePath})`);
+      },
+    });
+    progress.stop();
+    const { run, counts } = outcome;
+    const lines = [
+      `run ${run.id}: ${run.status}${run.simulator ? " (simulator)" : ""}`,
+      `cases: ${counts.done} done, ${counts.errored} errored, ${counts.pending} pending`,
+      ...(presentation.lines?.(outcome) ?? []),
+      `report: ${outcome.reportHtml}`,
+    ];
+    if (outcome.interrupted) lines.push("interrupted: rerun the same command to resume");
+    output.result(
+      {
+        runId: run.id,
+        status: run.status,
+        simulator: run.simulator,
+        resumed: outcome.resumed,
+        interrupted: outcome.interrupted,
+        cases: counts,
+        ...presentation.json?.(outcome),
+        report: { html: outcome.reportHtml, json: outcome.reportJson },
+        store: presentation.storePath,
+      },
+      lines.join("\n"),
+    );
+    if (outcome.interrupted) return EXIT.interrupted;
+    return counts.errored > 0 ? EXIT.erroredCases : EXIT.ok;
+  } finally {
+    progress.stop();
+  }
+}
