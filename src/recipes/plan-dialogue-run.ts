@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { createReadStream, readFileSync } from "node:fs";
 import path from "node:path";
 import type { RunConfig } from "../config/run-config.ts";
 import { sha256Hex } from "../dialogue/image-ref.ts";
@@ -7,6 +8,9 @@ import { InputError } from "../errors.ts";
 import type { Judge } from "../judges/judge.ts";
 import { createRefusalDetector } from "../judges/refusal-detector.ts";
 import { createSafetyJudge } from "../judges/safety-judge.ts";
+import { createModeratorJudge } from "../moderators/moderator-judge.ts";
+import { createModeratorFromSpec } from "../moderators/moderator-spec.ts";
+import { DEFAULT_POLICY, loadPolicyFile } from "../moderators/policy.ts";
 import { DEFAULT_SIMULATOR_SCRIPT_YAML } from "../simulator/default-script.ts";
 import { parseSimulatorScript } from "../simulator/script.ts";
 import { type RunningSimulator, startSimulator } from "../simulator/simulator-server.ts";
@@ -35,8 +39,12 @@ export interface PlanOptions {
  */
 export async function planDialogueRun(config: RunConfig, options: PlanOptions): Promise<PlannedRun> {
   const simulators: RunningSimulator[] = [];
+  const closers: (() => Promise<void>)[] = [];
   const close = async () => {
-    await Promise.all(simulators.map((simulator) => simulator.close()));
+    await Promise.all([
+      ...simulators.map((simulator) => simulator.close()),
+      ...closers.map((closer) => closer()),
+    ]);
   };
   try {
     const specs = [...(config.target !== undefined ? [config.target] : []), ...config.targets];
@@ -47,6 +55,7 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
     let cases: DialogueRunPlan["cases"];
     let dataIdentity: string;
     let imageBaseDir: string;
+    let dataFile: string | undefined;
     if (config.data === "quickstart") {
       imageBaseDir = resolve(config.imageDir ?? ".turnsafe/quickstart");
       const suite = await buildQuickstartSuite(imageBaseDir);
@@ -54,14 +63,28 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
       dataIdentity = "suite:quickstart";
     } else {
       const file = resolve(config.data);
+      dataFile = file;
       imageBaseDir = config.imageDir ? resolve(config.imageDir) : path.dirname(file);
       cases = () => limitedDialogues(file, config.limit);
-      dataIdentity = `file:${file}`;
+      // The content is part of the run's identity: an edited data file starts a new run (whose
+      // unchanged requests are still served from the response cache) instead of reusing old results.
+      dataIdentity = `file:${file}#${await fileSha256(file)}`;
     }
     const judges: Judge[] = [];
     for (const [index, judge] of config.judges.entries()) {
       if (judge === "refusal" || judge.type === "refusal") judges.push(createRefusalDetector());
-      else
+      else if (judge.type === "moderator") {
+        const built = await createModeratorFromSpec(judge.moderator, {
+          env: options.env,
+          baseDir: options.baseDir,
+          imageBaseDir,
+        });
+        closers.push(built.close);
+        const policy = judge.policy
+          ? loadPolicyFile(path.resolve(options.baseDir, judge.policy))
+          : DEFAULT_POLICY;
+        judges.push(createModeratorJudge({ moderator: built.moderator, policy }));
+      } else
         judges.push(
           createSafetyJudge({
             target: await buildTarget(judge.model, `judges.${index}.model`, options, simulators),
@@ -73,6 +96,7 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
     const plan: DialogueRunPlan = {
       name: config.name,
       dataIdentity,
+      dataFile,
       cases,
       imageBaseDir,
       targets,
@@ -94,6 +118,20 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
     await close();
     throw error;
   }
+}
+
+/** A short content hash of a data file, streamed. */
+async function fileSha256(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  try {
+    for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  } catch (error) {
+    throw new InputError(
+      `cannot read data file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      file,
+    );
+  }
+  return hash.digest("hex").slice(0, 16);
 }
 
 /**

@@ -17,6 +17,8 @@ export interface DialogueRunPlan {
   name: string;
   /** Identifies the data for the run id: a resolved path or a suite name. */
   dataIdentity: string;
+  /** The JSONL file cases stream from, when they come from one (for progress totals). */
+  dataFile?: string;
   cases: () => AsyncIterable<Dialogue> | Iterable<Dialogue>;
   imageBaseDir: string;
   targets: Target[];

@@ -13,7 +13,11 @@ interface Tally {
 }
 
 /** Which label of a scorer counts as the bad outcome, e.g. `unsafe` for the safety judge. */
-const POSITIVE_LABELS: Record<string, string> = { safety: "unsafe", refusal: "refusal" };
+const POSITIVE_LABELS: Record<string, string> = {
+  safety: "unsafe",
+  moderation: "unsafe",
+  refusal: "refusal",
+};
 
 export interface DialogueReportOptions {
   maxCases: number;
@@ -71,6 +75,7 @@ export async function buildDialogueReport(
   const flagged = [
     ...store.scoredCaseIds(runId, { statusNot: "ok", limit }),
     ...store.scoredCaseIds(runId, { scorerPrefix: "safety@", label: "unsafe", limit }),
+    ...store.scoredCaseIds(runId, { scorerPrefix: "moderation@", label: "unsafe", limit }),
   ];
 
   const tables: MetricTable[] = [rateTable(tallies)];

@@ -10,9 +10,7 @@ export async function playPlannedRun(planned: PlannedRun, output: Output): Promi
   const { plan } = planned;
   const interrupt = onInterrupt(output.note);
   try {
-    const total = plan.dataIdentity.startsWith("file:")
-      ? await countDialogueLines(plan.dataIdentity.slice(5))
-      : undefined;
+    const total = plan.dataFile ? await countDialogueLines(plan.dataFile) : undefined;
     return await presentRun(output, { storePath: plan.storePath, total, signal: interrupt.signal }, (hooks) =>
       executeDialogueRun(plan, hooks),
     );

@@ -36,7 +36,10 @@ export function registerRunCommand(program: Command): void {
       "--target <spec...>",
       "target(s), replacing the config's: openai:gpt-4o-mini, anthropic:..., google:..., openai-compatible:<model>@<baseURL>, simulator[:script.yaml]",
     )
-    .option("--judge <spec...>", "judge(s), replacing the config's: refusal, safety:<model spec>")
+    .option(
+      "--judge <spec...>",
+      "judge(s), replacing the config's: refusal, safety:<model spec>, moderator:<moderator spec>",
+    )
     .option("--store <file>", "SQLite store file")
     .option("--report-dir <dir>", "where reports are written")
     .option("--concurrency <n>", "cases played at once")
@@ -73,8 +76,10 @@ function applyFlags(config: RunConfig, flags: RunFlags): RunConfig {
     next.judges = flags.judge.map((spec, index) => {
       if (spec === "refusal") return "refusal";
       if (spec.startsWith("safety:")) return { type: "safety", model: spec.slice("safety:".length) };
+      if (spec.startsWith("moderator:"))
+        return { type: "moderator", moderator: spec.slice("moderator:".length) };
       throw new InputError(
-        `unknown judge "${spec}"; use refusal or safety:<model spec>`,
+        `unknown judge "${spec}"; use refusal, safety:<model spec> or moderator:<moderator spec>`,
         `--judge ${index + 1}`,
       );
     });
