@@ -1,7 +1,5 @@
-import type { Server } from "node:http";
-import { createAdaptorServer } from "@hono/node-server";
 import { Hono } from "hono";
-import { ConfigError } from "../errors.ts";
+import { listen } from "../util/listen.ts";
 import { decideAction, requestRandom, type SimulatorAction } from "./behaviour.ts";
 import { type ChatRequestView, estimateTokens, readChatRequest } from "./chat-request.ts";
 import { DEFAULT_SIMULATOR_SCRIPT, type SimulatorScript } from "./script.ts";
@@ -237,36 +235,18 @@ export interface RunningSimulator {
 
 /** Starts the simulator over HTTP on `host:port` (127.0.0.1 and a free port by default). */
 export async function startSimulator(options: StartSimulatorOptions = {}): Promise<RunningSimulator> {
-  const host = options.host ?? "127.0.0.1";
   const simulator = createSimulatorApp(options.script ?? DEFAULT_SIMULATOR_SCRIPT, options);
-  // Leave Node's global Request/Response alone: the simulator often shares a process with clients.
-  const server = createAdaptorServer({ fetch: simulator.app.fetch, overrideGlobalObjects: false }) as Server;
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: Error) =>
-      reject(new ConfigError(`simulator cannot listen on ${host}: ${error.message}`));
-    server.once("error", onError);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", onError);
-      resolve();
-    });
+  const listening = await listen(simulator.app.fetch, {
+    host: options.host,
+    port: options.port,
+    name: "simulator",
   });
-  const address = server.address();
-  const port = typeof address === "object" && address !== null ? address.port : (options.port ?? 0);
-  const urlHost = host.includes(":") ? `[${host}]` : host;
-  let closing: Promise<void> | undefined;
   return {
-    url: `http://${urlHost}:${port}/v1`,
-    port,
+    url: listening.url,
+    port: listening.port,
     stats: simulator.stats,
     requests: simulator.requests,
-    close() {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        simulator.releaseHeldRequests();
-        server.closeAllConnections();
-      });
-      return closing;
-    },
+    close: () => listening.close(simulator.releaseHeldRequests),
   };
 }
 

@@ -1,6 +1,4 @@
-import type { Server } from "node:http";
-import { createAdaptorServer } from "@hono/node-server";
-import { ConfigError } from "../../errors.ts";
+import { listen } from "../../util/listen.ts";
 import { createGuardApp } from "./guard-app.ts";
 import type { GuardMetrics } from "./guard-metrics.ts";
 import type { GuardOptions } from "./guard-options.ts";
@@ -25,36 +23,12 @@ export interface RunningGuard {
 
 /** Starts the guard over HTTP on `host:port`. */
 export async function startGuardServer(options: StartGuardOptions): Promise<RunningGuard> {
-  const host = options.host ?? "127.0.0.1";
   const { app, metrics } = createGuardApp(options);
-  // Node's global Request/Response stay untouched: the guard may share a process with clients.
-  const server = createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false }) as Server;
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: Error) =>
-      reject(new ConfigError(`guard cannot listen on ${host}: ${error.message}`));
-    server.once("error", onError);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", onError);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address !== null ? address.port : (options.port ?? 0);
-  const urlHost = host.includes(":") ? `[${host}]` : host;
-  let closing: Promise<void> | undefined;
+  const listening = await listen(app.fetch, { host: options.host, port: options.port, name: "guard" });
   return {
-    url: `http://${urlHost}:${port}/v1`,
-    port,
+    url: listening.url,
+    port: listening.port,
     metrics,
-    close() {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => {
-          options.audit?.close();
-          resolve();
-        });
-        server.closeAllConnections();
-      });
-      return closing;
-    },
+    close: () => listening.close().then(() => options.audit?.close()),
   };
 }
