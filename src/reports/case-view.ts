@@ -1,7 +1,8 @@
 import sharp from "sharp";
 import type { Message } from "../dialogue/dialogue.ts";
 import { describeImage, loadImage } from "../dialogue/image-ref.ts";
-import type { TurnView } from "./report-data.ts";
+import type { ScoreRecord } from "../engine/store.ts";
+import type { CaseView, TurnView } from "./report-data.ts";
 
 /** Longest side of report thumbnails, in pixels. */
 const THUMBNAIL_SIZE = 160;
@@ -43,4 +44,18 @@ async function thumbnail(
   } catch (error) {
     return { label: `${label} (not shown: ${(error as Error).message})` };
   }
+}
+
+/** A stored score as the report shows it; an unparsed verdict shows the judge's raw output. */
+export function scoreView(score: ScoreRecord): CaseView["scores"][number] {
+  return {
+    scorer: score.scorer,
+    status: score.status,
+    label: score.label,
+    value: score.value,
+    explanation:
+      score.status === "unparsed" && score.raw
+        ? `${score.explanation ?? ""} — raw: ${score.raw}`
+        : score.explanation,
+  };
 }

@@ -2,7 +2,7 @@ import type { Dialogue, Message } from "../dialogue/dialogue.ts";
 import type { CaseRecord, ScoreRecord, Store } from "../engine/store.ts";
 import { wilsonInterval } from "../metrics/proportion.ts";
 import type { DialogueCaseResult } from "../recipes/dialogue-suite.ts";
-import { toTurnViews } from "./case-view.ts";
+import { scoreView, toTurnViews } from "./case-view.ts";
 import type { CaseView, ChartSpec, MetricTable, ReportData } from "./report-data.ts";
 
 interface Tally {
@@ -325,16 +325,6 @@ async function caseViews(
     });
   }
   return views;
-}
-
-function scoreView(score: ScoreRecord): CaseView["scores"][number] {
-  return {
-    scorer: score.scorer,
-    status: score.status,
-    label: score.label,
-    value: score.value,
-    explanation: score.explanation,
-  };
 }
 
 /** Rebuilds the played conversation: live runs put each answer after its user turn; replays append the one answer. */

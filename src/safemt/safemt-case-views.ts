@@ -1,7 +1,7 @@
 import type { Message } from "../dialogue/dialogue.ts";
-import type { ScoreRecord, Store } from "../engine/store.ts";
+import type { Store } from "../engine/store.ts";
 import type { DialogueCaseResult } from "../recipes/dialogue-suite.ts";
-import { toTurnViews } from "../reports/case-view.ts";
+import { scoreView, toTurnViews } from "../reports/case-view.ts";
 import type { CaseView } from "../reports/report-data.ts";
 import type { SafemtOutcome } from "./safemt-results.ts";
 
@@ -88,18 +88,4 @@ export async function safemtCaseViews(
     }
   }
   return views;
-}
-
-function scoreView(score: ScoreRecord): CaseView["scores"][number] {
-  return {
-    scorer: score.scorer,
-    status: score.status,
-    label: score.label,
-    value: score.value,
-    // An unparsed verdict's raw output is what a reader needs to see.
-    explanation:
-      score.status === "unparsed" && score.raw
-        ? `${score.explanation ?? ""} — raw: ${score.raw}`
-        : score.explanation,
-  };
 }
