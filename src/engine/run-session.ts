@@ -9,6 +9,23 @@ import type { RunRecord, Store } from "./store.ts";
 /** Writes during a run are grouped and committed this often: a SIGKILL loses at most this window. */
 export const STORE_COMMIT_INTERVAL_MS = 50;
 
+/** How any recipe's run stores, calls, reports and retries; plans of every recipe extend it. */
+export interface RunSettings {
+  storePath: string;
+  reportDir: string;
+  /** Cases played at once. */
+  concurrency: number;
+  /** Default concurrent requests per endpoint. */
+  endpointConcurrency: number;
+  cache: boolean;
+  retry: Partial<RetryPolicy>;
+  prices: PriceTable;
+  /** Cases shown in full in the report. */
+  reportCases: number;
+  /** Replay cases that errored in an earlier session of the run. */
+  retryErrored?: boolean;
+}
+
 /** What callers can watch while a run plays. */
 export interface RunSessionHooks {
   signal?: AbortSignal;

@@ -1,5 +1,8 @@
 import type { Dialogue } from "../dialogue/dialogue.ts";
+import { CancelledError, describeError } from "../errors.ts";
+import type { ModelCaller } from "../judges/judge.ts";
 import { extractJsonObject } from "../judges/parse-output.ts";
+import type { Target, TargetRequest } from "../targets/target.ts";
 import { moderationHistory } from "./moderation-history.ts";
 import type { Evidence, ModerationResult, Policy, Verdict } from "./moderator.ts";
 import { dimensionByCode, findDimension } from "./policy.ts";
@@ -155,4 +158,26 @@ export function parseEvidence(rationale: string, dialogue: Dialogue): Evidence {
 function span(from: number, to: number): number[] {
   if (!(to >= from) || to - from > 100) return [from, to];
   return Array.from({ length: to - from + 1 }, (_, offset) => from + offset);
+}
+
+/**
+ * Asks a moderator model (role `moderator`) and reads its six-field answer. A failed call is an
+ * errored result with the reason; cancellation is passed on.
+ */
+export async function askModerationModel(
+  caller: ModelCaller,
+  target: Target,
+  request: TargetRequest,
+  step: string,
+  policy: Policy,
+  dialogue: Dialogue,
+): Promise<ModerationResult> {
+  let text: string;
+  try {
+    text = (await caller.call("moderator", target, request, step)).text;
+  } catch (error) {
+    if (error instanceof CancelledError) throw error;
+    return erroredResult(describeError(error));
+  }
+  return parseModerationOutput(text, policy, dialogue);
 }

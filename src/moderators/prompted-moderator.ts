@@ -1,11 +1,11 @@
 import type { Dialogue, Part } from "../dialogue/dialogue.ts";
-import { CancelledError, ConfigError, describeError } from "../errors.ts";
+import { ConfigError } from "../errors.ts";
 import type { ModelCaller } from "../judges/judge.ts";
 import { escapeDelimiters, mergeTextParts } from "../judges/transcript-prompt.ts";
 import type { Target, TargetRequest } from "../targets/target.ts";
 import { imageLabel, type ModerationHistory, moderationHistory } from "./moderation-history.ts";
 import type { ModerationResult, Moderator, Policy } from "./moderator.ts";
-import { erroredResult, NO_DIMENSION, parseModerationOutput } from "./parse-moderation.ts";
+import { askModerationModel, NO_DIMENSION } from "./parse-moderation.ts";
 import { renderPolicy } from "./policy.ts";
 
 /** Options of the prompted moderator. */
@@ -67,14 +67,7 @@ export function createPromptedModerator(options: PromptedModeratorOptions): Mode
         maxImages: target.capabilities.maxImages,
         maxOutputTokens: options.maxOutputTokens ?? 700,
       });
-      let text: string;
-      try {
-        text = (await caller.call("moderator", target, request, `moderate:${name}`)).text;
-      } catch (error) {
-        if (error instanceof CancelledError) throw error;
-        return erroredResult(describeError(error));
-      }
-      return parseModerationOutput(text, policy, dialogue);
+      return askModerationModel(caller, target, request, `moderate:${name}`, policy, dialogue);
     },
   };
 }

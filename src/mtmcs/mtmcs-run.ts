@@ -1,10 +1,14 @@
 import type { DefenceDependencies } from "../defences/defence.ts";
 import { buildDefenceCondition } from "../defences/registry.ts";
 import { sha256Hex } from "../dialogue/image-ref.ts";
-import type { PriceTable } from "../engine/pricing.ts";
 import { stableStringify } from "../engine/request-hash.ts";
 import { CaseFailure, runCases } from "../engine/run-cases.ts";
-import { executeRunSession, type RunSessionHooks, type RunSessionOutcome } from "../engine/run-session.ts";
+import {
+  executeRunSession,
+  type RunSessionHooks,
+  type RunSessionOutcome,
+  type RunSettings,
+} from "../engine/run-session.ts";
 import type { Store } from "../engine/store.ts";
 import { ConfigError } from "../errors.ts";
 import { writeReportFiles } from "../reports/write-report-files.ts";
@@ -18,7 +22,7 @@ import type { MtmcsModality } from "./mtmcs-row.ts";
 import type { MtmcsJudgeMode } from "./mtmcs-rubrics.ts";
 
 /** Everything an MTMCS run needs, resolved (paths absolute, targets built). */
-export interface MtmcsRunPlan {
+export interface MtmcsRunPlan extends RunSettings {
   name: string;
   sources: MtmcsSource[];
   modalities: MtmcsModality[];
@@ -35,15 +39,6 @@ export interface MtmcsRunPlan {
   /** Captions supplied by row id, and the file they came from (for the run id). */
   captions?: { file: string; byRowId: ReadonlyMap<string, string> };
   protocol: MtmcsProtocol;
-  storePath: string;
-  reportDir: string;
-  concurrency: number;
-  endpointConcurrency: number;
-  cache: boolean;
-  retry: Record<string, number | undefined>;
-  prices: PriceTable;
-  reportCases: number;
-  retryErrored?: boolean;
 }
 
 export type MtmcsRunHooks = RunSessionHooks;

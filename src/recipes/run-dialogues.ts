@@ -1,9 +1,13 @@
 import type { Dialogue } from "../dialogue/dialogue.ts";
 import { sha256Hex } from "../dialogue/image-ref.ts";
 import { readDialogues } from "../dialogue/jsonl.ts";
-import type { PriceTable } from "../engine/pricing.ts";
 import { stableStringify } from "../engine/request-hash.ts";
-import { executeRunSession, type RunSessionHooks, type RunSessionOutcome } from "../engine/run-session.ts";
+import {
+  executeRunSession,
+  type RunSessionHooks,
+  type RunSessionOutcome,
+  type RunSettings,
+} from "../engine/run-session.ts";
 import type { Store } from "../engine/store.ts";
 import type { Judge } from "../judges/judge.ts";
 import { buildDialogueReport } from "../reports/dialogue-report.ts";
@@ -13,7 +17,7 @@ import type { Target } from "../targets/target.ts";
 import { type DriverChoice, runDialogueSuite } from "./dialogue-suite.ts";
 
 /** Everything a dialogue run needs, already resolved (paths absolute, targets built). */
-export interface DialogueRunPlan {
+export interface DialogueRunPlan extends RunSettings {
   name: string;
   /** Identifies the data for the run id: a resolved path or a suite name. */
   dataIdentity: string;
@@ -24,15 +28,6 @@ export interface DialogueRunPlan {
   targets: Target[];
   judges: Judge[];
   driver: DriverChoice;
-  storePath: string;
-  reportDir: string;
-  concurrency: number;
-  endpointConcurrency: number;
-  cache: boolean;
-  retry: Record<string, number | undefined>;
-  prices: PriceTable;
-  reportCases: number;
-  retryErrored?: boolean;
   /** The configuration as the user wrote it, secrets removed; stored with the run. */
   config: unknown;
   recipe?: string;

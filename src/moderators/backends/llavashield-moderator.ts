@@ -1,10 +1,10 @@
 import type { Dialogue, Part } from "../../dialogue/dialogue.ts";
-import { CancelledError, ConfigError, describeError } from "../../errors.ts";
+import { ConfigError } from "../../errors.ts";
 import type { ModelCaller } from "../../judges/judge.ts";
 import type { Target, TargetRequest } from "../../targets/target.ts";
 import { imageLabel, type ModerationHistory, moderationHistory } from "../moderation-history.ts";
 import type { ModerationResult, Moderator, Policy } from "../moderator.ts";
-import { erroredResult, NO_DIMENSION, parseModerationOutput } from "../parse-moderation.ts";
+import { askModerationModel, NO_DIMENSION } from "../parse-moderation.ts";
 import { renderPolicy } from "../policy.ts";
 
 /** Options of the LLaVAShield-format moderator. */
@@ -41,14 +41,7 @@ export function createLlavaShieldModerator(options: LlavaShieldModeratorOptions)
         ...buildLlavaShieldRequest(history, policy, options.maxOutputTokens ?? 1024),
         imageBaseDir: options.imageBaseDir,
       };
-      let text: string;
-      try {
-        text = (await caller.call("moderator", target, request, "llavashield")).text;
-      } catch (error) {
-        if (error instanceof CancelledError) throw error;
-        return erroredResult(describeError(error));
-      }
-      return parseModerationOutput(text, policy, dialogue);
+      return askModerationModel(caller, target, request, "llavashield", policy, dialogue);
     },
   };
 }

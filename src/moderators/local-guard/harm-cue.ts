@@ -45,15 +45,7 @@ export function inherent(
   weights: DimensionWeights,
   options: CueOptions = {},
 ): HarmCue {
-  return {
-    id,
-    kind: "inherent",
-    pattern: compile(source),
-    weights,
-    pairs: [],
-    unless: options.unless ?? null,
-    unlessBefore: options.unlessBefore ?? null,
-  };
+  return unpairedCue("inherent", id, source, weights, options);
 }
 
 /** A harmful subject that needs commitment to count. */
@@ -63,9 +55,19 @@ export function topic(
   weights: DimensionWeights,
   options: CueOptions = {},
 ): HarmCue {
+  return unpairedCue("topic", id, source, weights, options);
+}
+
+function unpairedCue(
+  kind: "inherent" | "topic",
+  id: string,
+  source: string,
+  weights: DimensionWeights,
+  options: CueOptions,
+): HarmCue {
   return {
     id,
-    kind: "topic",
+    kind,
     pattern: compile(source),
     weights,
     pairs: [],
