@@ -64,9 +64,8 @@ export interface RunSessionOutcome {
 }
 
 /**
- * The life of a run, shared by every recipe: open the store, register (or reopen) the run,
- * play it with one executor, record how it ended (completed, interrupted, failed), write the
- * reports, close the store.
+ * The life of a run, shared by every recipe: open the store, play the run (see playRun), write
+ * the reports, close the store.
  */
 export async function executeRunSession(
   spec: RunSessionSpec,
@@ -74,51 +73,59 @@ export async function executeRunSession(
 ): Promise<RunSessionOutcome> {
   const store = new SqliteStore(spec.storePath, { commitIntervalMs: STORE_COMMIT_INTERVAL_MS });
   try {
-    const runId = spec.run.id;
-    const existing = store.getRun(runId);
-    const now = new Date().toISOString();
-    const run: RunRecord = {
-      ...spec.run,
-      status: "running",
-      createdAt: existing?.createdAt ?? now,
-      updatedAt: now,
-    };
-    store.putRun(run);
-    hooks.onStart?.(run, existing !== undefined);
-    const executor = new CallExecutor({
-      store,
-      runId,
-      prices: spec.executor.prices,
-      retry: spec.executor.retry,
-      cache: spec.executor.cache,
-      concurrency: spec.executor.endpointConcurrency,
-      signal: hooks.signal,
-      onEvent: hooks.onCall,
-    });
-    let progress: RunProgress | undefined;
-    let interrupted = false;
-    try {
-      progress = await spec.play({ store, runId, executor });
-      store.setRunStatus(runId, "completed");
-    } catch (error) {
-      if (!(error instanceof CancelledError)) {
-        store.setRunStatus(runId, "failed");
-        throw error;
-      }
-      interrupted = true;
-      store.setRunStatus(runId, "interrupted");
-    }
-    store.flush();
-    const reports = await spec.writeReports(store, runId);
-    return {
-      run: store.getRun(runId) ?? run,
-      resumed: existing !== undefined,
-      interrupted,
-      progress,
-      counts: store.countCases(runId),
-      ...reports,
-    };
+    const played = await playRun(store, spec.run, spec.executor, spec.play, hooks);
+    const reports = await spec.writeReports(store, spec.run.id);
+    return { ...played, counts: store.countCases(spec.run.id), ...reports };
   } finally {
     store.close();
   }
+}
+
+/**
+ * Registers (or reopens) a run in an open store, plays it with one executor and records how it
+ * ended: completed, interrupted (CancelledError; the run can be resumed) or failed (rethrown).
+ */
+export async function playRun(
+  store: Store,
+  identity: RunSessionSpec["run"],
+  executorOptions: RunSessionSpec["executor"],
+  play: RunSessionSpec["play"],
+  hooks: RunSessionHooks = {},
+): Promise<{ run: RunRecord; resumed: boolean; interrupted: boolean; progress: RunProgress | undefined }> {
+  const runId = identity.id;
+  const existing = store.getRun(runId);
+  const now = new Date().toISOString();
+  const run: RunRecord = {
+    ...identity,
+    status: "running",
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+  };
+  store.putRun(run);
+  hooks.onStart?.(run, existing !== undefined);
+  const executor = new CallExecutor({
+    store,
+    runId,
+    prices: executorOptions.prices,
+    retry: executorOptions.retry,
+    cache: executorOptions.cache,
+    concurrency: executorOptions.endpointConcurrency,
+    signal: hooks.signal,
+    onEvent: hooks.onCall,
+  });
+  let progress: RunProgress | undefined;
+  let interrupted = false;
+  try {
+    progress = await play({ store, runId, executor });
+    store.setRunStatus(runId, "completed");
+  } catch (error) {
+    if (!(error instanceof CancelledError)) {
+      store.setRunStatus(runId, "failed");
+      throw error;
+    }
+    interrupted = true;
+    store.setRunStatus(runId, "interrupted");
+  }
+  store.flush();
+  return { run: store.getRun(runId) ?? run, resumed: existing !== undefined, interrupted, progress };
 }

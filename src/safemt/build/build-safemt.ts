@@ -1,10 +1,11 @@
 import { sha256Hex } from "../../dialogue/image-ref.ts";
-import { type CallEvent, CallExecutor } from "../../engine/call-executor.ts";
+import type { CallEvent } from "../../engine/call-executor.ts";
 import { PriceTable } from "../../engine/pricing.ts";
 import { stableStringify } from "../../engine/request-hash.ts";
 import { type RunProgress, runCases } from "../../engine/run-cases.ts";
+import { playRun } from "../../engine/run-session.ts";
 import type { Store } from "../../engine/store.ts";
-import { CancelledError, InputError } from "../../errors.ts";
+import { InputError } from "../../errors.ts";
 import type { Target } from "../../targets/target.ts";
 import { BUILD_METHODS, type BuildMethodName } from "./build-methods.ts";
 import { caseDialogues, type PlannedSample, planSamples } from "./build-samples.ts";
@@ -81,70 +82,52 @@ export async function buildSafemt(options: SafemtBuildOptions): Promise<SafemtBu
   const retries = options.retries ?? 2;
   const vision = options.attackerVision ?? attacker.capabilities.vision;
   const runId = buildRunId(options, lengths, retries, vision);
-  const existing = store.getRun(runId);
-  const now = new Date().toISOString();
-  store.putRun({
-    id: runId,
-    name: "safemt-build",
-    recipe: "safemt-build",
-    status: "running",
-    config: {
-      seeds: options.seedsIdentity,
-      lengths,
-      methods: options.methods,
-      assignment: options.assignment ?? "rotate",
-      attacker: attacker.id,
-      retries,
-    },
-    simulator: attacker.isSimulator,
-    createdAt: existing?.createdAt ?? now,
-    updatedAt: now,
-  });
   const samples = await planSamples(options);
-  const executor = new CallExecutor({
-    store,
-    runId,
-    prices: options.prices ?? new PriceTable(),
-    cache: options.cache,
-    signal: options.signal,
-    onEvent: options.onCall,
-  });
   const bySampleId = new Map(samples.map((sample) => [sample.sampleId, sample]));
-  let interrupted = false;
-  try {
-    await runCases<BuiltCaseResult>({
-      store,
-      runId,
-      cases: caseDialogues(samples, lengths),
-      concurrency: options.concurrency ?? 8,
-      retryErrored: options.retryFailed,
-      signal: options.signal,
-      onProgress: options.onProgress,
-      play: async (dialogue) => {
-        const { sampleId, length } = dialogue.metadata as { sampleId: string; length: number };
-        const sample = bySampleId.get(sampleId) as PlannedSample;
-        const task: BuildTask = {
-          query: sample.seed.query,
-          scenario: sample.seed.scenario,
-          method: sample.method,
-          length,
-          imagePath: sample.image.absolutePath,
-          imageNote: sample.image.note,
-          attachImage: vision,
-        };
-        return writeBuiltDialogue(task, executor.forCase(dialogue.id), attacker, retries);
+  const played = await playRun(
+    store,
+    {
+      id: runId,
+      name: "safemt-build",
+      recipe: "safemt-build",
+      config: {
+        seeds: options.seedsIdentity,
+        lengths,
+        methods: options.methods,
+        assignment: options.assignment ?? "rotate",
+        attacker: attacker.id,
+        retries,
       },
-    });
-    store.setRunStatus(runId, "completed");
-  } catch (error) {
-    if (!(error instanceof CancelledError)) {
-      store.setRunStatus(runId, "failed");
-      throw error;
-    }
-    interrupted = true;
-    store.setRunStatus(runId, "interrupted");
-  }
-  return collect(options, runId, existing !== undefined, interrupted, samples, lengths);
+      simulator: attacker.isSimulator,
+    },
+    { prices: options.prices ?? new PriceTable(), cache: options.cache ?? true, endpointConcurrency: 8 },
+    ({ executor }) =>
+      runCases<BuiltCaseResult>({
+        store,
+        runId,
+        cases: caseDialogues(samples, lengths),
+        concurrency: options.concurrency ?? 8,
+        retryErrored: options.retryFailed,
+        signal: options.signal,
+        onProgress: options.onProgress,
+        play: async (dialogue) => {
+          const { sampleId, length } = dialogue.metadata as { sampleId: string; length: number };
+          const sample = bySampleId.get(sampleId) as PlannedSample;
+          const task: BuildTask = {
+            query: sample.seed.query,
+            scenario: sample.seed.scenario,
+            method: sample.method,
+            length,
+            imagePath: sample.image.absolutePath,
+            imageNote: sample.image.note,
+            attachImage: vision,
+          };
+          return writeBuiltDialogue(task, executor.forCase(dialogue.id), attacker, retries);
+        },
+      }),
+    { signal: options.signal, onCall: options.onCall },
+  );
+  return collect(options, runId, played.resumed, played.interrupted, samples, lengths);
 }
 
 function buildRunId(
