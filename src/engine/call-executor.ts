@@ -30,6 +30,11 @@ export interface CallExecutorOptions {
   /** Per-endpoint concurrency overrides, keyed by Target.endpoint. */
   endpointConcurrency?: Record<string, number>;
   signal?: AbortSignal;
+  /**
+   * True when the run was created just now: no call of it can be stored yet, so calls skip the
+   * lookup by work key (a resumed run looks every call up).
+   */
+  newRun?: boolean;
   onEvent?: (event: CallEvent) => void;
   random?: () => number;
 }
@@ -86,7 +91,7 @@ export class CallExecutor {
     }
     const key = workKey(runId, caseId, role, step);
     const hash = await requestHash(target, request, this.#hasher);
-    const earlier = store.getCall(key);
+    const earlier = this.#options.newRun ? undefined : store.getCall(key);
     if (earlier?.status === "ok" && earlier.requestHash === hash && earlier.text !== null) {
       this.#emit({ kind: "resumed", role, targetId: target.id, attempt: earlier.attempts });
       return {

@@ -50,21 +50,22 @@ export async function requestHash(
   hasher: ImageHasher,
 ): Promise<string> {
   const params: GenerationParams = { ...target.params, ...request.params };
-  const messages: unknown[] = [];
-  for (const message of request.messages)
-    messages.push(await hashableMessage(message, request.imageBaseDir, hasher));
+  // Text parts are taken as they are; only images need (possibly asynchronous) hashing.
+  const images: Promise<void>[] = [];
+  const messages = request.messages.map((message: Message) => {
+    const parts: unknown[] = message.content.map((part) => (part.type === "text" ? part.text : null));
+    message.content.forEach((part, index) => {
+      if (part.type === "image")
+        images.push(
+          hasher.hash(part.image, request.imageBaseDir).then((sha256) => {
+            parts[index] = { image: sha256 };
+          }),
+        );
+    });
+    return [message.role, parts];
+  });
+  if (images.length > 0) await Promise.all(images);
   // Messages are turnsafe's own arrays (fixed key order), so plain JSON is deterministic for them;
   // only the parameters, which users write in any order, need sorting.
   return sha256Hex(JSON.stringify([target.fingerprint, stableStringify(params), messages]));
-}
-
-async function hashableMessage(
-  message: Message,
-  baseDir: string | undefined,
-  hasher: ImageHasher,
-): Promise<unknown> {
-  const parts: unknown[] = [];
-  for (const part of message.content)
-    parts.push(part.type === "text" ? part.text : { image: await hasher.hash(part.image, baseDir) });
-  return [message.role, parts];
 }

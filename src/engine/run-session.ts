@@ -6,8 +6,11 @@ import type { RunProgress } from "./run-cases.ts";
 import { SqliteStore } from "./sqlite-store.ts";
 import type { RunRecord, Store } from "./store.ts";
 
-/** Writes during a run are grouped and committed this often: a SIGKILL loses at most this window. */
-export const STORE_COMMIT_INTERVAL_MS = 50;
+/**
+ * Writes during a run are grouped and committed to SQLite this often. Each is also appended to the
+ * store's write log first, so a SIGKILL loses none of them (the next open replays the log).
+ */
+export const STORE_COMMIT_INTERVAL_MS = 1000;
 
 /** How any recipe's run stores, calls, reports and retries; plans of every recipe extend it. */
 export interface RunSettings {
@@ -71,7 +74,10 @@ export async function executeRunSession(
   spec: RunSessionSpec,
   hooks: RunSessionHooks = {},
 ): Promise<RunSessionOutcome> {
-  const store = new SqliteStore(spec.storePath, { commitIntervalMs: STORE_COMMIT_INTERVAL_MS });
+  const store = new SqliteStore(spec.storePath, {
+    commitIntervalMs: STORE_COMMIT_INTERVAL_MS,
+    writeLog: true,
+  });
   try {
     const played = await playRun(store, spec.run, spec.executor, spec.play, hooks);
     const reports = await spec.writeReports(store, spec.run.id);
@@ -111,6 +117,7 @@ export async function playRun(
     cache: executorOptions.cache,
     concurrency: executorOptions.endpointConcurrency,
     signal: hooks.signal,
+    newRun: existing === undefined,
     onEvent: hooks.onCall,
   });
   let progress: RunProgress | undefined;

@@ -23,8 +23,10 @@ CREATE TABLE IF NOT EXISTS cases (
   error TEXT,
   updated_at TEXT NOT NULL,
   PRIMARY KEY (run_id, case_id)
-) WITHOUT ROWID;
+);
 CREATE INDEX IF NOT EXISTS cases_by_index ON cases (run_id, idx);
+-- Counts by status and "the first n errored cases" without reading whole case rows.
+CREATE INDEX IF NOT EXISTS cases_by_status ON cases (run_id, status, idx);
 CREATE TABLE IF NOT EXISTS calls (
   work_key TEXT PRIMARY KEY,
   run_id TEXT NOT NULL,

@@ -1,4 +1,5 @@
-import { mkdtempSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -82,16 +83,17 @@ describe("SqliteStore", () => {
 });
 
 describe("SqliteStore with grouped commits", () => {
-  it("makes writes visible to other connections only after the commit interval or flush", async () => {
+  it("makes case writes visible to other connections only after the commit interval or flush", async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), "turnsafe-batch-")), "t.db");
     const writer = new SqliteStore(file, { commitIntervalMs: 30 });
     const reader = new SqliteStore(file);
+    // Run-level writes are committed at once.
     writer.putRun(run);
-    expect(writer.getRun(run.id)).toEqual(run);
-    expect(reader.getRun(run.id)).toBeUndefined();
-    await new Promise((resolve) => setTimeout(resolve, 80));
     expect(reader.getRun(run.id)).toEqual(run);
     writer.addCase(run.id, "d1", 0, dialogue);
+    expect(reader.getCase(run.id, "d1")).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(reader.getCase(run.id, "d1")?.status).toBe("pending");
     expect(() =>
       writer.transaction(() => {
         writer.finishCase(run.id, "d1", "done", null, null);
@@ -100,8 +102,156 @@ describe("SqliteStore with grouped commits", () => {
     ).toThrow("boom");
     writer.flush();
     expect(reader.getCase(run.id, "d1")?.status).toBe("pending");
+    // A case that finishes before its insert is committed is written once, with its outcome.
+    writer.addCase(run.id, "d2", 1, dialogue);
+    writer.finishCase(run.id, "d2", "errored", { partial: true }, "boom");
+    // A read through the writer applies what it holds first.
+    expect(writer.getCase(run.id, "d2")).toMatchObject({
+      status: "errored",
+      result: { partial: true },
+      error: "boom",
+    });
+    expect(reader.getCase(run.id, "d2")?.status).toBe("errored");
+    // Re-registering a finished case (a resume) leaves it as it is.
+    writer.addCase(run.id, "d2", 1, { ...dialogue, id: "changed" });
+    writer.flush();
+    expect(reader.getCase(run.id, "d2")).toMatchObject({ status: "errored", dialogue: { id: "d1" } });
     writer.close();
     reader.close();
+  });
+
+  it("serves calls and answers it holds before they are committed", () => {
+    const writer = new SqliteStore(":memory:", { commitIntervalMs: 60_000 });
+    writer.putRun(run);
+    writer.transaction(() => {
+      writer.putCachedResponse({
+        requestHash: "h1",
+        targetFingerprint: "f",
+        text: "answer",
+        usage: { inputTokens: 1, outputTokens: 2 },
+        finishReason: "stop",
+        modelId: "m",
+      });
+      writer.putCall({
+        workKey: "k1",
+        runId: run.id,
+        caseId: "d1",
+        role: "target",
+        targetId: "t",
+        requestHash: "h1",
+        status: "ok",
+        cached: false,
+        attempts: 1,
+        error: null,
+        text: "answer",
+        usage: { inputTokens: 1, outputTokens: 2 },
+        costUsd: 0,
+        latencyMs: 1,
+        createdAt: "now",
+      });
+      // Inside a unit its own writes are not applied yet.
+      expect(writer.getCall("k1")).toBeUndefined();
+    });
+    expect(writer.getCall("k1")?.text).toBe("answer");
+    expect(writer.getCachedResponse("h1")?.usage).toEqual({ inputTokens: 1, outputTokens: 2 });
+    writer.flush();
+    expect(writer.getCall("k1")?.text).toBe("answer");
+    expect(writer.usage(run.id)).toMatchObject([{ role: "target", calls: 1, inputTokens: 1 }]);
+    writer.close();
+  });
+
+  it("commits early once a group holds maxGroupedWrites writes", () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "turnsafe-batch-")), "t.db");
+    const writer = new SqliteStore(file, { commitIntervalMs: 60_000, maxGroupedWrites: 3 });
+    const reader = new SqliteStore(file);
+    writer.putRun(run);
+    for (let index = 0; index < 3; index++) writer.addCase(run.id, `d${index}`, index, dialogue);
+    expect(reader.countCases(run.id).pending).toBe(3);
+    writer.addCase(run.id, "d3", 3, dialogue);
+    expect(reader.countCases(run.id).pending).toBe(3);
+    writer.close();
+    expect(reader.countCases(run.id).pending).toBe(4);
+    reader.close();
+  });
+});
+
+describe("SqliteStore write log", () => {
+  const childScript = (storeFile: string) => `
+    import { SqliteStore } from ${JSON.stringify(path.resolve("src/engine/sqlite-store.ts"))};
+    const store = new SqliteStore(${JSON.stringify(storeFile)}, { commitIntervalMs: 60_000, writeLog: true });
+    const run = ${JSON.stringify(run)};
+    store.putRun(run);
+    store.addCase(run.id, "d1", 0, ${JSON.stringify(dialogue)});
+    store.transaction(() => {
+      store.putCachedResponse({ requestHash: "h1", targetFingerprint: "f", text: "answer", usage: { inputTokens: 3, outputTokens: 4 }, finishReason: "stop", modelId: "m" });
+      store.putCall({ workKey: "k1", runId: run.id, caseId: "d1", role: "target", targetId: "t", requestHash: "h1", status: "ok", cached: false, attempts: 1, error: null, text: "answer", usage: { inputTokens: 3, outputTokens: 4 }, costUsd: 0.5, latencyMs: 1, createdAt: "now" });
+    });
+    store.finishCase(run.id, "d1", "done", { answer: 1 }, null);
+    process.kill(process.pid, "SIGKILL");
+  `;
+
+  it("loses no model call when the process is killed before the group is committed", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "turnsafe-log-"));
+    const file = path.join(dir, "t.db");
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", childScript(file)], {
+      encoding: "utf8",
+    });
+    expect(child.signal, child.stderr).toBe("SIGKILL");
+    expect(readdirSync(dir).filter((name) => name.includes("-turnsafe-log-"))).toHaveLength(1);
+
+    const store = new SqliteStore(file);
+    expect(store.getRun(run.id)?.status).toBe("running");
+    // Calls and answers survive; the case is replayed from them on resume.
+    expect(store.getCase(run.id, "d1")).toBeUndefined();
+    expect(store.getCall("k1")).toMatchObject({ status: "ok", text: "answer", costUsd: 0.5 });
+    expect(store.getCachedResponse("h1")?.text).toBe("answer");
+    store.close();
+    // The replayed log is gone.
+    expect(readdirSync(dir).filter((name) => name.includes("-turnsafe-log-"))).toEqual([]);
+  });
+
+  it("leaves a live process's log alone and removes its own on close", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "turnsafe-log-"));
+    const file = path.join(dir, "t.db");
+    const writer = new SqliteStore(file, { commitIntervalMs: 60_000, writeLog: true });
+    writer.putRun(run);
+    writer.addCase(run.id, "d1", 0, dialogue);
+    writer.putCachedResponse({
+      requestHash: "h1",
+      targetFingerprint: "f",
+      text: "answer",
+      usage: { inputTokens: 1, outputTokens: 1 },
+      finishReason: "stop",
+      modelId: "m",
+    });
+    const reader = new SqliteStore(file);
+    expect(reader.getCase(run.id, "d1")).toBeUndefined();
+    expect(reader.getCachedResponse("h1")).toBeUndefined();
+    expect(readdirSync(dir).filter((name) => name.includes("-turnsafe-log-"))).toHaveLength(1);
+    writer.close();
+    expect(reader.getCase(run.id, "d1")?.status).toBe("pending");
+    expect(reader.getCachedResponse("h1")?.text).toBe("answer");
+    expect(readdirSync(dir).filter((name) => name.includes("-turnsafe-log-"))).toEqual([]);
+    reader.close();
+  });
+
+  it("skips a torn last line and names the line of a corrupt one", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "turnsafe-log-"));
+    const file = path.join(dir, "t.db");
+    new SqliteStore(file).close();
+    const deadPid = 2 ** 22 + 1;
+    const response = JSON.stringify(["response", ["h1", "f", "answer", 3, 4, "stop", "m", "now"]]);
+    writeFileSync(`${file}-turnsafe-log-${deadPid}-aaaaaa`, `${response}\n["call", ["k`);
+    const store = new SqliteStore(file);
+    expect(store.getCachedResponse("h1")?.text).toBe("answer");
+    store.close();
+
+    writeFileSync(`${file}-turnsafe-log-${deadPid}-bbbbbb`, `{oops\n${response}\n`);
+    expect(() => new SqliteStore(file)).toThrow(/turnsafe-log-.*:1 is not valid JSON/);
+    // Only calls and answers are ever logged.
+    const finish = JSON.stringify(["finish", ["done", null, null, "now", run.id, "d1"]]);
+    writeFileSync(`${file}-turnsafe-log-${deadPid}-bbbbbb`, `${finish}\n${response}\n`);
+    expect(() => new SqliteStore(file)).toThrow(/:1: unknown write "finish"/);
   });
 });
 

@@ -1,8 +1,15 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import type { Dialogue } from "../dialogue/dialogue.ts";
 import { StoreError } from "../errors.ts";
+import {
+  GROUPED_WRITES,
+  type GroupedWriteName,
+  LOGGED_WRITES,
+  PendingWrites,
+  type SqlValue,
+} from "./pending-writes.ts";
 import { type Row, toCall, toCase, toRun, toScore } from "./sqlite-rows.ts";
 import { STORE_SCHEMA, STORE_SCHEMA_VERSION } from "./sqlite-schema.ts";
 import type {
@@ -19,10 +26,28 @@ import type {
   Store,
   UsageRow,
 } from "./store.ts";
+import { orphanedLogs, readLog, WriteLog } from "./write-log.ts";
 
 /** Number of user messages of a stored dialogue, computed inside SQLite. */
 const USER_TURNS_SQL =
   "(SELECT COUNT(*) FROM json_each(dialogue, '$.messages') WHERE json_extract(value, '$.role') = 'user')";
+
+/** How a store groups its writes. */
+export interface SqliteStoreOptions {
+  /**
+   * With a value > 0, case, call and score writes are held and applied together in one transaction
+   * at this interval (and on flush, close and any read that needs them): several times cheaper per
+   * write. Without a write log, a killed process loses that window.
+   */
+  commitIntervalMs?: number;
+  /** Applies the held writes early once there are this many (default 5,000). */
+  maxGroupedWrites?: number;
+  /**
+   * Also appends each model call and answer to a log file beside the store before applying it, so
+   * a killed process loses none of them: the next process to open the store replays the log.
+   */
+  writeLog?: boolean;
+}
 
 /** The default store: one SQLite file through Node's built-in `node:sqlite`. */
 export class SqliteStore implements Store {
@@ -31,29 +56,40 @@ export class SqliteStore implements Store {
   readonly #statements = new Map<string, StatementSync>();
   #transactionDepth = 0;
   readonly #commitIntervalMs: number;
-  #batchOpen = false;
+  readonly #maxGroupedWrites: number;
+  readonly #pending = new PendingWrites();
   #commitTimer: NodeJS.Timeout | undefined;
   #commitError: unknown;
+  readonly #log: WriteLog | undefined;
+  /** Writes made inside a grouped transaction(), applied when it succeeds. */
+  #unit: (() => void)[] | undefined;
+  #unitLog: string[] | undefined;
 
   /**
    * Opens (creating if needed) the store at `file`; `:memory:` for a throwaway one.
-   * With `commitIntervalMs` > 0, writes are grouped into one transaction committed at that
-   * interval (and on flush/close): far cheaper per write, at the price of losing at most that
-   * window of work if the process is killed (resume redoes it).
+   * With `commitIntervalMs` > 0, case, call and score writes are grouped and committed at that
+   * interval (see SqliteStoreOptions): far cheaper per write, at the price of losing at most that
+   * window of work if the process is killed (resume redoes it), unless `writeLog` is on.
+   * Logs left by killed processes are replayed here, whatever the options.
    */
-  constructor(file: string, options: { commitIntervalMs?: number } = {}) {
+  constructor(file: string, options: SqliteStoreOptions = {}) {
     this.file = file;
     this.#commitIntervalMs = options.commitIntervalMs ?? 0;
+    this.#maxGroupedWrites = options.maxGroupedWrites ?? 5000;
     try {
       if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
       this.#db = new DatabaseSync(file);
+      // 16 KiB pages (new stores only): whole dialogues fit in a page instead of spilling into
+      // overflow pages, which made every case write several times dearer at 4 KiB.
       // WAL with synchronous=NORMAL survives a killed process (not a power cut) without an fsync per write.
-      this.#db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
+      this.#db.exec(
+        "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;",
+      );
       this.#db.exec(STORE_SCHEMA);
     } catch (error) {
       throw new StoreError(`cannot open store ${file}: ${(error as Error).message}`, { cause: error });
     }
-    const version = this.#get("SELECT value FROM meta WHERE key = 'schema_version'")?.value;
+    const version = this.#peek("SELECT value FROM meta WHERE key = 'schema_version'")?.value;
     if (version === undefined)
       // Written outside any write batch so that other connections see a complete store at once.
       this.#statement("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(
@@ -63,6 +99,26 @@ export class SqliteStore implements Store {
       throw new StoreError(
         `store ${file} has schema version ${version}; this turnsafe reads ${STORE_SCHEMA_VERSION}`,
       );
+    if (file !== ":memory:") {
+      this.#replayOrphanedLogs();
+      if (options.writeLog && this.#commitIntervalMs > 0) this.#log = new WriteLog(file);
+    }
+  }
+
+  /** Applies the writes logged by processes that died before committing them. */
+  #replayOrphanedLogs(): void {
+    for (const logFile of orphanedLogs(this.file)) {
+      const writes = readLog(logFile);
+      this.#sqliteTransaction(() => {
+        writes.forEach(([name, values], index) => {
+          const sql = LOGGED_WRITES.has(name) ? GROUPED_WRITES[name as GroupedWriteName] : undefined;
+          if (sql === undefined || !Array.isArray(values))
+            throw new StoreError(`write log ${logFile}:${index + 1}: unknown write "${name}"`);
+          this.#statement(sql).run(...values);
+        });
+      }, "BEGIN IMMEDIATE");
+      rmSync(logFile, { force: true });
+    }
   }
 
   #statement(sql: string): StatementSync {
@@ -74,23 +130,47 @@ export class SqliteStore implements Store {
     return statement;
   }
 
-  #run(sql: string, ...values: (string | number | null)[]): void {
-    if (this.#commitIntervalMs > 0) this.#openBatch();
+  get #grouped(): boolean {
+    return this.#commitIntervalMs > 0;
+  }
+
+  /** A run-level write (rare): applied and committed at once, after the writes held before it. */
+  #run(sql: string, ...values: SqlValue[]): void {
+    if (this.#unit) {
+      this.#unit.push(() => this.#run(sql, ...values));
+      return;
+    }
+    this.flush();
     this.#statement(sql).run(...values);
   }
 
-  #openBatch(): void {
-    if (this.#commitError) {
-      const error = this.#commitError;
-      this.#commitError = undefined;
-      throw new StoreError(`store ${this.file} could not commit: ${(error as Error).message}`, {
-        cause: error,
-      });
+  /**
+   * A case, call or score write. Grouped, it is held (calls and answers are logged first) and
+   * applied with the others; otherwise it is applied at once.
+   */
+  #write(name: GroupedWriteName, values: SqlValue[], hold: (pending: PendingWrites) => void): void {
+    if (!this.#grouped) {
+      this.#statement(GROUPED_WRITES[name]).run(...values);
+      return;
     }
-    if (this.#batchOpen) return;
-    this.#db.exec("BEGIN");
-    this.#batchOpen = true;
-    this.#commitTimer = setTimeout(() => {
+    this.#throwCommitError();
+    if (this.#unit) {
+      this.#unit.push(() => hold(this.#pending));
+      if (this.#log && LOGGED_WRITES.has(name)) this.#unitLog?.push(logLine(name, values));
+      return;
+    }
+    if (this.#log && LOGGED_WRITES.has(name)) this.#log.append(logLine(name, values));
+    hold(this.#pending);
+    this.#scheduleCommit();
+  }
+
+  #scheduleCommit(): void {
+    if (this.#pending.size >= this.#maxGroupedWrites) {
+      this.flush();
+      return;
+    }
+    this.#commitTimer ??= setTimeout(() => {
+      this.#commitTimer = undefined;
       try {
         this.flush();
       } catch (error) {
@@ -99,21 +179,72 @@ export class SqliteStore implements Store {
     }, this.#commitIntervalMs);
   }
 
-  /** Commits grouped writes now (a no-op without commitIntervalMs). */
+  #throwCommitError(): void {
+    if (!this.#commitError) return;
+    const error = this.#commitError;
+    this.#commitError = undefined;
+    throw error;
+  }
+
+  /** Applies and commits the held writes now (a no-op without commitIntervalMs). */
   flush(): void {
     if (this.#commitTimer) clearTimeout(this.#commitTimer);
     this.#commitTimer = undefined;
-    if (!this.#batchOpen) return;
-    this.#batchOpen = false;
-    this.#db.exec("COMMIT");
+    const writes = this.#pending.writes();
+    if (writes.length === 0) return;
+    this.#sqliteTransaction(() => {
+      for (const [name, values] of writes) this.#statement(GROUPED_WRITES[name]).run(...values);
+    }, "BEGIN IMMEDIATE");
+    this.#pending.clear();
+    // Everything logged so far is in SQLite now.
+    this.#log?.clear();
   }
 
-  #get(sql: string, ...values: (string | number | null)[]): Row | undefined {
+  #sqliteTransaction(work: () => void, begin = "BEGIN"): void {
+    try {
+      this.#db.exec(begin);
+    } catch (error) {
+      throw new StoreError(`store ${this.file} could not start a write: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    try {
+      work();
+      this.#db.exec("COMMIT");
+    } catch (error) {
+      if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
+      throw error instanceof StoreError
+        ? error
+        : new StoreError(`store ${this.file} could not commit: ${(error as Error).message}`, {
+            cause: error,
+          });
+    }
+  }
+
+  /** Reads that need every accepted write see them: held writes are applied first. */
+  #read(): void {
+    if (this.#pending.size > 0 && !this.#unit) this.flush();
+  }
+
+  #get(sql: string, ...values: SqlValue[]): Row | undefined {
+    this.#read();
+    return this.#peek(sql, ...values);
+  }
+
+  /** A read of committed rows only (callers check held writes themselves). */
+  #peek(sql: string, ...values: SqlValue[]): Row | undefined {
     return this.#statement(sql).get(...values) as Row | undefined;
   }
 
-  #all(sql: string, ...values: (string | number | null)[]): Row[] {
+  #all(sql: string, ...values: SqlValue[]): Row[] {
+    this.#read();
     return this.#statement(sql).all(...values) as Row[];
+  }
+
+  /** Rows one at a time, from a statement of their own so other queries can run meanwhile. */
+  *#iterate(sql: string, ...values: SqlValue[]): Iterable<Row> {
+    this.#read();
+    yield* this.#db.prepare(sql).iterate(...values) as Iterable<Row>;
   }
 
   putRun(run: RunRecord): void {
@@ -161,22 +292,16 @@ export class SqliteStore implements Store {
   }
 
   deleteRun(id: string): void {
-    this.transaction(() => {
+    this.flush();
+    this.#sqliteTransaction(() => {
       for (const table of ["scores", "calls", "cases", "runs"])
-        this.#run(`DELETE FROM ${table} WHERE ${table === "runs" ? "id" : "run_id"} = ?`, id);
+        this.#statement(`DELETE FROM ${table} WHERE ${table === "runs" ? "id" : "run_id"} = ?`).run(id);
     });
   }
 
   addCase(runId: string, caseId: string, index: number, dialogue: Dialogue): void {
-    this.#run(
-      `INSERT INTO cases (run_id, case_id, idx, dialogue, status, updated_at) VALUES (?, ?, ?, ?, 'pending', ?)
-       ON CONFLICT DO NOTHING`,
-      runId,
-      caseId,
-      index,
-      JSON.stringify(dialogue),
-      now(),
-    );
+    const values = [runId, caseId, index, JSON.stringify(dialogue), "pending", null, null, now()];
+    this.#write("case", values, (pending) => pending.addCase(values));
   }
 
   getCase(runId: string, caseId: string): CaseRecord | undefined {
@@ -186,10 +311,11 @@ export class SqliteStore implements Store {
 
   finishedCaseIds(runId: string): Set<string> {
     const ids = new Set<string>();
-    for (const row of this.#statement(
+    for (const row of this.#iterate(
       "SELECT case_id FROM cases WHERE run_id = ? AND status != 'pending'",
-    ).iterate(runId))
-      ids.add((row as Row).case_id as string);
+      runId,
+    ))
+      ids.add(row.case_id as string);
     return ids;
   }
 
@@ -200,31 +326,31 @@ export class SqliteStore implements Store {
     result: unknown,
     error: string | null,
   ): void {
-    this.#run(
-      "UPDATE cases SET status = ?, result = ?, error = ?, updated_at = ? WHERE run_id = ? AND case_id = ?",
+    const values = [
       status,
       result === undefined ? null : JSON.stringify(result),
       error,
       now(),
       runId,
       caseId,
-    );
+    ];
+    this.#write("finish", values, (pending) => pending.finishCase(values));
   }
 
   *iterateCases(runId: string): Iterable<CaseRecord> {
-    // A separate statement per iteration so nested queries can run while iterating.
-    const statement = this.#db.prepare("SELECT * FROM cases WHERE run_id = ? ORDER BY idx");
-    for (const row of statement.iterate(runId)) yield toCase(row as Row);
+    for (const row of this.#iterate("SELECT * FROM cases WHERE run_id = ? ORDER BY idx", runId))
+      yield toCase(row);
   }
 
   *caseSummaries(runId: string): Iterable<CaseSummary> {
-    const statement = this.#db.prepare(
+    const rows = this.#iterate(
       `SELECT case_id, status,
          ${USER_TURNS_SQL} AS user_turns,
          json_extract(dialogue, '$.labels.expected') AS expected
        FROM cases WHERE run_id = ? ORDER BY idx`,
+      runId,
     );
-    for (const row of statement.iterate(runId) as Iterable<Row>)
+    for (const row of rows)
       yield {
         caseId: row.case_id as string,
         status: row.status as CaseStatus,
@@ -244,8 +370,10 @@ export class SqliteStore implements Store {
   }
 
   getCall(workKey: string): CallRecord | undefined {
+    const held = this.#pending.call(workKey);
+    if (held) return { ...held };
     // The answer's text lives once, in `responses`; a call row only points at it.
-    const row = this.#get(
+    const row = this.#peek(
       `SELECT calls.*, COALESCE(calls.text, responses.text) AS text FROM calls
        LEFT JOIN responses ON responses.request_hash = calls.request_hash AND calls.status = 'ok'
        WHERE calls.work_key = ?`,
@@ -255,10 +383,7 @@ export class SqliteStore implements Store {
   }
 
   putCall(call: CallRecord): void {
-    this.#run(
-      `INSERT OR REPLACE INTO calls (work_key, run_id, case_id, role, target_id, request_hash, status, cached, attempts,
-         error, text, input_tokens, output_tokens, cost_usd, latency_ms, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    const values = [
       call.workKey,
       call.runId,
       call.caseId,
@@ -276,11 +401,14 @@ export class SqliteStore implements Store {
       call.costUsd,
       call.latencyMs,
       call.createdAt,
-    );
+    ];
+    this.#write("call", values, (pending) => pending.putCall(call, values));
   }
 
   getCachedResponse(requestHash: string): CachedResponse | undefined {
-    const row = this.#get("SELECT * FROM responses WHERE request_hash = ?", requestHash);
+    const held = this.#pending.response(requestHash);
+    if (held) return { ...held };
+    const row = this.#peek("SELECT * FROM responses WHERE request_hash = ?", requestHash);
     if (!row) return undefined;
     return {
       requestHash,
@@ -293,9 +421,7 @@ export class SqliteStore implements Store {
   }
 
   putCachedResponse(response: CachedResponse): void {
-    this.#run(
-      `INSERT OR REPLACE INTO responses (request_hash, target_fingerprint, text, input_tokens, output_tokens,
-         finish_reason, model_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    const values = [
       response.requestHash,
       response.targetFingerprint,
       response.text,
@@ -304,13 +430,12 @@ export class SqliteStore implements Store {
       response.finishReason,
       response.modelId,
       now(),
-    );
+    ];
+    this.#write("response", values, (pending) => pending.putResponse(response, values));
   }
 
   putScore(score: ScoreRecord): void {
-    this.#run(
-      `INSERT OR REPLACE INTO scores (run_id, case_id, scorer, status, label, value, explanation, raw, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    const values = [
       score.runId,
       score.caseId,
       score.scorer,
@@ -320,12 +445,13 @@ export class SqliteStore implements Store {
       score.explanation,
       score.raw,
       score.createdAt,
-    );
+    ];
+    this.#write("score", values, (pending) => pending.putScore(values));
   }
 
   *iterateScores(runId: string): Iterable<ScoreRecord> {
-    const statement = this.#db.prepare("SELECT * FROM scores WHERE run_id = ? ORDER BY case_id, scorer");
-    for (const row of statement.iterate(runId)) yield toScore(row as Row);
+    for (const row of this.#iterate("SELECT * FROM scores WHERE run_id = ? ORDER BY case_id, scorer", runId))
+      yield toScore(row);
   }
 
   scoresForCase(runId: string, caseId: string): ScoreRecord[] {
@@ -410,22 +536,42 @@ export class SqliteStore implements Store {
     }));
   }
 
+  /**
+   * Runs several writes atomically. Grouped, the unit's writes are held until it returns and then
+   * join the group (a unit that throws leaves none); reads inside it do not see them yet.
+   */
   transaction<T>(work: () => T): T {
     if (this.#transactionDepth > 0) return work();
-    if (this.#commitIntervalMs > 0) this.#openBatch();
-    // Inside a write batch a savepoint gives the same all-or-nothing for this unit of work.
-    const [begin, commit, rollback] = this.#batchOpen
-      ? ["SAVEPOINT unit", "RELEASE unit", "ROLLBACK TO unit; RELEASE unit"]
-      : ["BEGIN", "COMMIT", "ROLLBACK"];
-    this.#db.exec(begin);
     this.#transactionDepth++;
     try {
-      const result = work();
-      this.#db.exec(commit);
+      if (!this.#grouped) {
+        let result: T | undefined;
+        this.#db.exec("BEGIN");
+        try {
+          result = work();
+          this.#db.exec("COMMIT");
+        } catch (error) {
+          this.#db.exec("ROLLBACK");
+          throw error;
+        }
+        return result;
+      }
+      const unit: (() => void)[] = [];
+      const unitLog: string[] = [];
+      this.#unit = unit;
+      this.#unitLog = unitLog;
+      let result: T;
+      try {
+        result = work();
+      } finally {
+        this.#unit = undefined;
+        this.#unitLog = undefined;
+      }
+      // The unit's log lines go out in one write, so a log never holds half of a unit.
+      if (unitLog.length > 0) this.#log?.append(unitLog.join(""));
+      for (const apply of unit) apply();
+      if (unit.length > 0) this.#scheduleCommit();
       return result;
-    } catch (error) {
-      this.#db.exec(rollback);
-      throw error;
     } finally {
       this.#transactionDepth--;
     }
@@ -434,8 +580,13 @@ export class SqliteStore implements Store {
   close(): void {
     if (!this.#db.isOpen) return;
     this.flush();
+    this.#log?.remove();
     this.#db.close();
   }
+}
+
+function logLine(name: GroupedWriteName, values: SqlValue[]): string {
+  return `${JSON.stringify([name, values])}\n`;
 }
 
 function now(): string {

@@ -1,0 +1,101 @@
+import { closeSync, ftruncateSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from "node:fs";
+import path from "node:path";
+import { StoreError } from "../errors.ts";
+
+/** One logged write: the name of a store statement and the values bound to it. */
+export type LoggedWrite = [statement: string, values: (string | number | null)[]];
+
+const LOG_MARK = "-turnsafe-log-";
+
+/**
+ * An append-only file of the writes a store has made since its last commit, one JSON line each,
+ * written (without fsync) before the write is applied. A killed process leaves it behind, and the
+ * next process to open the store replays it, so a kill loses no answered call even though the
+ * store commits to SQLite only every second or so. Each process writes its own log, named after
+ * its pid, so a log is only replayed once the process that wrote it is gone.
+ */
+export class WriteLog {
+  readonly file: string;
+  #fd: number | undefined;
+
+  constructor(storeFile: string) {
+    const suffix = Math.random().toString(36).slice(2, 8);
+    this.file = `${path.resolve(storeFile)}${LOG_MARK}${process.pid}-${suffix}`;
+  }
+
+  /** Appends lines (each already ending in a newline) in one write. */
+  append(lines: string): void {
+    try {
+      this.#fd ??= openSync(this.file, "a", 0o600);
+      writeSync(this.#fd, lines);
+    } catch (error) {
+      throw new StoreError(`cannot write the store's write log ${this.file}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** Empties the log once everything in it is committed. */
+  clear(): void {
+    if (this.#fd !== undefined) ftruncateSync(this.#fd, 0);
+  }
+
+  /** Closes and removes the log (call only once everything in it is committed). */
+  remove(): void {
+    if (this.#fd !== undefined) closeSync(this.#fd);
+    this.#fd = undefined;
+    rmSync(this.file, { force: true });
+  }
+}
+
+/** Logs beside a store left by processes that are gone, oldest first. */
+export function orphanedLogs(storeFile: string): string[] {
+  const resolved = path.resolve(storeFile);
+  const dir = path.dirname(resolved);
+  const prefix = `${path.basename(resolved)}${LOG_MARK}`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter(
+      (name) => name.startsWith(prefix) && !processAlive(Number(name.slice(prefix.length).split("-")[0])),
+    )
+    .map((name) => path.join(dir, name))
+    .sort();
+}
+
+/** The writes of a log file. A torn last line (the process died mid-write) is skipped. */
+export function readLog(file: string): LoggedWrite[] {
+  const lines = readFileSync(file, "utf8").split("\n");
+  const writes: LoggedWrite[] = [];
+  lines.forEach((line, index) => {
+    if (line === "") return;
+    try {
+      writes.push(JSON.parse(line) as LoggedWrite);
+    } catch (error) {
+      if (index >= lines.length - 2) return;
+      throw new StoreError(
+        `write log ${file}:${index + 1} is not valid JSON; move it away to open the store`,
+        {
+          cause: error,
+        },
+      );
+    }
+  });
+  return writes;
+}
+
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
