@@ -160,6 +160,34 @@ describe("SqliteStore with grouped commits", () => {
     writer.close();
   });
 
+  it("sees answers other processes committed by the next commit", () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "turnsafe-batch-")), "t.db");
+    const writer = new SqliteStore(file, { commitIntervalMs: 60_000 });
+    const other = new SqliteStore(file);
+    const answer = {
+      requestHash: "h9",
+      targetFingerprint: "f",
+      text: "from elsewhere",
+      usage: { inputTokens: 1, outputTokens: 1 },
+      finishReason: "stop",
+      modelId: "m",
+    };
+    expect(writer.getCachedResponse("h9")).toBeUndefined();
+    other.putCachedResponse(answer);
+    // Lookups read one snapshot per commit interval...
+    expect(writer.getCachedResponse("h9")).toBeUndefined();
+    // ...and the snapshot ends with the next commit (or any other read).
+    writer.flush();
+    expect(writer.getCachedResponse("h9")?.text).toBe("from elsewhere");
+    // Holding a snapshot does not stop the writer's own commits or other writers.
+    writer.addCase(run.id, "d1", 0, dialogue);
+    other.putRun(run);
+    writer.flush();
+    expect(other.countCases(run.id).pending).toBe(1);
+    writer.close();
+    other.close();
+  });
+
   it("commits early once a group holds maxGroupedWrites writes", () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), "turnsafe-batch-")), "t.db");
     const writer = new SqliteStore(file, { commitIntervalMs: 60_000, maxGroupedWrites: 3 });

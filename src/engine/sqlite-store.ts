@@ -64,6 +64,8 @@ export class SqliteStore implements Store {
   /** Writes made inside a grouped transaction(), applied when it succeeds. */
   #unit: (() => void)[] | undefined;
   #unitLog: string[] | undefined;
+  /** Whether a read transaction is open for the hot-path lookups (see #lookup). */
+  #snapshotOpen = false;
 
   /**
    * Opens (creating if needed) the store at `file`; `:memory:` for a throwaway one.
@@ -145,6 +147,28 @@ export class SqliteStore implements Store {
   }
 
   /**
+   * A read on the hot path (a call looked up by work key, an answer by request hash). Grouped, it
+   * runs inside a read transaction kept open until the next commit: SQLite then takes its WAL read
+   * lock once per group instead of twice per lookup (file-lock system calls, the dearest part of a
+   * lookup). Writes by other processes show up at the next commit, at most one interval later.
+   */
+  #lookup(sql: string, ...values: SqlValue[]): Row | undefined {
+    if (this.#grouped && !this.#snapshotOpen && !this.#db.isTransaction) {
+      this.#db.exec("BEGIN");
+      this.#snapshotOpen = true;
+      // The snapshot must not outlive the interval even when nothing is written.
+      this.#scheduleCommit();
+    }
+    return this.#peek(sql, ...values);
+  }
+
+  #endSnapshot(): void {
+    if (!this.#snapshotOpen) return;
+    this.#snapshotOpen = false;
+    if (this.#db.isTransaction) this.#db.exec("COMMIT");
+  }
+
+  /**
    * A case, call or score write. Grouped, it is held (calls and answers are logged first) and
    * applied with the others; otherwise it is applied at once.
    */
@@ -190,6 +214,7 @@ export class SqliteStore implements Store {
   flush(): void {
     if (this.#commitTimer) clearTimeout(this.#commitTimer);
     this.#commitTimer = undefined;
+    this.#endSnapshot();
     const writes = this.#pending.writes();
     if (writes.length === 0) return;
     this.#sqliteTransaction(() => {
@@ -201,6 +226,7 @@ export class SqliteStore implements Store {
   }
 
   #sqliteTransaction(work: () => void, begin = "BEGIN"): void {
+    this.#endSnapshot();
     try {
       this.#db.exec(begin);
     } catch (error) {
@@ -221,9 +247,11 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** Reads that need every accepted write see them: held writes are applied first. */
+  /** Other reads see every accepted write (held writes are applied first) and other processes' commits. */
   #read(): void {
-    if (this.#pending.size > 0 && !this.#unit) this.flush();
+    if (this.#unit) return;
+    if (this.#pending.size > 0) this.flush();
+    else this.#endSnapshot();
   }
 
   #get(sql: string, ...values: SqlValue[]): Row | undefined {
@@ -373,7 +401,7 @@ export class SqliteStore implements Store {
     const held = this.#pending.call(workKey);
     if (held) return { ...held };
     // The answer's text lives once, in `responses`; a call row only points at it.
-    const row = this.#peek(
+    const row = this.#lookup(
       `SELECT calls.*, COALESCE(calls.text, responses.text) AS text FROM calls
        LEFT JOIN responses ON responses.request_hash = calls.request_hash AND calls.status = 'ok'
        WHERE calls.work_key = ?`,
@@ -408,7 +436,7 @@ export class SqliteStore implements Store {
   getCachedResponse(requestHash: string): CachedResponse | undefined {
     const held = this.#pending.response(requestHash);
     if (held) return { ...held };
-    const row = this.#peek("SELECT * FROM responses WHERE request_hash = ?", requestHash);
+    const row = this.#lookup("SELECT * FROM responses WHERE request_hash = ?", requestHash);
     if (!row) return undefined;
     return {
       requestHash,
