@@ -197,18 +197,23 @@ export class CallExecutor {
     const limiter = this.limiter(target.endpoint, target.concurrency);
     const release = await limiter.acquire(this.#options.signal);
     const timeoutMs = this.#options.retry?.timeoutMs ?? target.timeoutMs ?? this.#policy.timeoutMs;
-    const limit = deadline(this.#options.signal, timeoutMs);
+    // A target that enforces the time limit itself needs no second timer here.
+    const limit = target.enforcesTimeout ? undefined : deadline(this.#options.signal, timeoutMs);
     try {
-      const response = await target.generate({ ...request, signal: limit.signal });
+      const response = await target.generate({
+        ...request,
+        signal: limit?.signal ?? this.#options.signal,
+        timeoutMs,
+      });
       limiter.onSuccess();
       return response;
     } catch (error) {
       if (this.#options.signal?.aborted) throw new CancelledError();
-      if (limit.timedOut() && !(error instanceof TargetError && error.kind !== "aborted"))
+      if (limit?.timedOut() && !(error instanceof TargetError && error.kind !== "aborted"))
         throw new TargetError("timeout", `no answer within ${timeoutMs} ms`);
       throw error;
     } finally {
-      limit.dispose();
+      limit?.dispose();
       release();
     }
   }

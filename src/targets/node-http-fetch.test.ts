@@ -9,6 +9,11 @@ describe("nodeHttpFetch", () => {
   beforeAll(async () => {
     server = createServer((request, response) => {
       if (request.url === "/hang") return;
+      if (request.url === "/slow-body") {
+        response.writeHead(200, { "content-type": "text/event-stream" });
+        response.write("data: first\n\n");
+        return;
+      }
       let body = "";
       request.on("data", (chunk) => (body += chunk));
       request.on("end", () => {
@@ -41,5 +46,44 @@ describe("nodeHttpFetch", () => {
     await expect(
       nodeHttpFetch(`${base}/hang`, { method: "POST", body: "x", signal: AbortSignal.timeout(50) }),
     ).rejects.toThrow();
+  });
+
+  it("rejects with the signal's reason, before sending when already aborted", async () => {
+    const controller = new AbortController();
+    controller.abort(new Error("stop now"));
+    await expect(nodeHttpFetch(`${base}/chat`, { method: "POST", body: "", signal: controller.signal })).rejects.toThrow(
+      "stop now",
+    );
+    const timeout = AbortSignal.timeout(30);
+    await expect(nodeHttpFetch(`${base}/hang`, { method: "POST", body: "x", signal: timeout })).rejects.toMatchObject({
+      name: "TimeoutError",
+    });
+  });
+
+  it("aborts a response mid-body and lets go of the signal once the exchange ends", async () => {
+    const controller = new AbortController();
+    const response = await nodeHttpFetch(`${base}/slow-body`, { method: "POST", body: "", signal: controller.signal });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe("data: first\n\n");
+    controller.abort(new Error("cut"));
+    await expect(reader.read()).rejects.toThrow();
+
+    // A finished exchange leaves no listener behind on a long-lived signal.
+    const longLived = new AbortController();
+    const listeners: string[] = [];
+    const add = longLived.signal.addEventListener.bind(longLived.signal);
+    const remove = longLived.signal.removeEventListener.bind(longLived.signal);
+    longLived.signal.addEventListener = ((type: string, ...rest: never[]) => {
+      listeners.push(type);
+      return add(type, ...rest);
+    }) as typeof add;
+    longLived.signal.removeEventListener = ((type: string, ...rest: never[]) => {
+      listeners.splice(listeners.indexOf(type), 1);
+      return remove(type, ...rest);
+    }) as typeof remove;
+    const done = await nodeHttpFetch(`${base}/chat`, { method: "POST", body: "x", signal: longLived.signal });
+    await done.text();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(listeners).toEqual([]);
   });
 });

@@ -66,7 +66,7 @@ export function createProviderTarget(config: TargetConfig, options: ProviderTarg
       throw mapProviderError(error, { signal: request.signal, secrets, targetId: id });
     });
     const settings = withoutUndefined({ ...params, ...request.params });
-    const limit = deadline(request.signal, timeoutMs);
+    const limit = deadline(request.signal, request.timeoutMs ?? timeoutMs);
     const abortSignal = limit.signal;
     const sdkWarnings: Warning[] = [];
     try {
@@ -110,6 +110,7 @@ export function createProviderTarget(config: TargetConfig, options: ProviderTarg
     fingerprint: stableJson({ provider: config.provider, model: config.model, baseURL, params }),
     concurrency: config.concurrency,
     timeoutMs,
+    enforcesTimeout: true,
     baseURL,
     generate,
   };

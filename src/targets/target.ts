@@ -30,6 +30,8 @@ export interface TargetRequest {
   messages: Message[];
   params?: GenerationParams;
   signal?: AbortSignal;
+  /** Time limit of this request, overriding the target's own (honoured by targets that set enforcesTimeout). */
+  timeoutMs?: number;
   /** Resolves relative image paths. */
   imageBaseDir?: string;
   /**
@@ -75,6 +77,11 @@ export interface Target {
   readonly concurrency?: number;
   /** Time limit of one request; unset leaves it to the engine's default. */
   readonly timeoutMs?: number;
+  /**
+   * True when the target enforces `request.timeoutMs` itself, failing with TargetError("timeout"):
+   * the engine then sets no timer of its own (one deadline per call instead of two).
+   */
+  readonly enforcesTimeout?: boolean;
   /**
    * True for middleware targets: the engine does not cache or rate-limit the wrapper itself but
    * hands it a CallContext, so each inner call is handled (and resumed) on its own.
