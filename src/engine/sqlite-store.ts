@@ -40,7 +40,7 @@ export interface SqliteStoreOptions {
    * write. Without a write log, a killed process loses that window.
    */
   commitIntervalMs?: number;
-  /** Applies the held writes early once there are this many (default 5,000). */
+  /** Applies the held writes early once there are this many (default 2,000). */
   maxGroupedWrites?: number;
   /**
    * Also appends each model call and answer to a log file beside the store before applying it, so
@@ -77,7 +77,7 @@ export class SqliteStore implements Store {
   constructor(file: string, options: SqliteStoreOptions = {}) {
     this.file = file;
     this.#commitIntervalMs = options.commitIntervalMs ?? 0;
-    this.#maxGroupedWrites = options.maxGroupedWrites ?? 5000;
+    this.#maxGroupedWrites = options.maxGroupedWrites ?? 2000;
     try {
       if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
       this.#db = new DatabaseSync(file);
