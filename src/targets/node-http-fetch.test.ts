@@ -51,18 +51,24 @@ describe("nodeHttpFetch", () => {
   it("rejects with the signal's reason, before sending when already aborted", async () => {
     const controller = new AbortController();
     controller.abort(new Error("stop now"));
-    await expect(nodeHttpFetch(`${base}/chat`, { method: "POST", body: "", signal: controller.signal })).rejects.toThrow(
-      "stop now",
-    );
+    await expect(
+      nodeHttpFetch(`${base}/chat`, { method: "POST", body: "", signal: controller.signal }),
+    ).rejects.toThrow("stop now");
     const timeout = AbortSignal.timeout(30);
-    await expect(nodeHttpFetch(`${base}/hang`, { method: "POST", body: "x", signal: timeout })).rejects.toMatchObject({
+    await expect(
+      nodeHttpFetch(`${base}/hang`, { method: "POST", body: "x", signal: timeout }),
+    ).rejects.toMatchObject({
       name: "TimeoutError",
     });
   });
 
   it("aborts a response mid-body and lets go of the signal once the exchange ends", async () => {
     const controller = new AbortController();
-    const response = await nodeHttpFetch(`${base}/slow-body`, { method: "POST", body: "", signal: controller.signal });
+    const response = await nodeHttpFetch(`${base}/slow-body`, {
+      method: "POST",
+      body: "",
+      signal: controller.signal,
+    });
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toBe("data: first\n\n");
     controller.abort(new Error("cut"));
