@@ -76,17 +76,22 @@ describe("nodeHttpFetch", () => {
 
     // A finished exchange leaves no listener behind on a long-lived signal.
     const longLived = new AbortController();
-    const listeners: string[] = [];
-    const add = longLived.signal.addEventListener.bind(longLived.signal);
-    const remove = longLived.signal.removeEventListener.bind(longLived.signal);
-    longLived.signal.addEventListener = ((type: string, ...rest: never[]) => {
-      listeners.push(type);
-      return add(type, ...rest);
-    }) as typeof add;
-    longLived.signal.removeEventListener = ((type: string, ...rest: never[]) => {
-      listeners.splice(listeners.indexOf(type), 1);
-      return remove(type, ...rest);
-    }) as typeof remove;
+    const listeners: unknown[] = [];
+    const signal = longLived.signal;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = (
+      type: string,
+      listener: Parameters<typeof add>[1],
+      options?: Parameters<typeof add>[2],
+    ) => {
+      listeners.push(listener);
+      add(type, listener, options);
+    };
+    signal.removeEventListener = (type: string, listener: Parameters<typeof remove>[1]) => {
+      listeners.splice(listeners.indexOf(listener), 1);
+      remove(type, listener);
+    };
     const done = await nodeHttpFetch(`${base}/chat`, { method: "POST", body: "x", signal: longLived.signal });
     await done.text();
     await new Promise((resolve) => setTimeout(resolve, 20));
