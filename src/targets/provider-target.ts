@@ -1,7 +1,3 @@
-import { createAnthropic } from "@ai-sdk/anthropic";
-import { createGoogleGenerativeAI } from "@ai-sdk/google";
-import { createOpenAI } from "@ai-sdk/openai";
-import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { generateText, type Warning, wrapLanguageModel } from "ai";
 import type { FetchPolicy } from "../dialogue/safe-fetch.ts";
 import { ImageError, TargetError } from "../errors.ts";
@@ -48,7 +44,10 @@ export function createProviderTarget(config: TargetConfig, options: ProviderTarg
   const { headers, secrets: headerSecrets } = resolveHeaders(config.headers, options.env);
   const secrets = apiKey === undefined ? headerSecrets : [apiKey, ...headerSecrets];
   const baseURL = resolveBaseURL(config);
-  const model = createModel(config, { apiKey, baseURL, headers, fetch: options.fetch ?? nodeHttpFetch });
+  // The provider's package loads on the first call: a run pays memory only for those it uses.
+  let model: Promise<ProviderModel> | undefined;
+  const loadModel = () =>
+    (model ??= createModel(config, { apiKey, baseURL, headers, fetch: options.fetch ?? nodeHttpFetch }));
   const id = config.label ?? `${config.provider}:${config.model}`;
   const params = withoutUndefined(config.params ?? {});
   const capabilities = resolveCapabilities(config.provider, config.capabilities);
@@ -71,7 +70,7 @@ export function createProviderTarget(config: TargetConfig, options: ProviderTarg
     const sdkWarnings: Warning[] = [];
     try {
       const result = await generateText({
-        model: collectWarnings(model, sdkWarnings),
+        model: collectWarnings(await loadModel(), sdkWarnings),
         messages: converted.messages,
         // Dialogues carry their own system turns on purpose; the SDK would otherwise warn on stdout.
         allowSystemInMessages: true,
@@ -116,7 +115,7 @@ export function createProviderTarget(config: TargetConfig, options: ProviderTarg
   };
 }
 
-function createModel(
+async function createModel(
   config: TargetConfig,
   settings: {
     apiKey: string | undefined;
@@ -124,23 +123,31 @@ function createModel(
     headers: Record<string, string>;
     fetch?: typeof fetch;
   },
-): ProviderModel {
+): Promise<ProviderModel> {
   // baseURL and apiKey are always passed so the SDK never falls back to process.env.
   const common = { baseURL: settings.baseURL, headers: settings.headers, fetch: settings.fetch };
   switch (config.provider) {
-    case "openai":
+    case "openai": {
+      const { createOpenAI } = await import("@ai-sdk/openai");
       return createOpenAI({ ...common, apiKey: settings.apiKey }).chat(config.model);
-    case "anthropic":
+    }
+    case "anthropic": {
+      const { createAnthropic } = await import("@ai-sdk/anthropic");
       return createAnthropic({ ...common, apiKey: settings.apiKey })(config.model);
-    case "google":
+    }
+    case "google": {
+      const { createGoogleGenerativeAI } = await import("@ai-sdk/google");
       return createGoogleGenerativeAI({ ...common, apiKey: settings.apiKey })(config.model);
-    case "openai-compatible":
+    }
+    case "openai-compatible": {
+      const { createOpenAICompatible } = await import("@ai-sdk/openai-compatible");
       return createOpenAICompatible({
         ...common,
         name: "openai-compatible",
         apiKey: settings.apiKey,
         includeUsage: true,
       }).chatModel(config.model);
+    }
   }
 }
 
