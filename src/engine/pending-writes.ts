@@ -2,6 +2,23 @@ import type { CachedResponse, CallRecord } from "./store.ts";
 
 export type SqlValue = string | number | null;
 
+/** How a store groups its writes. */
+export interface SqliteStoreOptions {
+  /**
+   * With a value > 0, case, call and score writes are held and applied together in one transaction
+   * at this interval (and on flush, close and any read that needs them): several times cheaper per
+   * write. Without a write log, a killed process loses that window.
+   */
+  commitIntervalMs?: number;
+  /** Applies the held writes early once there are this many (default 2,000). */
+  maxGroupedWrites?: number;
+  /**
+   * Also appends each model call and answer to a log file beside the store before applying it, so
+   * a killed process loses none of them: the next process to open the store replays the log.
+   */
+  writeLog?: boolean;
+}
+
 /**
  * The writes a run makes for every case and call, by name (the write log names them too). Each is
  * idempotent, so applying one twice (a log replayed after a crash mid-commit) is harmless. `case`

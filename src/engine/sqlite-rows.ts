@@ -1,5 +1,14 @@
 import type { Dialogue } from "../dialogue/dialogue.ts";
-import type { CallRecord, CaseRecord, CaseStatus, RunRecord, RunStatus, ScoreRecord } from "./store.ts";
+import type { SqlValue } from "./pending-writes.ts";
+import type {
+  CachedResponse,
+  CallRecord,
+  CaseRecord,
+  CaseStatus,
+  RunRecord,
+  RunStatus,
+  ScoreRecord,
+} from "./store.ts";
 
 /** A row as node:sqlite returns it. */
 export type Row = Record<string, string | number | null>;
@@ -71,4 +80,56 @@ export function toScore(row: Row): ScoreRecord {
     raw: (row.raw as string | null) ?? null,
     createdAt: row.created_at as string,
   };
+}
+
+/** The values of a `call` write, in the statement's column order. */
+export function callValues(call: CallRecord): SqlValue[] {
+  return [
+    call.workKey,
+    call.runId,
+    call.caseId,
+    call.role,
+    call.targetId,
+    call.requestHash,
+    call.status,
+    call.cached ? 1 : 0,
+    call.attempts,
+    call.error,
+    // Successful answers are kept in `responses` (see getCall); only failures keep their own text.
+    call.status === "ok" ? null : call.text,
+    call.usage.inputTokens,
+    call.usage.outputTokens,
+    call.costUsd,
+    call.latencyMs,
+    call.createdAt,
+  ];
+}
+
+/** The values of a `response` write, in the statement's column order. */
+export function responseValues(response: CachedResponse, createdAt: string): SqlValue[] {
+  return [
+    response.requestHash,
+    response.targetFingerprint,
+    response.text,
+    response.usage.inputTokens,
+    response.usage.outputTokens,
+    response.finishReason,
+    response.modelId,
+    createdAt,
+  ];
+}
+
+/** The values of a `score` write, in the statement's column order. */
+export function scoreValues(score: ScoreRecord): SqlValue[] {
+  return [
+    score.runId,
+    score.caseId,
+    score.scorer,
+    score.status,
+    score.label,
+    score.value,
+    score.explanation,
+    score.raw,
+    score.createdAt,
+  ];
 }

@@ -8,9 +8,30 @@ import {
   type GroupedWriteName,
   LOGGED_WRITES,
   PendingWrites,
+  type SqliteStoreOptions,
   type SqlValue,
 } from "./pending-writes.ts";
-import { type Row, toCall, toCase, toRun, toScore } from "./sqlite-rows.ts";
+import {
+  caseIds,
+  caseSummaries,
+  countCases,
+  findRun,
+  finishedCaseIds,
+  type StoreQueries,
+  scoredCaseIds,
+  scoreGroups,
+  usage,
+} from "./sqlite-queries.ts";
+import {
+  callValues,
+  type Row,
+  responseValues,
+  scoreValues,
+  toCall,
+  toCase,
+  toRun,
+  toScore,
+} from "./sqlite-rows.ts";
 import { STORE_SCHEMA, STORE_SCHEMA_VERSION } from "./sqlite-schema.ts";
 import type {
   CachedResponse,
@@ -28,26 +49,7 @@ import type {
 } from "./store.ts";
 import { orphanedLogs, readLog, WriteLog } from "./write-log.ts";
 
-/** Number of user messages of a stored dialogue, computed inside SQLite. */
-const USER_TURNS_SQL =
-  "(SELECT COUNT(*) FROM json_each(dialogue, '$.messages') WHERE json_extract(value, '$.role') = 'user')";
-
-/** How a store groups its writes. */
-export interface SqliteStoreOptions {
-  /**
-   * With a value > 0, case, call and score writes are held and applied together in one transaction
-   * at this interval (and on flush, close and any read that needs them): several times cheaper per
-   * write. Without a write log, a killed process loses that window.
-   */
-  commitIntervalMs?: number;
-  /** Applies the held writes early once there are this many (default 2,000). */
-  maxGroupedWrites?: number;
-  /**
-   * Also appends each model call and answer to a log file beside the store before applying it, so
-   * a killed process loses none of them: the next process to open the store replays the log.
-   */
-  writeLog?: boolean;
-}
+export type { SqliteStoreOptions };
 
 /** The default store: one SQLite file through Node's built-in `node:sqlite`. */
 export class SqliteStore implements Store {
@@ -64,6 +66,12 @@ export class SqliteStore implements Store {
   /** Writes made inside a grouped transaction(), applied when it succeeds. */
   #unit: (() => void)[] | undefined;
   #unitLog: string[] | undefined;
+  /** The store's multi-row queries, run through its reads. */
+  readonly #queries: StoreQueries = {
+    get: (sql, ...values) => this.#get(sql, ...values),
+    all: (sql, ...values) => this.#all(sql, ...values),
+    iterate: (sql, ...values) => this.#iterate(sql, ...values),
+  };
   /** Whether a read transaction is open for the hot-path lookups (see #lookup). */
   #snapshotOpen = false;
 
@@ -110,14 +118,10 @@ export class SqliteStore implements Store {
   /** Applies the writes logged by processes that died before committing them. */
   #replayOrphanedLogs(): void {
     for (const logFile of orphanedLogs(this.file)) {
-      const writes = readLog(logFile);
+      const writes = readLog(logFile, LOGGED_WRITES);
       this.#sqliteTransaction(() => {
-        writes.forEach(([name, values], index) => {
-          const sql = LOGGED_WRITES.has(name) ? GROUPED_WRITES[name as GroupedWriteName] : undefined;
-          if (sql === undefined || !Array.isArray(values))
-            throw new StoreError(`write log ${logFile}:${index + 1}: unknown write "${name}"`);
-          this.#statement(sql).run(...values);
-        });
+        for (const [name, values] of writes)
+          this.#statement(GROUPED_WRITES[name as GroupedWriteName]).run(...values);
       }, "BEGIN IMMEDIATE");
       rmSync(logFile, { force: true });
     }
@@ -298,17 +302,7 @@ export class SqliteStore implements Store {
   }
 
   findRun(idOrName: string): RunRecord | undefined {
-    const exact = this.getRun(idOrName);
-    if (exact) return exact;
-    const byName = this.#get("SELECT * FROM runs WHERE name = ? ORDER BY created_at DESC LIMIT 1", idOrName);
-    if (byName) return toRun(byName);
-    const byPrefix = this.#all(
-      "SELECT * FROM runs WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
-      `${escapeLike(idOrName)}%`,
-    );
-    if (byPrefix.length > 1)
-      throw new StoreError(`run id prefix "${idOrName}" matches several runs; give more of it`);
-    return byPrefix[0] ? toRun(byPrefix[0]) : undefined;
+    return findRun(this.#queries, idOrName);
   }
 
   listRuns(): RunRecord[] {
@@ -338,13 +332,7 @@ export class SqliteStore implements Store {
   }
 
   finishedCaseIds(runId: string): Set<string> {
-    const ids = new Set<string>();
-    for (const row of this.#iterate(
-      "SELECT case_id FROM cases WHERE run_id = ? AND status != 'pending'",
-      runId,
-    ))
-      ids.add(row.case_id as string);
-    return ids;
+    return finishedCaseIds(this.#queries, runId);
   }
 
   finishCase(
@@ -370,31 +358,12 @@ export class SqliteStore implements Store {
       yield toCase(row);
   }
 
-  *caseSummaries(runId: string): Iterable<CaseSummary> {
-    const rows = this.#iterate(
-      `SELECT case_id, status,
-         ${USER_TURNS_SQL} AS user_turns,
-         json_extract(dialogue, '$.labels.expected') AS expected
-       FROM cases WHERE run_id = ? ORDER BY idx`,
-      runId,
-    );
-    for (const row of rows)
-      yield {
-        caseId: row.case_id as string,
-        status: row.status as CaseStatus,
-        userTurns: Number(row.user_turns),
-        expected: typeof row.expected === "string" ? row.expected : null,
-      };
+  caseSummaries(runId: string): Iterable<CaseSummary> {
+    return caseSummaries(this.#queries, runId);
   }
 
   countCases(runId: string): Record<CaseStatus, number> {
-    const counts: Record<CaseStatus, number> = { pending: 0, done: 0, errored: 0 };
-    for (const row of this.#all(
-      "SELECT status, COUNT(*) AS n FROM cases WHERE run_id = ? GROUP BY status",
-      runId,
-    ))
-      counts[row.status as CaseStatus] = Number(row.n);
-    return counts;
+    return countCases(this.#queries, runId);
   }
 
   getCall(workKey: string): CallRecord | undefined {
@@ -411,25 +380,7 @@ export class SqliteStore implements Store {
   }
 
   putCall(call: CallRecord): void {
-    const values = [
-      call.workKey,
-      call.runId,
-      call.caseId,
-      call.role,
-      call.targetId,
-      call.requestHash,
-      call.status,
-      call.cached ? 1 : 0,
-      call.attempts,
-      call.error,
-      // Successful answers are kept in `responses` (see getCall); only failures keep their own text.
-      call.status === "ok" ? null : call.text,
-      call.usage.inputTokens,
-      call.usage.outputTokens,
-      call.costUsd,
-      call.latencyMs,
-      call.createdAt,
-    ];
+    const values = callValues(call);
     this.#write("call", values, (pending) => pending.putCall(call, values));
   }
 
@@ -449,31 +400,12 @@ export class SqliteStore implements Store {
   }
 
   putCachedResponse(response: CachedResponse): void {
-    const values = [
-      response.requestHash,
-      response.targetFingerprint,
-      response.text,
-      response.usage.inputTokens,
-      response.usage.outputTokens,
-      response.finishReason,
-      response.modelId,
-      now(),
-    ];
+    const values = responseValues(response, now());
     this.#write("response", values, (pending) => pending.putResponse(response, values));
   }
 
   putScore(score: ScoreRecord): void {
-    const values = [
-      score.runId,
-      score.caseId,
-      score.scorer,
-      score.status,
-      score.label,
-      score.value,
-      score.explanation,
-      score.raw,
-      score.createdAt,
-    ];
+    const values = scoreValues(score);
     this.#write("score", values, (pending) => pending.putScore(values));
   }
 
@@ -491,77 +423,22 @@ export class SqliteStore implements Store {
   }
 
   scoreGroups(runId: string): ScoreGroup[] {
-    return this.#all(
-      `WITH shapes AS (
-         SELECT case_id, ${USER_TURNS_SQL} AS user_turns, json_extract(dialogue, '$.labels.expected') AS expected
-         FROM cases WHERE run_id = ?)
-       SELECT s.scorer, s.status, s.label, s.value IS NOT NULL AS has_value, shapes.user_turns, shapes.expected,
-         COUNT(*) AS n
-       FROM scores s JOIN shapes ON shapes.case_id = s.case_id
-       WHERE s.run_id = ?
-       GROUP BY s.scorer, s.status, s.label, has_value, shapes.user_turns, shapes.expected`,
-      runId,
-      runId,
-    ).map((row) => ({
-      scorer: row.scorer as string,
-      status: row.status as ScoreStatus,
-      label: (row.label as string | null) ?? null,
-      hasValue: row.has_value === 1,
-      userTurns: Number(row.user_turns),
-      expected: typeof row.expected === "string" ? row.expected : null,
-      count: Number(row.n),
-    }));
+    return scoreGroups(this.#queries, runId);
   }
 
   caseIds(runId: string, filter: { status?: CaseStatus; limit: number }): string[] {
-    const rows = filter.status
-      ? this.#all(
-          "SELECT case_id FROM cases WHERE run_id = ? AND status = ? ORDER BY idx LIMIT ?",
-          runId,
-          filter.status,
-          filter.limit,
-        )
-      : this.#all("SELECT case_id FROM cases WHERE run_id = ? ORDER BY idx LIMIT ?", runId, filter.limit);
-    return rows.map((row) => row.case_id as string);
+    return caseIds(this.#queries, runId, filter);
   }
 
   scoredCaseIds(
     runId: string,
     filter: { scorerPrefix?: string; label?: string; statusNot?: ScoreStatus; limit: number },
   ): string[] {
-    const rows = this.#all(
-      `SELECT DISTINCT case_id FROM scores WHERE run_id = ?
-         AND (? IS NULL OR scorer LIKE ? ESCAPE '\\') AND (? IS NULL OR label = ?) AND (? IS NULL OR status != ?)
-       LIMIT ?`,
-      runId,
-      filter.scorerPrefix ?? null,
-      `${escapeLike(filter.scorerPrefix ?? "")}%`,
-      filter.label ?? null,
-      filter.label ?? null,
-      filter.statusNot ?? null,
-      filter.statusNot ?? null,
-      filter.limit,
-    );
-    return rows.map((row) => row.case_id as string);
+    return scoredCaseIds(this.#queries, runId, filter);
   }
 
   usage(runId: string): UsageRow[] {
-    return this.#all(
-      `SELECT role, target_id, COUNT(*) AS calls, SUM(cached) AS cached_calls,
-         SUM(status = 'errored') AS errored_calls, SUM(input_tokens) AS input_tokens,
-         SUM(output_tokens) AS output_tokens, SUM(cost_usd) AS cost_usd
-       FROM calls WHERE run_id = ? GROUP BY role, target_id ORDER BY role, target_id`,
-      runId,
-    ).map((row) => ({
-      role: row.role as UsageRow["role"],
-      targetId: row.target_id as string,
-      calls: Number(row.calls),
-      cachedCalls: Number(row.cached_calls),
-      erroredCalls: Number(row.errored_calls),
-      inputTokens: Number(row.input_tokens),
-      outputTokens: Number(row.output_tokens),
-      costUsd: Number(row.cost_usd),
-    }));
+    return usage(this.#queries, runId);
   }
 
   /**
@@ -573,16 +450,15 @@ export class SqliteStore implements Store {
     this.#transactionDepth++;
     try {
       if (!this.#grouped) {
-        let result: T | undefined;
         this.#db.exec("BEGIN");
         try {
-          result = work();
+          const result = work();
           this.#db.exec("COMMIT");
+          return result;
         } catch (error) {
           this.#db.exec("ROLLBACK");
           throw error;
         }
-        return result;
       }
       const unit: (() => void)[] = [];
       const unitLog: string[] = [];
@@ -619,8 +495,4 @@ function logLine(name: GroupedWriteName, values: SqlValue[]): string {
 
 function now(): string {
   return new Date().toISOString();
-}
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (character) => `\\${character}`);
 }

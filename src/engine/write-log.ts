@@ -67,14 +67,18 @@ export function orphanedLogs(storeFile: string): string[] {
     .sort();
 }
 
-/** The writes of a log file. A torn last line (the process died mid-write) is skipped. */
-export function readLog(file: string): LoggedWrite[] {
+/**
+ * The writes of a log file, each checked to name one of `known`. A torn last line (the process
+ * died mid-write) is skipped; any other bad line is an error naming the file and line.
+ */
+export function readLog(file: string, known: ReadonlySet<string>): LoggedWrite[] {
   const lines = readFileSync(file, "utf8").split("\n");
   const writes: LoggedWrite[] = [];
   lines.forEach((line, index) => {
     if (line === "") return;
+    let write: LoggedWrite;
     try {
-      writes.push(JSON.parse(line) as LoggedWrite);
+      write = JSON.parse(line) as LoggedWrite;
     } catch (error) {
       if (index >= lines.length - 2) return;
       throw new StoreError(
@@ -84,6 +88,9 @@ export function readLog(file: string): LoggedWrite[] {
         },
       );
     }
+    if (!Array.isArray(write) || !known.has(write[0]) || !Array.isArray(write[1]))
+      throw new StoreError(`write log ${file}:${index + 1}: unknown write "${String(write?.[0])}"`);
+    writes.push(write);
   });
   return writes;
 }

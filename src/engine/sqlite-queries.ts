@@ -1,0 +1,155 @@
+import { StoreError } from "../errors.ts";
+import { type Row, toRun } from "./sqlite-rows.ts";
+import type { CaseStatus, CaseSummary, RunRecord, ScoreGroup, ScoreStatus, UsageRow } from "./store.ts";
+
+/** How the queries read: through the store, which applies its held writes first. */
+export interface StoreQueries {
+  get(sql: string, ...values: (string | number | null)[]): Row | undefined;
+  all(sql: string, ...values: (string | number | null)[]): Row[];
+  iterate(sql: string, ...values: (string | number | null)[]): Iterable<Row>;
+}
+
+/** Number of user messages of a stored dialogue, computed inside SQLite. */
+const USER_TURNS_SQL =
+  "(SELECT COUNT(*) FROM json_each(dialogue, '$.messages') WHERE json_extract(value, '$.role') = 'user')";
+
+export function* caseSummaries(query: StoreQueries, runId: string): Iterable<CaseSummary> {
+  const rows = query.iterate(
+    `SELECT case_id, status,
+         ${USER_TURNS_SQL} AS user_turns,
+         json_extract(dialogue, '$.labels.expected') AS expected
+       FROM cases WHERE run_id = ? ORDER BY idx`,
+    runId,
+  );
+  for (const row of rows)
+    yield {
+      caseId: row.case_id as string,
+      status: row.status as CaseStatus,
+      userTurns: Number(row.user_turns),
+      expected: typeof row.expected === "string" ? row.expected : null,
+    };
+}
+
+export function countCases(query: StoreQueries, runId: string): Record<CaseStatus, number> {
+  const counts: Record<CaseStatus, number> = { pending: 0, done: 0, errored: 0 };
+  for (const row of query.all(
+    "SELECT status, COUNT(*) AS n FROM cases WHERE run_id = ? GROUP BY status",
+    runId,
+  ))
+    counts[row.status as CaseStatus] = Number(row.n);
+  return counts;
+}
+
+export function scoreGroups(query: StoreQueries, runId: string): ScoreGroup[] {
+  return query
+    .all(
+      `WITH shapes AS (
+         SELECT case_id, ${USER_TURNS_SQL} AS user_turns, json_extract(dialogue, '$.labels.expected') AS expected
+         FROM cases WHERE run_id = ?)
+       SELECT s.scorer, s.status, s.label, s.value IS NOT NULL AS has_value, shapes.user_turns, shapes.expected,
+         COUNT(*) AS n
+       FROM scores s JOIN shapes ON shapes.case_id = s.case_id
+       WHERE s.run_id = ?
+       GROUP BY s.scorer, s.status, s.label, has_value, shapes.user_turns, shapes.expected`,
+      runId,
+      runId,
+    )
+    .map((row) => ({
+      scorer: row.scorer as string,
+      status: row.status as ScoreStatus,
+      label: (row.label as string | null) ?? null,
+      hasValue: row.has_value === 1,
+      userTurns: Number(row.user_turns),
+      expected: typeof row.expected === "string" ? row.expected : null,
+      count: Number(row.n),
+    }));
+}
+
+export function caseIds(
+  query: StoreQueries,
+  runId: string,
+  filter: { status?: CaseStatus; limit: number },
+): string[] {
+  const rows = filter.status
+    ? query.all(
+        "SELECT case_id FROM cases WHERE run_id = ? AND status = ? ORDER BY idx LIMIT ?",
+        runId,
+        filter.status,
+        filter.limit,
+      )
+    : query.all("SELECT case_id FROM cases WHERE run_id = ? ORDER BY idx LIMIT ?", runId, filter.limit);
+  return rows.map((row) => row.case_id as string);
+}
+
+export function scoredCaseIds(
+  query: StoreQueries,
+  runId: string,
+  filter: { scorerPrefix?: string; label?: string; statusNot?: ScoreStatus; limit: number },
+): string[] {
+  const rows = query.all(
+    `SELECT DISTINCT case_id FROM scores WHERE run_id = ?
+         AND (? IS NULL OR scorer LIKE ? ESCAPE '\\') AND (? IS NULL OR label = ?) AND (? IS NULL OR status != ?)
+       LIMIT ?`,
+    runId,
+    filter.scorerPrefix ?? null,
+    `${escapeLike(filter.scorerPrefix ?? "")}%`,
+    filter.label ?? null,
+    filter.label ?? null,
+    filter.statusNot ?? null,
+    filter.statusNot ?? null,
+    filter.limit,
+  );
+  return rows.map((row) => row.case_id as string);
+}
+
+export function usage(query: StoreQueries, runId: string): UsageRow[] {
+  return query
+    .all(
+      `SELECT role, target_id, COUNT(*) AS calls, SUM(cached) AS cached_calls,
+         SUM(status = 'errored') AS errored_calls, SUM(input_tokens) AS input_tokens,
+         SUM(output_tokens) AS output_tokens, SUM(cost_usd) AS cost_usd
+       FROM calls WHERE run_id = ? GROUP BY role, target_id ORDER BY role, target_id`,
+      runId,
+    )
+    .map((row) => ({
+      role: row.role as UsageRow["role"],
+      targetId: row.target_id as string,
+      calls: Number(row.calls),
+      cachedCalls: Number(row.cached_calls),
+      erroredCalls: Number(row.errored_calls),
+      inputTokens: Number(row.input_tokens),
+      outputTokens: Number(row.output_tokens),
+      costUsd: Number(row.cost_usd),
+    }));
+}
+
+/** A run by exact id, then by name (newest first), then by unique id prefix. */
+export function findRun(query: StoreQueries, idOrName: string): RunRecord | undefined {
+  const exact = query.get("SELECT * FROM runs WHERE id = ?", idOrName);
+  if (exact) return toRun(exact);
+  const byName = query.get("SELECT * FROM runs WHERE name = ? ORDER BY created_at DESC LIMIT 1", idOrName);
+  if (byName) return toRun(byName);
+  const byPrefix = query.all(
+    "SELECT * FROM runs WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
+    `${escapeLike(idOrName)}%`,
+  );
+  if (byPrefix.length > 1)
+    throw new StoreError(`run id prefix "${idOrName}" matches several runs; give more of it`);
+  return byPrefix[0] ? toRun(byPrefix[0]) : undefined;
+}
+
+/** Ids of a run's cases that are done or errored. */
+export function finishedCaseIds(query: StoreQueries, runId: string): Set<string> {
+  const ids = new Set<string>();
+  for (const row of query.iterate(
+    "SELECT case_id FROM cases WHERE run_id = ? AND status != 'pending'",
+    runId,
+  ))
+    ids.add(row.case_id as string);
+  return ids;
+}
+
+/** Escapes LIKE wildcards for a pattern with ESCAPE '\\'. */
+export function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
