@@ -4,6 +4,7 @@ import { ImageError, TargetError } from "../errors.ts";
 import { deadline } from "../util/deadline.ts";
 import { mapProviderError } from "./map-provider-error.ts";
 import { nodeHttpFetch } from "./node-http-fetch.ts";
+import { primePromptSchema } from "./prime-prompt-schema.ts";
 import { resolveCapabilities } from "./provider-limits.ts";
 import { resolveApiKey, resolveBaseURL, resolveHeaders, type TargetConfig } from "./provider-spec.ts";
 import type { GenerationParams, Target, TargetRequest, TargetResponse } from "./target.ts";
@@ -124,6 +125,7 @@ async function createModel(
     fetch?: typeof fetch;
   },
 ): Promise<ProviderModel> {
+  primePromptSchema();
   // baseURL and apiKey are always passed so the SDK never falls back to process.env.
   const common = { baseURL: settings.baseURL, headers: settings.headers, fetch: settings.fetch };
   switch (config.provider) {
