@@ -1,7 +1,8 @@
 import type { ImagePart as ModelImagePart, ModelMessage, TextPart as ModelTextPart } from "ai";
 import sharp from "sharp";
 import { type ImageRef, imagesOf, type Message, messageText } from "../dialogue/dialogue.ts";
-import { describeImage, fitImage, type LoadedImage, loadImage } from "../dialogue/image-ref.ts";
+import { FittedImageCache } from "../dialogue/fitted-images.ts";
+import { describeImage, type LoadedImage, loadImage } from "../dialogue/image-ref.ts";
 import type { FetchPolicy } from "../dialogue/safe-fetch.ts";
 import { ImageError, TargetError } from "../errors.ts";
 import type { TargetCapabilities } from "./target.ts";
@@ -122,17 +123,22 @@ async function prepareImage(
       fetchPolicy: options.fetchPolicy,
       signal: options.signal,
     });
-    const fitted = await fitImage(loaded, capabilities.imageLimits);
-    if (fitted.sha256 === loaded.sha256) return { image: fitted };
-    const warning =
-      `message ${messageIndex}: image ${name} re-encoded to fit the target's limits ` +
-      `(${await describeBytes(loaded)} -> ${await describeBytes(fitted)})`;
-    return { image: fitted, warning };
+    const fitted = await fittedImages.fit(loaded, capabilities.imageLimits, describeChange);
+    if (fitted.change === undefined) return { image: fitted.image };
+    const warning = `message ${messageIndex}: image ${name} re-encoded to fit the target's limits (${fitted.change})`;
+    return { image: fitted.image, warning };
   } catch (error) {
     if (error instanceof ImageError)
       throw new ImageError(`message ${messageIndex}: ${error.message}`, { cause: error.cause });
     throw error;
   }
+}
+
+/** Shared by every target in the process: fitting depends only on the image and the limits. */
+const fittedImages = new FittedImageCache();
+
+async function describeChange(before: LoadedImage, after: LoadedImage): Promise<string> {
+  return `${await describeBytes(before)} -> ${await describeBytes(after)}`;
 }
 
 async function describeBytes(image: LoadedImage): Promise<string> {
