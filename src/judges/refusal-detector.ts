@@ -185,11 +185,25 @@ function splitSentences(prose: string): Sentence[] {
   return sentences;
 }
 
+const LETTER = /^\p{L}$/u;
+
 /** Mostly Latin letters and a fair share of common English words. */
 function looksEnglish(prose: string): boolean {
-  const letters = prose.match(/\p{L}/gu)?.length ?? 0;
+  // Counted by code unit rather than with match(), which built an array of every letter.
+  let letters = 0;
+  let latin = 0;
+  for (let index = 0; index < prose.length; index++) {
+    const code = prose.charCodeAt(index) | 0x20;
+    if (code >= 0x61 && code <= 0x7a) {
+      letters++;
+      latin++;
+    } else if (prose.charCodeAt(index) > 0x7f) {
+      const point = prose.codePointAt(index) ?? 0;
+      if (point > 0xffff) index++;
+      if (LETTER.test(String.fromCodePoint(point))) letters++;
+    }
+  }
   if (letters === 0) return true;
-  const latin = prose.match(/[a-z]/gi)?.length ?? 0;
   if (latin / letters < 0.5) return false;
   const words = prose.toLowerCase().match(/[a-z']+/g) ?? [];
   if (words.length < 8) return true;
