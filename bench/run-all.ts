@@ -16,10 +16,10 @@ let failed = false;
 for (const bench of BENCHES) {
   if (only.length > 0 && !only.some((name) => bench.includes(name))) continue;
   process.stderr.write(`\n== ${bench}\n`);
-  // The same V8 flag as bin/turnsafe.js, so figures match what the CLI does.
+  // The same V8 flags as bin/turnsafe.js, so figures match what the CLI does.
   const result = spawnSync(
     process.execPath,
-    ["--max-semi-space-size=8", path.join(import.meta.dirname, bench)],
+    ["--max-semi-space-size=8", "--heap-growing-percent=100", path.join(import.meta.dirname, bench)],
     {
       stdio: ["ignore", "inherit", "inherit"],
     },
