@@ -61,6 +61,52 @@ describe("toModelMessages", () => {
     expect(last.map((part) => part.type)).toEqual(["text", "image"]);
   });
 
+  it("converts text-only dialogues the same way, with or without a vision target", async () => {
+    const messages: Message[] = [
+      {
+        role: "system",
+        content: [
+          { type: "text", text: "a" },
+          { type: "text", text: "b" },
+        ],
+      },
+      userWith({ type: "text", text: "one" }),
+      {
+        role: "assistant",
+        content: [
+          { type: "text", text: "two" },
+          { type: "text", text: "three" },
+        ],
+      },
+      userWith({ type: "text", text: "four" }, { type: "text", text: "five" }),
+      { role: "assistant", content: [] },
+    ];
+    const expected = [
+      { role: "system", content: "a\nb" },
+      { role: "user", content: "one" },
+      {
+        role: "assistant",
+        content: [
+          { type: "text", text: "two" },
+          { type: "text", text: "three" },
+        ],
+      },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "four" },
+          { type: "text", text: "five" },
+        ],
+      },
+      { role: "assistant", content: [] },
+    ];
+    for (const capabilities of [
+      resolveCapabilities("openai"),
+      { ...resolveCapabilities("openai"), vision: false },
+    ])
+      expect(await toModelMessages(messages, capabilities)).toEqual({ messages: expected, warnings: [] });
+  });
+
   it("re-encodes a format the provider does not take, with a warning", async () => {
     const { messages, warnings } = await toModelMessages(
       [userWith({ type: "image", image: { path: "anim.gif" } })],
