@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
@@ -29,7 +29,8 @@ export interface ImageLimits {
 
 /** Hex sha256 of some bytes. */
 export function sha256Hex(bytes: Uint8Array | string): string {
-  return createHash("sha256").update(bytes).digest("hex");
+  // The one-shot form: no Hash object per call (this runs for every request's cache key).
+  return hash("sha256", bytes, "hex");
 }
 
 /** A short description of where an image comes from, without secrets or bytes. */

@@ -133,3 +133,16 @@ export function scoreValues(score: ScoreRecord): SqlValue[] {
     score.createdAt,
   ];
 }
+
+let lastMs = 0;
+let lastIso = "";
+
+/** The time as ISO text; formatted once per millisecond, since writes come in bursts. */
+export function now(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}

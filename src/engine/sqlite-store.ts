@@ -24,6 +24,7 @@ import {
 } from "./sqlite-queries.ts";
 import {
   callValues,
+  now,
   type Row,
   responseValues,
   scoreValues,
@@ -491,8 +492,4 @@ export class SqliteStore implements Store {
 
 function logLine(name: GroupedWriteName, values: SqlValue[]): string {
   return `${JSON.stringify([name, values])}\n`;
-}
-
-function now(): string {
-  return new Date().toISOString();
 }
