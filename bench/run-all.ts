@@ -19,7 +19,7 @@ for (const bench of BENCHES) {
   // The same V8 flags as bin/turnsafe.js, so figures match what the CLI does.
   const result = spawnSync(
     process.execPath,
-    ["--max-semi-space-size=8", "--heap-growing-percent=100", path.join(import.meta.dirname, bench)],
+    ["--max-semi-space-size=32", "--heap-growing-percent=100", path.join(import.meta.dirname, bench)],
     {
       stdio: ["ignore", "inherit", "inherit"],
     },

@@ -1,12 +1,13 @@
-#!/usr/bin/env -S node --max-semi-space-size=8 --heap-growing-percent=100
+#!/usr/bin/env -S node --max-semi-space-size=32 --heap-growing-percent=100
 // Entry point: checks the Node version, quiets Node's experimental-feature notices
 // (type stripping, node:sqlite) and hands over to the TypeScript CLI.
-// --max-semi-space-size=8 caps V8's young generation at 8 MB per semi-space: model calls allocate
-// fast, and by default V8 grows the young generation to hundreds of MB of resident memory on
-// long runs for no gain in speed. --heap-growing-percent=100 lets the old generation grow to twice
-// what survived the last full collection before the next one. V8 otherwise picks up to four times
-// on a machine with memory to spare, and a 100,000-dialogue run peaks near 300 MB resident instead
-// of ~230 MB (see README, benchmarks). Keep in sync with bench/run-all.ts and the "turnsafe" npm script.
+// --max-semi-space-size=32 caps V8's young generation at 32 MB per semi-space: by default V8 grows
+// it to hundreds of MB of resident memory on long runs, while much smaller (8 MB) makes requests
+// still in flight outlive two collections and get copied into the old generation, which cost about
+// 60 µs of CPU per call. --heap-growing-percent=100 lets the old generation grow to twice what
+// survived the last full collection before the next one; V8 otherwise picks up to four times on a
+// machine with memory to spare, and a 100,000-dialogue run then peaks above 300 MB resident
+// (see README, benchmarks). Keep in sync with bench/run-all.ts and the "turnsafe" npm script.
 const [major] = process.versions.node.split(".").map(Number);
 if (major < 24) {
   process.stderr.write(
