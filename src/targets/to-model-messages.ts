@@ -99,16 +99,12 @@ export async function toModelMessages(
 }
 
 function textOnlyMessage(message: Message): ModelMessage {
-  const { content } = message;
-  const only = content.length === 1 ? content[0] : undefined;
-  if (message.role === "system") return { role: "system", content: messageText(message) };
-  // A lone text part goes as plain string content, as in buildMessage.
-  if (only?.type === "text") return { role: message.role, content: only.text };
+  const only = message.content.length === 1 ? message.content[0] : undefined;
+  // The common case (one text part) without building the parts buildMessage would discard.
+  if (message.role !== "system" && only?.type === "text") return { role: message.role, content: only.text };
   const parts: ModelTextPart[] = [];
-  for (const part of content) if (part.type === "text") parts.push({ type: "text", text: part.text });
-  return message.role === "assistant"
-    ? { role: "assistant", content: parts }
-    : { role: "user", content: parts };
+  for (const part of message.content) if (part.type === "text") parts.push({ type: "text", text: part.text });
+  return buildMessage(message, parts);
 }
 
 function buildMessage(message: Message, parts: (ModelTextPart | ModelImagePart)[]): ModelMessage {
