@@ -193,11 +193,12 @@ function looksEnglish(prose: string): boolean {
   let letters = 0;
   let latin = 0;
   for (let index = 0; index < prose.length; index++) {
-    const code = prose.charCodeAt(index) | 0x20;
-    if (code >= 0x61 && code <= 0x7a) {
+    const unit = prose.charCodeAt(index);
+    const lower = unit | 0x20;
+    if (lower >= 0x61 && lower <= 0x7a) {
       letters++;
       latin++;
-    } else if (prose.charCodeAt(index) > 0x7f) {
+    } else if (unit > 0x7f) {
       const point = prose.codePointAt(index) ?? 0;
       if (point > 0xffff) index++;
       if (LETTER.test(String.fromCodePoint(point))) letters++;
