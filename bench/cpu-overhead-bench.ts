@@ -15,6 +15,10 @@ import { parseTargetSpec } from "../src/targets/provider-spec.ts";
 import { createProviderTarget } from "../src/targets/provider-target.ts";
 import type { Target } from "../src/targets/target.ts";
 import { eightTurnDialogues, printFigure } from "./bench-support.ts";
+import { primePromptSchema } from "./prime-prompt-schema.ts";
+
+// The baseline is the AI SDK at its best (see prime-prompt-schema.ts).
+primePromptSchema();
 
 const body = JSON.stringify({
   id: "x",

@@ -1,17 +1,13 @@
-import { generateText, type Warning, wrapLanguageModel } from "ai";
+import type { LanguageModelV3, LanguageModelV3GenerateResult, SharedV3Warning } from "@ai-sdk/provider";
 import type { FetchPolicy } from "../dialogue/safe-fetch.ts";
 import { ImageError, TargetError } from "../errors.ts";
 import { deadline } from "../util/deadline.ts";
 import { mapProviderError } from "./map-provider-error.ts";
 import { nodeHttpFetch } from "./node-http-fetch.ts";
-import { primePromptSchema } from "./prime-prompt-schema.ts";
 import { resolveCapabilities } from "./provider-limits.ts";
 import { resolveApiKey, resolveBaseURL, resolveHeaders, type TargetConfig } from "./provider-spec.ts";
 import type { GenerationParams, Target, TargetRequest, TargetResponse } from "./target.ts";
-import { toModelMessages } from "./to-model-messages.ts";
-
-/** The AI SDK's language-model interface (v3), as the providers build it. */
-type ProviderModel = ReturnType<typeof wrapLanguageModel>;
+import { toModelPrompt } from "./to-model-prompt.ts";
 
 /** How long one call may take when the config sets no timeoutMs. */
 export const DEFAULT_TIMEOUT_MS = 300_000;
@@ -46,7 +42,7 @@ export function createProviderTarget(config: TargetConfig, options: ProviderTarg
   const secrets = apiKey === undefined ? headerSecrets : [apiKey, ...headerSecrets];
   const baseURL = resolveBaseURL(config);
   // The provider's package loads on the first call: a run pays memory only for those it uses.
-  let model: Promise<ProviderModel> | undefined;
+  let model: Promise<LanguageModelV3> | undefined;
   const loadModel = () =>
     (model ??= createModel(config, { apiKey, baseURL, headers, fetch: options.fetch ?? nodeHttpFetch }));
   const id = config.label ?? `${config.provider}:${config.model}`;
@@ -57,7 +53,7 @@ export function createProviderTarget(config: TargetConfig, options: ProviderTarg
   async function generate(request: TargetRequest): Promise<TargetResponse> {
     if (request.signal?.aborted)
       throw mapProviderError(request.signal.reason, { signal: request.signal, targetId: id });
-    const converted = await toModelMessages(request.messages, capabilities, {
+    const converted = await toModelPrompt(request.messages, capabilities, {
       baseDir: request.imageBaseDir,
       fetchPolicy: options.imageFetchPolicy,
       signal: request.signal,
@@ -67,24 +63,25 @@ export function createProviderTarget(config: TargetConfig, options: ProviderTarg
     });
     const settings = withoutUndefined({ ...params, ...request.params });
     const limit = deadline(request.signal, request.timeoutMs ?? timeoutMs);
-    const abortSignal = limit.signal;
-    const sdkWarnings: Warning[] = [];
     try {
-      const result = await generateText({
-        model: collectWarnings(await loadModel(), sdkWarnings),
-        messages: converted.messages,
-        // Dialogues carry their own system turns on purpose; the SDK would otherwise warn on stdout.
-        allowSystemInMessages: true,
-        maxRetries: 0,
-        abortSignal,
+      // The provider's model is called directly, as generateText would call it for one step
+      // (the engine owns retries, and the prompt is built and checked here). generateText's own
+      // per-call work (prompt re-validation, step bookkeeping, result wrapping) cost ~100 us of
+      // CPU per call, more than all of turnsafe's engine; see docs/architecture.md.
+      const result = await (await loadModel()).doGenerate({
+        prompt: converted.prompt,
+        abortSignal: limit.signal,
         ...settings,
       });
       return {
-        text: result.text,
-        usage: { inputTokens: result.usage.inputTokens ?? 0, outputTokens: result.usage.outputTokens ?? 0 },
-        finishReason: result.finishReason,
+        text: textOf(result),
+        usage: {
+          inputTokens: result.usage.inputTokens.total ?? 0,
+          outputTokens: result.usage.outputTokens.total ?? 0,
+        },
+        finishReason: result.finishReason.unified,
         modelId: servedModelId(result.response) ?? config.model,
-        warnings: [...converted.warnings, ...sdkWarnings.map(formatWarning)],
+        warnings: [...converted.warnings, ...result.warnings.map(formatWarning)],
       };
     } catch (error) {
       const timedOut = limit.timedOut() ? limit.signal : undefined;
@@ -124,8 +121,7 @@ async function createModel(
     headers: Record<string, string>;
     fetch?: typeof fetch;
   },
-): Promise<ProviderModel> {
-  primePromptSchema();
+): Promise<LanguageModelV3> {
   // baseURL and apiKey are always passed so the SDK never falls back to process.env.
   const common = { baseURL: settings.baseURL, headers: settings.headers, fetch: settings.fetch };
   switch (config.provider) {
@@ -153,32 +149,21 @@ async function createModel(
   }
 }
 
-/**
- * Takes the provider's warnings off the result before generateText sees them: the SDK
- * would print them, and library code never prints. They are returned with the response.
- */
-function collectWarnings(model: ProviderModel, sink: Warning[]): ProviderModel {
-  return wrapLanguageModel({
-    model,
-    middleware: {
-      specificationVersion: "v3",
-      wrapGenerate: async ({ doGenerate }) => {
-        const result = await doGenerate();
-        sink.push(...result.warnings);
-        return { ...result, warnings: [] };
-      },
-    },
-  });
+/** The answer's text: its text parts in order (reasoning, sources and files are not the answer). */
+function textOf(result: LanguageModelV3GenerateResult): string {
+  let text = "";
+  for (const part of result.content) if (part.type === "text") text += part.text;
+  return text;
 }
 
 /** The model version that answered; Google reports it only in the raw body, which the SDK does not read. */
-function servedModelId(response: { modelId: string; body?: unknown }): string | undefined {
-  const version = (response.body as { modelVersion?: unknown } | undefined)?.modelVersion;
+function servedModelId(response: LanguageModelV3GenerateResult["response"]): string | undefined {
+  const version = (response?.body as { modelVersion?: unknown } | undefined)?.modelVersion;
   if (typeof version === "string" && version !== "") return version;
-  return response.modelId || undefined;
+  return response?.modelId || undefined;
 }
 
-function formatWarning(warning: Warning): string {
+function formatWarning(warning: SharedV3Warning): string {
   if (warning.type === "other") return warning.message;
   const label = warning.type === "unsupported" ? "unsupported" : "compatibility mode";
   return `${label}: ${warning.feature}${warning.details ? ` (${warning.details})` : ""}`;

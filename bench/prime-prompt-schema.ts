@@ -10,6 +10,10 @@ let primed = false;
  * prompts carry no provider options, so the walk repeated on every call: about a third of the
  * bytes a call allocated and 35 µs of CPU. Checking one message that carries provider options
  * resolves it; validation itself is unchanged. Idempotent.
+ *
+ * turnsafe itself no longer calls generateText (provider targets call the model directly), so
+ * this only keeps the benches' bare-AI-SDK baseline at its best: without it that baseline would
+ * pay the walk on every call and make turnsafe look ~200 us cheaper than it is.
  */
 export function primePromptSchema(): void {
   if (primed) return;

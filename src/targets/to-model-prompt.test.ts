@@ -1,13 +1,17 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { ImagePart, TextPart } from "ai";
+import type {
+  LanguageModelV3FilePart,
+  LanguageModelV3Prompt,
+  LanguageModelV3TextPart,
+} from "@ai-sdk/provider";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Message } from "../dialogue/dialogue.ts";
 import { ImageError, TargetError } from "../errors.ts";
 import { resolveCapabilities } from "./provider-limits.ts";
-import { toModelMessages } from "./to-model-messages.ts";
+import { toModelPrompt } from "./to-model-prompt.ts";
 
 let imageDir: string;
 let pngBase64: string;
@@ -30,9 +34,10 @@ afterAll(async () => {
   await rm(imageDir, { recursive: true, force: true });
 });
 
+type Part = LanguageModelV3TextPart | LanguageModelV3FilePart;
 const userWith = (...content: Message["content"]): Message => ({ role: "user", content });
 
-describe("toModelMessages", () => {
+describe("toModelPrompt", () => {
   it("keeps roles, order and part order; joins system text", async () => {
     const messages: Message[] = [
       {
@@ -46,19 +51,21 @@ describe("toModelMessages", () => {
       { role: "assistant", content: [{ type: "text", text: "green" }] },
       userWith({ type: "text", text: "and" }, { type: "image", image: { base64: pngBase64 } }),
     ];
-    const { messages: converted, warnings } = await toModelMessages(messages, resolveCapabilities("openai"), {
+    const { prompt: converted, warnings } = await toModelPrompt(messages, resolveCapabilities("openai"), {
       baseDir: imageDir,
     });
     expect(warnings).toEqual([]);
     expect(converted.map((message) => message.role)).toEqual(["system", "user", "assistant", "user"]);
     expect(converted[0]?.content).toBe("rule one\nrule two");
-    const first = converted[1]?.content as (TextPart | ImagePart)[];
-    expect(first.map((part) => part.type)).toEqual(["image", "text"]);
-    expect((first[0] as ImagePart).mediaType).toBe("image/png");
-    expect(Buffer.from((first[0] as ImagePart).image as Uint8Array).toString("base64")).toBe(pngBase64);
-    expect(converted[2]).toEqual({ role: "assistant", content: "green" });
-    const last = converted[3]?.content as (TextPart | ImagePart)[];
-    expect(last.map((part) => part.type)).toEqual(["text", "image"]);
+    const first = converted[1]?.content as Part[];
+    expect(first.map((part) => part.type)).toEqual(["file", "text"]);
+    expect((first[0] as LanguageModelV3FilePart).mediaType).toBe("image/png");
+    expect(Buffer.from((first[0] as LanguageModelV3FilePart).data as Uint8Array).toString("base64")).toBe(
+      pngBase64,
+    );
+    expect(converted[2]).toEqual({ role: "assistant", content: [{ type: "text", text: "green" }] });
+    const last = converted[3]?.content as Part[];
+    expect(last.map((part) => part.type)).toEqual(["text", "file"]);
   });
 
   it("converts text-only dialogues the same way, with or without a vision target", async () => {
@@ -78,12 +85,15 @@ describe("toModelMessages", () => {
           { type: "text", text: "three" },
         ],
       },
-      userWith({ type: "text", text: "four" }, { type: "text", text: "five" }),
+      userWith({ type: "text", text: "four" }, { type: "text", text: "" }, { type: "text", text: "five" }),
+      userWith({ type: "text", text: "" }),
       { role: "assistant", content: [] },
     ];
-    const expected = [
+    // As generateText hands them to the provider: lone parts kept even when empty, empty text
+    // parts left out of longer turns.
+    const expected: LanguageModelV3Prompt = [
       { role: "system", content: "a\nb" },
-      { role: "user", content: "one" },
+      { role: "user", content: [{ type: "text", text: "one" }] },
       {
         role: "assistant",
         content: [
@@ -98,22 +108,23 @@ describe("toModelMessages", () => {
           { type: "text", text: "five" },
         ],
       },
+      { role: "user", content: [{ type: "text", text: "" }] },
       { role: "assistant", content: [] },
     ];
     for (const capabilities of [
       resolveCapabilities("openai"),
       { ...resolveCapabilities("openai"), vision: false },
     ])
-      expect(await toModelMessages(messages, capabilities)).toEqual({ messages: expected, warnings: [] });
+      expect(await toModelPrompt(messages, capabilities)).toEqual({ prompt: expected, warnings: [] });
   });
 
   it("re-encodes a format the provider does not take, with a warning", async () => {
-    const { messages, warnings } = await toModelMessages(
+    const { prompt, warnings } = await toModelPrompt(
       [userWith({ type: "image", image: { path: "anim.gif" } })],
       resolveCapabilities("google"),
       { baseDir: imageDir },
     );
-    const part = (messages[0]?.content as ImagePart[] | undefined)?.[0];
+    const part = (prompt[0]?.content as Part[] | undefined)?.[0] as LanguageModelV3FilePart | undefined;
     expect(part?.mediaType).toBe("image/jpeg");
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^message 0: image anim\.gif re-encoded .*image\/gif .* -> .*image\/jpeg/);
@@ -121,13 +132,13 @@ describe("toModelMessages", () => {
 
   it("applies configured limits", async () => {
     const capabilities = resolveCapabilities("openai-compatible", { maxImageDimension: 8 });
-    const { messages, warnings } = await toModelMessages(
+    const { prompt, warnings } = await toModelPrompt(
       [userWith({ type: "image", image: { path: "photo.png" } })],
       capabilities,
       { baseDir: imageDir },
     );
-    const part = (messages[0]?.content as ImagePart[] | undefined)?.[0] as ImagePart;
-    const metadata = await sharp(part.image as Uint8Array).metadata();
+    const part = (prompt[0]?.content as Part[] | undefined)?.[0] as LanguageModelV3FilePart;
+    const metadata = await sharp(part.data as Uint8Array).metadata();
     expect(Math.max(metadata.width ?? 0, metadata.height ?? 0)).toBe(8);
     expect(warnings).toHaveLength(1);
   });
@@ -138,7 +149,7 @@ describe("toModelMessages", () => {
       userWith({ type: "image", image: { path: "x.png" } }),
     ];
     const capabilities = resolveCapabilities("openai", { vision: false });
-    const error = await toModelMessages(messages, capabilities).catch((caught: unknown) => caught);
+    const error = await toModelPrompt(messages, capabilities).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TargetError);
     expect((error as TargetError).kind).toBe("unsupported");
     expect((error as TargetError).message).toContain("message 1");
@@ -150,11 +161,11 @@ describe("toModelMessages", () => {
       imageFallback: "text-marker",
       maxImages: 0,
     });
-    const { messages, warnings } = await toModelMessages(
+    const { prompt, warnings } = await toModelPrompt(
       [userWith({ type: "image", image: { path: "missing.png" } }, { type: "text", text: "what?" })],
       capabilities,
     );
-    expect(messages[0]?.content).toEqual([
+    expect(prompt[0]?.content).toEqual([
       { type: "text", text: "[image omitted: missing.png]" },
       { type: "text", text: "what?" },
     ]);
@@ -170,26 +181,26 @@ describe("toModelMessages", () => {
         { type: "image", image: { path: "photo.png" } },
       ),
     ];
-    const error = await toModelMessages(two, resolveCapabilities("openai", { maxImages: 1 })).catch(
+    const error = await toModelPrompt(two, resolveCapabilities("openai", { maxImages: 1 })).catch(
       (caught) => caught,
     );
     expect((error as TargetError).kind).toBe("unsupported");
-    const ok = await toModelMessages(two, resolveCapabilities("openai", { maxImages: 2 }), {
+    const ok = await toModelPrompt(two, resolveCapabilities("openai", { maxImages: 2 }), {
       baseDir: imageDir,
     });
-    expect(ok.messages[0]?.content).toHaveLength(2);
+    expect(ok.prompt[0]?.content).toHaveLength(2);
   });
 
   it("rejects images outside user turns instead of dropping them", async () => {
     const messages = [
       { role: "assistant", content: [{ type: "image", image: { path: "photo.png" } }] },
     ] as Message[];
-    const error = await toModelMessages(messages, resolveCapabilities("openai")).catch((caught) => caught);
+    const error = await toModelPrompt(messages, resolveCapabilities("openai")).catch((caught) => caught);
     expect((error as TargetError).kind).toBe("unsupported");
   });
 
   it("names the message when an image cannot be loaded", async () => {
-    const error = await toModelMessages(
+    const error = await toModelPrompt(
       [userWith({ type: "text", text: "a" }), userWith({ type: "image", image: { path: "nowhere.png" } })],
       resolveCapabilities("anthropic"),
       { baseDir: imageDir },

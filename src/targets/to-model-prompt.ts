@@ -1,4 +1,9 @@
-import type { ImagePart as ModelImagePart, ModelMessage, TextPart as ModelTextPart } from "ai";
+import type {
+  LanguageModelV3FilePart,
+  LanguageModelV3Message,
+  LanguageModelV3Prompt,
+  LanguageModelV3TextPart,
+} from "@ai-sdk/provider";
 import sharp from "sharp";
 import { type ImageRef, imagesOf, type Message, messageText } from "../dialogue/dialogue.ts";
 import { FittedImageCache } from "../dialogue/fitted-images.ts";
@@ -8,30 +13,34 @@ import { ImageError, TargetError } from "../errors.ts";
 import type { TargetCapabilities } from "./target.ts";
 
 /** Where images come from while converting a dialogue. */
-export interface ToModelMessagesOptions {
+export interface ToModelPromptOptions {
   /** Resolves relative image paths. */
   baseDir?: string;
   fetchPolicy?: FetchPolicy;
   signal?: AbortSignal;
 }
 
-/** The AI SDK prompt for a dialogue, plus what was changed on the way. */
-export interface ConvertedMessages {
-  messages: ModelMessage[];
+/** The provider-level prompt for a dialogue, plus what was changed on the way. */
+export interface ConvertedPrompt {
+  prompt: LanguageModelV3Prompt;
   warnings: string[];
 }
 
+type UserPart = LanguageModelV3TextPart | LanguageModelV3FilePart;
+
 /**
- * Turns canonical messages into AI SDK messages: roles and part order kept, images loaded
- * only now and fitted to the target's limits, sent as bytes. Images a target cannot take
- * fail with TargetError("unsupported") unless the target asked for text markers; an image
- * is never dropped without a trace.
+ * Turns canonical messages into the prompt a provider's language model takes (the AI SDK's
+ * LanguageModelV3 prompt): roles and part order kept, images loaded only now and fitted to the
+ * target's limits, sent as bytes. Images a target cannot take fail with
+ * TargetError("unsupported") unless the target asked for text markers; an image is never
+ * dropped without a trace. The result is what generateText would hand the provider for the same
+ * messages (system text joined, empty text parts left out of multi-part turns).
  */
-export async function toModelMessages(
+export async function toModelPrompt(
   messages: readonly Message[],
   capabilities: TargetCapabilities,
-  options: ToModelMessagesOptions = {},
-): Promise<ConvertedMessages> {
+  options: ToModelPromptOptions = {},
+): Promise<ConvertedPrompt> {
   const images = imagesOf(messages);
   const misplaced = images.find((entry) => messages[entry.messageIndex]?.role !== "user");
   if (misplaced !== undefined)
@@ -56,10 +65,10 @@ export async function toModelMessages(
 
   // Text-only dialogues (most requests) are converted in one pass, without the bookkeeping that
   // images need: at hundreds of calls a second the per-part wrappers showed in the GC time.
-  if (images.length === 0) return { messages: messages.map(textOnlyMessage), warnings: [] };
+  if (images.length === 0) return { prompt: messages.map(textOnlyMessage), warnings: [] };
 
   // Images load in parallel; text parts are converted in place without a promise each.
-  type Converted = { part: ModelTextPart | ModelImagePart; warning?: string };
+  type Converted = { part: UserPart; warning?: string };
   const pending: Promise<void>[] = [];
   const converted = messages.map((message, index) => {
     const parts: Converted[] = message.content.map((part, partIndex): Converted => {
@@ -73,7 +82,7 @@ export async function toModelMessages(
       pending.push(
         prepareImage(part.image, index, capabilities, options).then(({ image, warning }) => {
           parts[partIndex] = {
-            part: { type: "image", image: image.bytes, mediaType: image.mediaType },
+            part: { type: "file", data: image.bytes, mediaType: image.mediaType },
             warning,
           };
         }),
@@ -88,7 +97,7 @@ export async function toModelMessages(
   for (const { parts } of converted)
     for (const { warning } of parts) if (warning !== undefined) warnings.push(warning);
   return {
-    messages: converted.map(({ message, parts }) =>
+    prompt: converted.map(({ message, parts }) =>
       buildMessage(
         message,
         parts.map((entry) => entry.part),
@@ -98,35 +107,34 @@ export async function toModelMessages(
   };
 }
 
-function textOnlyMessage(message: Message): ModelMessage {
+function textOnlyMessage(message: Message): LanguageModelV3Message {
   const only = message.content.length === 1 ? message.content[0] : undefined;
   // The common case (one text part) without building the parts buildMessage would discard.
-  if (message.role !== "system" && only?.type === "text") return { role: message.role, content: only.text };
-  const parts: ModelTextPart[] = [];
+  if (message.role !== "system" && only?.type === "text")
+    return { role: message.role, content: [{ type: "text", text: only.text }] };
+  const parts: LanguageModelV3TextPart[] = [];
   for (const part of message.content) if (part.type === "text") parts.push({ type: "text", text: part.text });
   return buildMessage(message, parts);
 }
 
-function buildMessage(message: Message, parts: (ModelTextPart | ModelImagePart)[]): ModelMessage {
+function buildMessage(message: Message, parts: UserPart[]): LanguageModelV3Message {
   if (message.role === "system") return { role: "system", content: messageText(message) };
-  // A lone text part goes as plain string content: the same request on the wire, and the AI SDK
-  // validates a string far faster than a list of parts (it showed in the CPU per call).
-  const only = parts.length === 1 ? parts[0] : undefined;
-  if (only?.type === "text") return { role: message.role, content: only.text };
+  // A lone part goes as it is (even empty text); in a longer turn empty text parts carry nothing.
+  const content =
+    parts.length === 1 ? parts : parts.filter((part) => part.type !== "text" || part.text !== "");
+  if (message.role === "user") return { role: "user", content };
   // Images outside user turns were rejected up front, so only text reaches here.
-  if (message.role === "assistant")
-    return {
-      role: "assistant",
-      content: parts.filter((part): part is ModelTextPart => part.type === "text"),
-    };
-  return { role: "user", content: parts };
+  return {
+    role: "assistant",
+    content: content.filter((part): part is LanguageModelV3TextPart => part.type === "text"),
+  };
 }
 
 async function prepareImage(
   ref: ImageRef,
   messageIndex: number,
   capabilities: TargetCapabilities,
-  options: ToModelMessagesOptions,
+  options: ToModelPromptOptions,
 ): Promise<{ image: LoadedImage; warning?: string }> {
   const name = describeImage(ref);
   try {

@@ -1,7 +1,7 @@
 import { modelMessageSchema } from "ai";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { primePromptSchema } from "./prime-prompt-schema.ts";
+import { primePromptSchema } from "../bench/prime-prompt-schema.ts";
 
 const prompt = [
   {
