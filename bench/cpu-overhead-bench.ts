@@ -1,12 +1,11 @@
 // turnsafe's CPU per call without the network in the way: the same replay run as the throughput
 // bench, with model calls answered by an in-process fetch that returns a canned completion,
-// against the same requests made with the bare AI SDK. Less noisy than the throughput bench's
+// against the same requests sent with the provider's AI SDK model called directly. Less noisy than the throughput bench's
 // figure (no sockets, no simulator), so it is the one to watch when optimising.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import { generateText, type ModelMessage } from "ai";
 import type { Dialogue } from "../src/dialogue/dialogue.ts";
 import { PriceTable } from "../src/engine/pricing.ts";
 import { scriptedTarget } from "../src/engine/test-target.ts";
@@ -14,7 +13,16 @@ import { executeDialogueRun } from "../src/recipes/run-dialogues.ts";
 import { parseTargetSpec } from "../src/targets/provider-spec.ts";
 import { createProviderTarget } from "../src/targets/provider-target.ts";
 import type { Target } from "../src/targets/target.ts";
-import { eightTurnDialogues, printFigure } from "./bench-support.ts";
+import {
+  callGenerateText,
+  callProviderModel,
+  cpuOf,
+  eightTurnDialogues,
+  median,
+  printFigure,
+  toModelMessages,
+  toProviderPrompt,
+} from "./bench-support.ts";
 import { primePromptSchema } from "./prime-prompt-schema.ts";
 
 // The baseline is the AI SDK at its best (see prime-prompt-schema.ts).
@@ -50,24 +58,14 @@ const target = createProviderTarget(
   ),
   { env: {}, fetch: fakeFetch },
 );
+// Baseline requests are built before the clock starts; turnsafe reads its cases as it runs.
 async function bare(offset: number) {
-  const list = [...dialogues(offset)].map(
-    (d) =>
-      d.messages.map((m) => ({
-        role: m.role,
-        content: (m.content[0] as { text: string }).text,
-      })) as ModelMessage[],
-  );
-  let i = 0;
-  const cpu0 = process.cpuUsage();
-  await Promise.all(
-    Array.from({ length: 64 }, async () => {
-      while (i < list.length)
-        await generateText({ model, messages: list[i++] as ModelMessage[], maxRetries: 0 });
-    }),
-  );
-  const c = process.cpuUsage(cpu0);
-  return (c.user + c.system) / N;
+  const prompts = [...dialogues(offset)].map(toProviderPrompt);
+  return (await cpuOf(() => callProviderModel(model, prompts, 64))) / N;
+}
+async function generateTextLoop(offset: number) {
+  const list = [...dialogues(offset)].map(toModelMessages);
+  return (await cpuOf(() => callGenerateText(model, list, 64))) / N;
 }
 async function full(offset: number, name: string, runTarget: Target = target) {
   const cpu0 = process.cpuUsage();
@@ -93,14 +91,17 @@ async function full(offset: number, name: string, runTarget: Target = target) {
   return (c.user + c.system) / N;
 }
 await bare(1e6);
+await generateTextLoop(1.5e6);
 await full(2e6, "warm");
 // Alternate and take medians: single CPU readings on a shared machine swing by tens of microseconds.
 const overheads: number[] = [];
 const bases: number[] = [];
+const loops: number[] = [];
 for (let round = 0; round < 3; round++) {
-  const base = await bare(round * 2 * N);
+  const base = await bare(round * 3 * N);
   overheads.push((await full(3e6 + round * N, `real-${round}`)) - base);
   bases.push(base);
+  loops.push(await generateTextLoop(round * 3 * N + 2 * N));
 }
 // The engine alone: the same run against an in-process target (no AI SDK, no HTTP client).
 const engineOnly = await full(
@@ -108,8 +109,6 @@ const engineOnly = await full(
   "engine-only",
   scriptedTarget(() => "A short scripted answer."),
 );
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 printFigure({
   bench: "engine",
   metric: "turnsafe_cpu_per_call_no_network",
@@ -120,8 +119,16 @@ printFigure({
 });
 printFigure({
   bench: "engine",
-  metric: "ai_sdk_cpu_per_call_no_network",
+  metric: "provider_model_cpu_per_call_no_network",
   value: median(bases),
+  unit: "us",
+  target: null,
+  better: "lower",
+});
+printFigure({
+  bench: "engine",
+  metric: "generate_text_loop_cpu_per_call_no_network",
+  value: median(loops),
   unit: "us",
   target: null,
   better: "lower",
