@@ -66,7 +66,7 @@ export function createProviderTarget(config: TargetConfig, options: ProviderTarg
     try {
       // The provider's model is called directly, as generateText would call it for one step
       // (the engine owns retries, and the prompt is built and checked here). generateText's own
-      // per-call work (prompt re-validation, step bookkeeping, result wrapping) cost ~100 us of
+      // per-call work (prompt re-validation, step bookkeeping, result wrapping) cost 100-200 us of
       // CPU per call, more than all of turnsafe's engine; see docs/architecture.md.
       const result = await (await loadModel()).doGenerate({
         prompt: converted.prompt,
