@@ -258,6 +258,48 @@ describe("provider target settings", () => {
     expect(response.warnings.some((warning) => warning.includes("seed"))).toBe(true);
   });
 
+  it("answers with the text parts only, in order, leaving reasoning out", async () => {
+    const server = await startFakeProviderServer(() => ({
+      body: {
+        id: "msg_thinking",
+        type: "message",
+        role: "assistant",
+        model: "claude-sonnet-4-5-2025-01-01",
+        content: [
+          { type: "thinking", thinking: "private plan", signature: "sig" },
+          { type: "text", text: "Hello, " },
+          { type: "text", text: "world." },
+        ],
+        stop_reason: "max_tokens",
+        stop_sequence: null,
+        usage: { input_tokens: 11, output_tokens: 5 },
+      },
+    }));
+    try {
+      const target = createProviderTarget(
+        parseTargetSpec(
+          {
+            provider: "anthropic",
+            model: "claude-sonnet-4-5",
+            baseURL: `${server.url}/v1`,
+            apiKeyEnv: "KEY",
+          },
+          "t",
+        ),
+        { env: { KEY: FAKE_KEY } },
+      );
+      const response = await target.generate({
+        messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }],
+      });
+      expect(response.text).toBe("Hello, world.");
+      expect(response.finishReason).toBe("length");
+      expect(response.usage).toEqual({ inputTokens: 11, outputTokens: 5 });
+      expect(response.modelId).toBe("claude-sonnet-4-5-2025-01-01");
+    } finally {
+      await server.close();
+    }
+  });
+
   it("rejects more images than the target takes", async () => {
     const adapter = ADAPTERS[1] as AdapterCase;
     const target = targetFor(adapter, { capabilities: { maxImages: 1 } });
