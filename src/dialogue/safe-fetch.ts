@@ -1,7 +1,8 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import http from "node:http";
 import https from "node:https";
-import { BlockList, isIP, type LookupFunction } from "node:net";
+import { isIP, type LookupFunction } from "node:net";
+import ipaddr from "ipaddr.js";
 import { ImageError } from "../errors.ts";
 
 /** Limits for fetching a remote image. URL fetching is off unless `allow` is true. */
@@ -21,40 +22,56 @@ export const DEFAULT_FETCH_POLICY: FetchPolicy = {
   maxRedirects: 3,
 };
 
-const blocked = new BlockList();
-for (const [network, prefix] of [
-  ["0.0.0.0", 8],
-  ["10.0.0.0", 8],
-  ["100.64.0.0", 10],
-  ["127.0.0.0", 8],
-  ["169.254.0.0", 16],
-  ["172.16.0.0", 12],
-  ["192.0.0.0", 24],
-  ["192.168.0.0", 16],
-  ["198.18.0.0", 15],
-  ["224.0.0.0", 4],
-  ["240.0.0.0", 4],
-] as const)
-  blocked.addSubnet(network, prefix, "ipv4");
-for (const [network, prefix] of [
-  ["::", 128],
-  ["::1", 128],
-  ["fc00::", 7],
-  ["fe80::", 10],
-  ["ff00::", 8],
-  ["64:ff9b::", 96],
-] as const)
-  blocked.addSubnet(network, prefix, "ipv6");
-
-/** True for public unicast addresses; false for private, loopback, link-local and the like. */
-export function isPublicAddress(address: string, family: number = isIP(address)): boolean {
-  if (family === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped?.[1]) return !blocked.check(mapped[1], "ipv4");
-    return !blocked.check(address, "ipv6");
+/**
+ * True for public unicast addresses only: every special-purpose range of the IANA registries
+ * (private, loopback, link-local, CGNAT, multicast, documentation, benchmarking, reserved,
+ * site-local, discard...) is classified by ipaddr.js's `range()`, and only `unicast` counts
+ * as public. IPv6 forms that carry an IPv4 address (mapped, compatible, SIIT, NAT64, 6to4,
+ * Teredo) are public only when the embedded IPv4 address is.
+ */
+export function isPublicAddress(address: string, _family: number = isIP(address)): boolean {
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    parsed = ipaddr.parse(address.replace(/%.*$/, ""));
+  } catch {
+    return false;
   }
-  if (family === 4) return !blocked.check(address, "ipv4");
-  return false;
+  if (parsed.kind() === "ipv4") return parsed.range() === "unicast";
+  const v6 = parsed as ipaddr.IPv6;
+  const embedded = embeddedIPv4(v6);
+  if (embedded === null) return false;
+  if (embedded.length > 0) return embedded.every((v4) => v4.range() === "unicast");
+  return v6.range() === "unicast" && !EXTRA_SPECIAL_V6.some((range) => v6.match(range));
+}
+
+/** Special-purpose IPv6 ranges of the IANA registry that ipaddr.js does not classify yet. */
+const EXTRA_SPECIAL_V6: [ipaddr.IPv6, number][] = [
+  ipaddr.IPv6.parseCIDR("100:0:0:1::/64"), // RFC 9780 dummy prefix
+];
+
+/**
+ * The IPv4 addresses an IPv6 address reaches (empty: none; null: a form never treated as
+ * public, such as the local-use NAT64 prefix 64:ff9b:1::/48 whose layout is site-defined).
+ */
+function embeddedIPv4(address: ipaddr.IPv6): ipaddr.IPv4[] | null {
+  const p = address.parts;
+  const v4 = (high: number, low: number) => new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
+  const last = () => v4(p[6] ?? 0, p[7] ?? 0);
+  switch (address.range()) {
+    case "ipv4Mapped": // ::ffff:a.b.c.d
+    case "rfc6145": // ::ffff:0:a.b.c.d
+      return [last()];
+    case "rfc6052": // 64:ff9b::/96 well-known NAT64; 64:ff9b:1::/48 local use
+      return p[2] === 0 ? [last()] : null;
+    case "6to4": // 2002:AABB:CCDD::/48
+      return [v4(p[1] ?? 0, p[2] ?? 0)];
+    case "teredo": // 2001:0:SSSS:SSSS:flags:port:~CCCC:~CCCC (server and obfuscated client)
+      return [v4(p[2] ?? 0, p[3] ?? 0), v4(~(p[6] ?? 0) & 0xffff, ~(p[7] ?? 0) & 0xffff)];
+    default:
+      // IPv4-compatible ::a.b.c.d (deprecated; ::/96 reaches the embedded IPv4 address).
+      if (p.slice(0, 6).every((part) => part === 0)) return [last()];
+      return [];
+  }
 }
 
 /**
