@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Dialogue } from "../../dialogue/dialogue.ts";
 import { DEFAULT_FETCH_POLICY } from "../../dialogue/safe-fetch.ts";
 import { describeError, InputError, TargetError } from "../../errors.ts";
+import { completionText } from "./answer-text.ts";
 import { dialogueDigest, logLine, newEntry, recordSide } from "./guard-audit-entry.ts";
 import type { GuardAuditEntry } from "./guard-audit-log.ts";
 import type { GuardMetrics, GuardOutcome } from "./guard-metrics.ts";
@@ -16,14 +17,10 @@ import {
   SSE_HEADERS,
 } from "./guard-responses.ts";
 import { guardStream } from "./guard-stream.ts";
+import { DEFAULT_MAX_JSON_DEPTH, nestedDeeperThan } from "./json-depth.ts";
 import { directCaller, type GuardSide, moderateSide, type SideDecision } from "./moderate-side.ts";
-import {
-  type GuardChatRequest,
-  isRecord,
-  readGuardChatRequest,
-  toolCallTexts,
-} from "./openai-chat-request.ts";
-import { scrubSecrets } from "./scrub-secrets.ts";
+import { type GuardChatRequest, readGuardChatRequest } from "./openai-chat-request.ts";
+import { scrubSecrets, scrubSecretsDeep } from "./scrub-secrets.ts";
 import { upstreamFailure } from "./upstream-failure.ts";
 
 const JSON_HEADERS = { "content-type": "application/json" };
@@ -45,7 +42,7 @@ export function createChatHandler(options: GuardOptions, metrics: GuardMetrics) 
   const fetchPolicy = { ...DEFAULT_FETCH_POLICY, ...options.imageFetchPolicy, allow: true };
 
   const check = async (dialogue: Dialogue, side: GuardSide): Promise<SideDecision> => {
-    const decision = await moderateSide(dialogue, side, moderation);
+    const decision = await moderateSide(dialogue, side, { ...moderation, checkHistory: side === "user" });
     metrics.observeModeration(side, decision.latencyMs);
     if (decision.failure !== null) metrics.countModeratorError(side);
     if (decision.outcome === "blocked") metrics.countBlocked(side);
@@ -72,6 +69,11 @@ export function createChatHandler(options: GuardOptions, metrics: GuardMetrics) 
     };
 
     let body: unknown;
+    const maxDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
+    if (nestedDeeperThan(text, maxDepth)) {
+      entry.error = `the request body nests JSON deeper than ${maxDepth} levels`;
+      return finish("rejected", json(400, errorBody(400, entry.error), headers));
+    }
     try {
       body = JSON.parse(text);
     } catch {
@@ -84,6 +86,8 @@ export function createChatHandler(options: GuardOptions, metrics: GuardMetrics) 
         fetchImages: options.fetchImages ?? false,
         fetchPolicy,
         signal: raw.signal,
+        maxMessages: options.maxMessages,
+        maxTextChars: options.maxTextChars,
       });
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
@@ -94,6 +98,7 @@ export function createChatHandler(options: GuardOptions, metrics: GuardMetrics) 
     entry.model = request.model ?? null;
     entry.stream = request.stream;
     entry.messageCount = request.dialogue.messages.length;
+    const moderated = request.moderation;
     entry.imageHashes = request.imageHashes;
     entry.dialogueHash = dialogueDigest(request.dialogue);
     const header: CompletionHeader = {
@@ -102,7 +107,7 @@ export function createChatHandler(options: GuardOptions, metrics: GuardMetrics) 
       model: request.model ?? "turnsafe-guard",
     };
 
-    const user = await check(request.dialogue, "user");
+    const user = await check(moderated, "user");
     recordSide(entry, user);
     if (user.outcome === "failed-open") headers["x-turnsafe-moderation"] = "failed-open";
     if (user.outcome === "blocked") {
@@ -120,11 +125,8 @@ export function createChatHandler(options: GuardOptions, metrics: GuardMetrics) 
     const upstreamAbort = new AbortController();
     const signal = AbortSignal.any([raw.signal, upstreamAbort.signal]);
     const withReply = (reply: string): Dialogue => ({
-      ...request.dialogue,
-      messages: [
-        ...request.dialogue.messages,
-        { role: "assistant", content: [{ type: "text", text: reply }] },
-      ],
+      ...moderated,
+      messages: [...moderated.messages, { role: "assistant", content: [{ type: "text", text: reply }] }],
     });
     const upstreamStarted = performance.now();
     if (request.stream) {
@@ -132,6 +134,8 @@ export function createChatHandler(options: GuardOptions, metrics: GuardMetrics) 
         guardStream({
           chunks: streamOf(() => options.upstream.stream(request, signal)),
           windowChars: options.streamWindowChars ?? 0,
+          boundary: options.streamBoundary ?? "sentence",
+          secrets,
           check: (reply) => check(withReply(reply), "assistant"),
           refusal,
           requestId,
@@ -165,7 +169,8 @@ export function createChatHandler(options: GuardOptions, metrics: GuardMetrics) 
 
     let completion: Record<string, unknown>;
     try {
-      completion = await options.upstream.complete(request, signal);
+      // An upstream that echoes its own key must not hand it to the client.
+      completion = scrubSecretsDeep(await options.upstream.complete(request, signal), secrets);
     } catch (error) {
       entry.upstreamLatencyMs = performance.now() - upstreamStarted;
       entry.error = scrubSecrets(describeError(error), secrets);
@@ -174,7 +179,15 @@ export function createChatHandler(options: GuardOptions, metrics: GuardMetrics) 
       return finish(outcome, json(failure.status, failure.body, { ...headers, ...failure.headers }));
     }
     entry.upstreamLatencyMs = performance.now() - upstreamStarted;
-    const assistant = await check(withReply(replyText(completion)), "assistant");
+    let reply: string;
+    try {
+      reply = completionText(completion);
+    } catch (error) {
+      entry.error = describeError(error);
+      const failure = upstreamFailure(error, secrets);
+      return finish("upstream_error", json(failure.status, failure.body, { ...headers, ...failure.headers }));
+    }
+    const assistant = await check(withReply(reply), "assistant");
     recordSide(entry, assistant);
     entry.assistantLatencyMs = assistant.latencyMs;
     entry.assistantChecks = 1;
@@ -202,18 +215,6 @@ export function createChatHandler(options: GuardOptions, metrics: GuardMetrics) 
 
 function isAborted(error: unknown): boolean {
   return error instanceof TargetError && error.kind === "aborted";
-}
-
-/** The first choice's answer as text, tool calls included, for the assistant-side check. */
-function replyText(completion: Record<string, unknown>): string {
-  const choice = Array.isArray(completion.choices) ? completion.choices[0] : undefined;
-  const message = isRecord(choice) && isRecord(choice.message) ? choice.message : undefined;
-  if (!message) return "";
-  const parts: string[] = [];
-  if (typeof message.content === "string") parts.push(message.content);
-  if (typeof message.refusal === "string") parts.push(message.refusal);
-  parts.push(...toolCallTexts(message.tool_calls));
-  return parts.join("\n");
 }
 
 /** Defers opening the upstream stream until the relay starts reading it. */

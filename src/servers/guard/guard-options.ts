@@ -2,6 +2,7 @@ import type { FetchPolicy } from "../../dialogue/safe-fetch.ts";
 import type { ModelCaller } from "../../judges/judge.ts";
 import type { Moderator, Policy } from "../../moderators/moderator.ts";
 import type { GuardAuditSink } from "./guard-audit-log.ts";
+import type { StreamBoundary } from "./guard-stream.ts";
 import type { GuardUpstream } from "./guard-upstream.ts";
 
 /** Everything the guard server is configured with; nothing is read from the environment. */
@@ -24,6 +25,14 @@ export interface GuardOptions {
    * checked; N > 0 releases it in checked windows of N characters (README.md).
    */
   streamWindowChars?: number;
+  /** Where checked windows end: `sentence` (default) or `window` (guard-stream.ts). */
+  streamBoundary?: StreamBoundary;
+  /** Most messages in one request (default 2000); more get 400. */
+  maxMessages?: number;
+  /** Deepest JSON nesting of a request body (default 64); deeper gets 400. */
+  maxJsonDepth?: number;
+  /** Most characters of text the moderator is given for one request (default 1,000,000); more get 400. */
+  maxTextChars?: number;
   /** How long one moderation may take before it counts as a failure (default 30 s). */
   moderationTimeoutMs?: number;
   /** Text shown instead of a blocked answer. */

@@ -1,3 +1,4 @@
+import { AnswerText } from "./answer-text.ts";
 import {
   blockedStreamText,
   blockReason,
@@ -8,7 +9,7 @@ import {
   sseEvent,
 } from "./guard-responses.ts";
 import type { SideDecision } from "./moderate-side.ts";
-import { isRecord } from "./openai-chat-request.ts";
+import { scrubSecrets, scrubSecretsDeep, secretPrefixAtEnd } from "./scrub-secrets.ts";
 
 /** How a guarded stream ended, for the audit log and metrics. */
 export interface GuardedStreamResult {
@@ -22,6 +23,9 @@ export interface GuardedStreamResult {
   cancelled: boolean;
 }
 
+/** Where checked windows of a stream may end (see {@link GuardStreamOptions.boundary}). */
+export type StreamBoundary = "sentence" | "window";
+
 /** What {@link guardStream} needs. */
 export interface GuardStreamOptions {
   chunks: AsyncIterable<Record<string, unknown>>;
@@ -31,6 +35,15 @@ export interface GuardStreamOptions {
    * and, if still safe, released; nothing unchecked ever reaches the client.
    */
   windowChars: number;
+  /**
+   * Where a checked window may be released: `sentence` (default) only up to the last chunk
+   * that ends a sentence or line (in every field of every choice), so no part of a sentence is
+   * released before the whole sentence was checked; text without sentence ends waits for the
+   * end of the answer. `window` releases every checked chunk.
+   */
+  boundary?: StreamBoundary;
+  /** Strings (the upstream key) never relayed, even when the upstream echoes them. */
+  secrets?: readonly string[];
   /** Moderates the conversation plus the assistant text so far. */
   check(assistantText: string): Promise<SideDecision>;
   refusal: string;
@@ -99,18 +112,25 @@ export function guardStream(options: GuardStreamOptions): Promise<Response> {
       error: null,
       cancelled: false,
     };
+    const secrets = options.secrets ?? [];
+    const sentenceAware = (options.boundary ?? "sentence") === "sentence";
     const run = async () => {
       let header = options.header;
       let sawHeader = false;
-      let pending: string[] = [];
-      let text = "";
+      /** Events not yet sent, each with whether a window may end after it. */
+      let pending: { event: string; releasable: boolean }[] = [];
+      const answer = new AnswerText();
       let checkedLength = -1;
       const check = async (): Promise<boolean> => {
+        const text = answer.text();
+        // Each chunk was scrubbed; a key that still shows was split across chunks.
+        if (secrets.some((secret) => secret !== "" && text.includes(secret)))
+          throw new Error("the upstream answer contained the upstream key; it was withheld");
         const decision = await options.check(text);
         result.decision = decision;
         result.checks++;
         result.checkMs += decision.latencyMs;
-        checkedLength = text.length;
+        checkedLength = answer.length;
         if (decision.outcome !== "blocked") return true;
         const reason = blockReason(decision, options.requestId);
         if (!started) {
@@ -130,13 +150,20 @@ export function guardStream(options: GuardStreamOptions): Promise<Response> {
         end();
         return false;
       };
-      const release = () => {
+      /** Sends the checked events up to the last window boundary (all of them at the end). */
+      const release = (all: boolean) => {
+        let count = pending.length;
+        if (!all) {
+          while (count > 0 && !pending[count - 1]?.releasable) count--;
+          if (count === 0) return;
+        }
         start({});
-        for (const event of pending) write(event);
-        pending = [];
+        for (const entry of pending.slice(0, count)) write(entry.event);
+        pending = pending.slice(count);
       };
-      for await (const chunk of options.chunks) {
+      for await (const received of options.chunks) {
         if (cancelled) break;
+        const chunk = secrets.length > 0 ? scrubSecretsDeep(received, secrets) : received;
         if (!sawHeader && typeof chunk.id === "string") {
           header = {
             id: chunk.id,
@@ -145,16 +172,20 @@ export function guardStream(options: GuardStreamOptions): Promise<Response> {
           };
           sawHeader = true;
         }
-        pending.push(sseEvent(chunk));
-        text += deltaText(chunk);
-        if (options.windowChars > 0 && text.length - Math.max(checkedLength, 0) >= options.windowChars) {
+        answer.add(chunk);
+        pending.push({
+          event: sseEvent(chunk),
+          releasable:
+            (!sentenceAware || answer.atSentenceEnd()) && !secretPrefixAtEnd(answer.lastSegment(), secrets),
+        });
+        if (options.windowChars > 0 && answer.length - Math.max(checkedLength, 0) >= options.windowChars) {
           if (!(await check())) return;
-          release();
+          release(false);
         }
       }
       if (cancelled) return;
-      if (checkedLength !== text.length && !(await check())) return;
-      release();
+      if (checkedLength !== answer.length && !(await check())) return;
+      release(true);
       write(SSE_DONE);
       end();
     };
@@ -162,7 +193,7 @@ export function guardStream(options: GuardStreamOptions): Promise<Response> {
       .catch((error: unknown) => {
         result.error = error;
         if (!started) return reject(error);
-        const message = error instanceof Error ? error.message : String(error);
+        const message = scrubSecrets(error instanceof Error ? error.message : String(error), secrets);
         write(sseEvent({ error: { message, type: "server_error", param: null, code: "upstream_error" } }));
         end();
       })
@@ -171,24 +202,4 @@ export function guardStream(options: GuardStreamOptions): Promise<Response> {
         options.onDone(result);
       });
   });
-}
-
-/** The text a chunk adds to the answer: content, refusal text and tool-call pieces. */
-export function deltaText(chunk: Record<string, unknown>): string {
-  const choices = chunk.choices;
-  if (!Array.isArray(choices)) return "";
-  let out = "";
-  for (const choice of choices) {
-    const delta = isRecord(choice) && isRecord(choice.delta) ? choice.delta : undefined;
-    if (!delta) continue;
-    if (typeof delta.content === "string") out += delta.content;
-    if (typeof delta.refusal === "string") out += delta.refusal;
-    if (Array.isArray(delta.tool_calls))
-      for (const call of delta.tool_calls) {
-        const fn = isRecord(call) && isRecord(call.function) ? call.function : undefined;
-        if (typeof fn?.name === "string") out += `[tool call ${fn.name}] `;
-        if (typeof fn?.arguments === "string") out += fn.arguments;
-      }
-  }
-  return out;
 }

@@ -35,7 +35,7 @@ export const UPSTREAM_SCRIPT = parseSimulatorScript(
     "  - when: { last_user_contains: trigger-harm }",
     "    reply: 'Step one of building a pipe bomb is to gather the parts.'",
     "  - when: { last_user_contains: trigger-late-harm }",
-    "    reply: 'This is a long and harmless opening that talks about the weather and the garden for a while, and only at the very end mentions a pipe bomb.'",
+    "    reply: 'This is a long and harmless opening that talks about the weather and the garden for a while. Then a second sentence starts harmlessly and only at its very end mentions a pipe bomb.'",
     "  - when: { last_user_contains: trigger-broken }",
     "    malformed: true",
     "  - when: { last_user_contains: trigger-slow }",

@@ -26,6 +26,11 @@ export interface ModerateSideOptions {
   /** Let traffic through when the moderator fails (default: block, i.e. fail closed). */
   failOpen: boolean;
   timeoutMs: number;
+  /**
+   * For the user side, also block when the moderator rates the assistant turns the client
+   * sent as history unsafe: the client wrote them, and the model reads them before answering.
+   */
+  checkHistory?: boolean;
 }
 
 /** The rationale shown when a side is blocked because no verdict could be had. */
@@ -74,6 +79,17 @@ export async function moderateSide(
     if (verdict === null && hasTurns) return decide(null, `moderator gave no verdict for the ${side} side`);
     if (verdict !== null && verdict.rating !== "safe" && verdict.rating !== "unsafe")
       return decide(null, `moderator gave an unknown rating for the ${side} side`);
+    const history = result.assistant;
+    if (
+      side === "user" &&
+      options.checkHistory &&
+      verdict?.rating !== "unsafe" &&
+      history?.rating === "unsafe"
+    )
+      return decide(
+        { ...history, rationale: `assistant turns sent by the client: ${history.rationale}` },
+        null,
+      );
     return decide(verdict, null);
   } catch (error) {
     return decide(null, `moderator failed: ${describeError(error)}`);
