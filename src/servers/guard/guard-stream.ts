@@ -1,3 +1,4 @@
+import { TargetError } from "../../errors.ts";
 import { AnswerText } from "./answer-text.ts";
 import {
   blockedStreamText,
@@ -125,7 +126,10 @@ export function guardStream(options: GuardStreamOptions): Promise<Response> {
         const text = answer.text();
         // Each chunk was scrubbed; a key that still shows was split across chunks.
         if (secrets.some((secret) => secret !== "" && text.includes(secret)))
-          throw new Error("the upstream answer contained the upstream key; it was withheld");
+          throw new TargetError(
+            "malformed",
+            "the upstream answer contained the upstream key; it was withheld",
+          );
         const decision = await options.check(text);
         result.decision = decision;
         result.checks++;
