@@ -26,6 +26,12 @@ export interface GuardServeFlags {
   fetchImages?: boolean;
   streamWindow: string;
   moderationTimeoutS: string;
+  upstreamTimeoutS: string;
+  streamBoundary: string;
+  maxMessages: string;
+  maxTextChars: string;
+  auditMaxAgeDays: string;
+  auditMaxRows: string;
   store: string;
   json?: boolean;
   quiet?: boolean;
@@ -67,7 +73,17 @@ export function registerGuardCommand(program: Command): void {
       "seconds one moderation may take before it counts as a failure",
       "30",
     )
+    .option(
+      "--stream-boundary <sentence|window>",
+      "where checked windows end: at sentence ends (nothing of an unfinished sentence is released) or anywhere",
+      "sentence",
+    )
+    .option("--upstream-timeout-s <n>", "seconds the upstream may take to answer", "300")
+    .option("--max-messages <n>", "most messages in one request", "2000")
+    .option("--max-text-chars <n>", "most characters of text moderated for one request", "1000000")
     .option("--store <file>", "SQLite file for the guard_audit table", DEFAULT_STORE)
+    .option("--audit-max-age-days <n>", "delete audit rows older than this (0: keep all)", "30")
+    .option("--audit-max-rows <n>", "keep only the newest n audit rows (0: no limit)", "1000000")
     .option("--json", "print one JSON line with the URL once listening")
     .option("--quiet", "no per-request log lines on stderr")
     .action(async (flags: GuardServeFlags) => {
@@ -97,6 +113,8 @@ export interface StartedGuard extends RunningGuard {
     failOpen: boolean;
     fetchImages: boolean;
     streamWindow: number;
+    streamBoundary: string;
+    upstreamTimeoutS: number;
     audit: string;
   };
 }
@@ -116,13 +134,26 @@ export async function startGuardFromFlags(
   const timeoutSeconds = Number(flags.moderationTimeoutS);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
     throw new InputError("must be a positive number", "--moderation-timeout-s");
+  const upstreamTimeoutS = positiveNumber(flags.upstreamTimeoutS ?? "300", "--upstream-timeout-s");
+  const boundary = flags.streamBoundary ?? "sentence";
+  if (boundary !== "sentence" && boundary !== "window")
+    throw new InputError("must be sentence or window", "--stream-boundary");
+  const maxMessages = positiveInteger(flags.maxMessages ?? "2000", "--max-messages");
+  const maxTextChars = positiveInteger(flags.maxTextChars ?? "1000000", "--max-text-chars");
+  const maxAgeDays = nonNegativeNumber(flags.auditMaxAgeDays ?? "30", "--audit-max-age-days");
+  const maxRows = nonNegativeNumber(flags.auditMaxRows ?? "1000000", "--audit-max-rows");
+  if (!Number.isInteger(maxRows)) throw new InputError("must be a whole number", "--audit-max-rows");
   const apiKeys = clientKeys(flags.apiKeyEnv, env);
   if (apiKeys.length === 0 && !LOOPBACK_HOSTS.has(flags.host) && !flags.allowUnauthenticated)
     throw new ConfigError(
       `a guard listening on ${flags.host} needs client keys: pass --api-key-env NAME (or --allow-unauthenticated)`,
     );
   const policy = flags.policy ? loadPolicyFile(flags.policy) : DEFAULT_POLICY;
-  const { upstream, secrets } = resolveGuardUpstream(flags.upstream, { env, keyEnv: flags.upstreamKeyEnv });
+  const { upstream, secrets } = resolveGuardUpstream(flags.upstream, {
+    env,
+    keyEnv: flags.upstreamKeyEnv,
+    timeoutMs: Math.round(upstreamTimeoutS * 1000),
+  });
   const resolved = await createModeratorFromSpec(flags.moderator, { env, baseDir: process.cwd() });
   const moderator = resolved.moderator;
   const store = path.resolve(flags.store);
@@ -130,6 +161,7 @@ export async function startGuardFromFlags(
   try {
     audit = new SqliteGuardAuditLog(store, {
       onError: (error) => log(`guard: audit log write failed: ${(error as Error).message}`),
+      retention: { maxAgeMs: Math.round(maxAgeDays * 24 * 3600 * 1000), maxRows },
     });
     const running = await startGuardServer({
       upstream,
@@ -140,6 +172,9 @@ export async function startGuardFromFlags(
       maxBodyBytes: Math.round(maxBodyMb * 1024 * 1024),
       fetchImages: flags.fetchImages === true,
       streamWindowChars: streamWindow,
+      streamBoundary: boundary,
+      maxMessages,
+      maxTextChars,
       moderationTimeoutMs: Math.round(timeoutSeconds * 1000),
       audit,
       secrets,
@@ -161,6 +196,8 @@ export async function startGuardFromFlags(
         failOpen: flags.failOpen === true,
         fetchImages: flags.fetchImages === true,
         streamWindow,
+        streamBoundary: boundary,
+        upstreamTimeoutS,
         audit: store,
       },
     };
@@ -169,6 +206,18 @@ export async function startGuardFromFlags(
     await resolved.close();
     throw error;
   }
+}
+
+function positiveNumber(value: string, flag: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new InputError("must be a positive number", flag);
+  return parsed;
+}
+
+function nonNegativeNumber(value: string, flag: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) throw new InputError("must be 0 or a positive number", flag);
+  return parsed;
 }
 
 /** Client keys from the named variable: comma-separated, blanks dropped. */

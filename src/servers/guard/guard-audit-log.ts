@@ -41,6 +41,22 @@ export interface GuardAuditEntry {
   error: string | null;
 }
 
+/** How long audit rows are kept; 0 turns a limit off. */
+export interface AuditRetention {
+  /** Rows older than this are deleted (default 30 days). */
+  maxAgeMs: number;
+  /** Only the newest this many rows are kept (default 1,000,000, about 600 MB). */
+  maxRows: number;
+  /** How often the limits are applied, after a batch is written (default every minute). */
+  pruneEveryMs: number;
+}
+
+export const DEFAULT_AUDIT_RETENTION: AuditRetention = {
+  maxAgeMs: 30 * 24 * 3600 * 1000,
+  maxRows: 1_000_000,
+  pruneEveryMs: 60_000,
+};
+
 /** Where the guard records its verdicts. */
 export interface GuardAuditSink {
   record(entry: GuardAuditEntry): void;
@@ -122,6 +138,8 @@ export class SqliteGuardAuditLog implements GuardAuditSink {
   readonly #onError: (error: unknown) => void;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  readonly #retention: AuditRetention;
+  #lastPrune = Number.NEGATIVE_INFINITY;
   /** Background writes that failed (their rows are lost). */
   failedWrites = 0;
 
@@ -130,9 +148,17 @@ export class SqliteGuardAuditLog implements GuardAuditSink {
    * background write is counted in `failedWrites` and goes to `onError` (the rows are lost,
    * the guard keeps serving).
    */
-  constructor(file: string, options: { flushMs?: number; onError?: (error: unknown) => void } = {}) {
+  constructor(
+    file: string,
+    options: {
+      flushMs?: number;
+      onError?: (error: unknown) => void;
+      retention?: Partial<AuditRetention>;
+    } = {},
+  ) {
     this.file = file;
     this.#flushMs = options.flushMs ?? 200;
+    this.#retention = { ...DEFAULT_AUDIT_RETENTION, ...options.retention };
     this.#onError = options.onError ?? (() => undefined);
     try {
       if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -177,6 +203,34 @@ export class SqliteGuardAuditLog implements GuardAuditSink {
       this.#db.exec("ROLLBACK");
       throw new StoreError(`cannot write the guard audit log: ${(error as Error).message}`, { cause: error });
     }
+    if (Date.now() - this.#lastPrune >= this.#retention.pruneEveryMs) this.prune();
+  }
+
+  /**
+   * Deletes rows older than the retention age and the oldest rows beyond the row limit.
+   * Both deletes use indexes (time, rowid), so a prune costs little however large the table.
+   * Returns the number of rows deleted.
+   */
+  prune(now = Date.now()): number {
+    if (this.#closed) return 0;
+    this.#lastPrune = now;
+    let deleted = 0;
+    const { maxAgeMs, maxRows } = this.#retention;
+    if (maxAgeMs > 0) {
+      const cutoff = new Date(now - maxAgeMs).toISOString();
+      deleted += Number(this.#db.prepare("DELETE FROM guard_audit WHERE created_at < ?").run(cutoff).changes);
+    }
+    if (maxRows > 0) {
+      // Rows are appended, so rowid follows arrival; gaps left by earlier deletes only keep fewer rows.
+      const { last } = this.#db.prepare("SELECT max(rowid) AS last FROM guard_audit").get() as {
+        last: number | null;
+      };
+      if (last !== null && last > maxRows)
+        deleted += Number(
+          this.#db.prepare("DELETE FROM guard_audit WHERE rowid <= ?").run(last - maxRows).changes,
+        );
+    }
+    return deleted;
   }
 
   close(): void {

@@ -27,12 +27,16 @@ export interface HttpUpstreamOptions {
   baseURL: string;
   /** Sent as `Authorization: Bearer`; kept in this closure and scrubbed from every error. */
   apiKey?: string;
+  /** How long the upstream may take to answer (default {@link DEFAULT_UPSTREAM_TIMEOUT_MS}). */
   timeoutMs?: number;
   /** Defaults to turnsafe's keep-alive node:http fetch, which costs far less CPU than the built-in one. */
   fetch?: typeof fetch;
 }
 
 const MAX_ERROR_BODY = 64 * 1024;
+
+/** Default time an upstream may take to answer (a long streamed answer included). */
+export const DEFAULT_UPSTREAM_TIMEOUT_MS = 300_000;
 
 /**
  * Forwards requests verbatim (tools, sampling settings and all) to an OpenAI-compatible
@@ -42,7 +46,7 @@ const MAX_ERROR_BODY = 64 * 1024;
 export function createHttpUpstream(options: HttpUpstreamOptions): GuardUpstream {
   const baseURL = options.baseURL.replace(/\/+$/, "");
   const doFetch = options.fetch ?? nodeHttpFetch;
-  const timeoutMs = options.timeoutMs ?? 300_000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
   const secrets = options.apiKey ? [options.apiKey] : [];
   const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;

@@ -41,6 +41,7 @@ export function resolveGuardUpstream(
   }
   const config = parseTargetSpec(trimmed, "--upstream");
   if (options.keyEnv !== undefined) config.apiKeyEnv = options.keyEnv;
+  if (options.timeoutMs !== undefined) config.timeoutMs = options.timeoutMs;
   const target = createProviderTarget(config, { env: options.env });
   const variable = config.apiKeyEnv;
   const key = variable ? options.env[variable]?.trim() : undefined;
