@@ -1,7 +1,7 @@
-import type { Dialogue, ImageRef, Message, Part } from "../../dialogue/dialogue.ts";
-import { sha256Hex, sniffMediaType } from "../../dialogue/image-ref.ts";
-import { type FetchPolicy, safeFetch } from "../../dialogue/safe-fetch.ts";
-import { ImageError, InputError } from "../../errors.ts";
+import type { Dialogue, Message, Part } from "../../dialogue/dialogue.ts";
+import type { FetchPolicy } from "../../dialogue/safe-fetch.ts";
+import { InputError } from "../../errors.ts";
+import { readImageUrl } from "./read-image-url.ts";
 import { checkMessageFields, checkPartFields, checkRequestFields } from "./request-fields.ts";
 
 /** A chat completion request the guard has read, with the dialogue its moderator sees. */
@@ -49,8 +49,6 @@ export const DEFAULT_MAX_TEXT_CHARS = 1_000_000;
 
 /** Default limit on the messages of one request. */
 export const DEFAULT_MAX_MESSAGES = 2000;
-
-const DATA_URL = /^data:(image\/[\w.+-]+);base64,(.*)$/s;
 
 /**
  * Reads an OpenAI chat completion body into a turnsafe Dialogue. Throws an InputError naming
@@ -239,7 +237,7 @@ async function userParts(
       if (!holder || typeof holder.url !== "string")
         throw new InputError("must be a string", `${partWhere}.image_url.url`);
       checkPartFields(holder, "image_url_holder", `${partWhere}.image_url`);
-      const image = await readImage(holder, `${partWhere}.image_url.url`, images);
+      const image = await readImageUrl(holder, `${partWhere}.image_url.url`, images);
       imageHashes.push(image.sha256 as string);
       parts.push({ type: "image", image });
     } else {
@@ -248,42 +246,6 @@ async function userParts(
     }
   }
   return parts;
-}
-
-/** Decodes a data URL, or fetches an http(s) URL and rewrites `holder.url` to the fetched bytes. */
-async function readImage(
-  holder: Record<string, unknown>,
-  where: string,
-  options: ImageUrlOptions,
-): Promise<ImageRef> {
-  const url = holder.url as string;
-  if (url.startsWith("data:")) {
-    const match = DATA_URL.exec(url);
-    if (!match?.[1] || !match[2]) throw new InputError("data URLs must be base64 image/* data", where);
-    const bytes = Buffer.from(match[2], "base64");
-    if (bytes.length === 0) throw new InputError("the image is empty", where);
-    return { base64: match[2], mediaType: sniffMediaType(bytes) ?? match[1], sha256: sha256Hex(bytes) };
-  }
-  if (!/^https?:\/\//i.test(url))
-    throw new InputError("must be an http(s) URL or a base64 data:image/... URL", where);
-  if (!options.fetchImages)
-    throw new InputError(
-      "this guard does not fetch image URLs; send the image inline as a base64 data: URL",
-      where,
-    );
-  let fetched: { bytes: Buffer; contentType: string | undefined };
-  try {
-    fetched = await safeFetch(url, { ...options.fetchPolicy, allow: true }, options.signal);
-  } catch (error) {
-    if (error instanceof ImageError) throw new InputError(`image URL refused: ${error.message}`, where);
-    throw error;
-  }
-  if (fetched.bytes.length === 0) throw new InputError("the fetched image is empty", where);
-  const mediaType = sniffMediaType(fetched.bytes) ?? fetched.contentType?.split(";")[0]?.trim();
-  if (!mediaType?.startsWith("image/")) throw new InputError("the URL did not return an image", where);
-  const base64 = fetched.bytes.toString("base64");
-  holder.url = `data:${mediaType};base64,${base64}`;
-  return { base64, mediaType, sha256: sha256Hex(fetched.bytes) };
 }
 
 /** Tool calls an assistant turn made, as text the moderator can read. */
