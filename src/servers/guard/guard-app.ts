@@ -4,7 +4,7 @@ import { createChatHandler } from "./guard-chat.ts";
 import { GuardMetrics } from "./guard-metrics.ts";
 import { DEFAULT_MAX_BODY_BYTES, type GuardOptions } from "./guard-options.ts";
 import { errorBody } from "./guard-responses.ts";
-import { scrubSecrets } from "./scrub-secrets.ts";
+import { scrubSecrets, scrubSecretsDeep } from "./scrub-secrets.ts";
 import { upstreamFailure } from "./upstream-failure.ts";
 
 /** The guard as a Hono app with its metrics, for hosting it yourself or testing in-process. */
@@ -44,7 +44,8 @@ export function createGuardApp(options: GuardOptions): GuardApp {
   );
   app.get("/v1/models", async (context) => {
     try {
-      return json(200, JSON.stringify(await options.upstream.listModels(context.req.raw.signal)));
+      const models = await options.upstream.listModels(context.req.raw.signal);
+      return json(200, JSON.stringify(scrubSecretsDeep(models, secrets)));
     } catch (error) {
       const failure = upstreamFailure(error, secrets);
       return new Response(failure.body, {

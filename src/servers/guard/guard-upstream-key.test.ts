@@ -54,6 +54,14 @@ describe("the upstream key never reaches the client in an answer", () => {
     expect(JSON.parse(answer.text).choices[0].message.content).toBe("My key is [redacted].");
   });
 
+  it("is redacted from the model list", async () => {
+    upstream.answer.completion = { object: "list", data: [{ id: `model-${KEY}`, object: "model" }] };
+    const response = await fetch(`${(guards.hold as RunningGuard).url}/models`);
+    const text = await response.text();
+    expect(text).not.toContain(KEY);
+    expect(JSON.parse(text).data[0].id).toBe("model-[redacted]");
+  });
+
   for (const strategy of ["hold", "window"]) {
     it(`is redacted from stream chunks (${strategy})`, async () => {
       upstream.answer.chunks = chunksWith([{ content: "My key is " }, { content: `${KEY}. Done.` }]);

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 
 export interface RawUpstream {
   url: string;
-  /** The answer to the next requests: a completion (plain) and the chunks (streamed). */
+  /** The answer to the next requests: a completion (plain, and any GET) and the chunks (streamed). */
   answer: { completion: Record<string, unknown>; chunks: Record<string, unknown>[] };
   /** Bodies received, in order. */
   received: Record<string, unknown>[];
@@ -25,6 +25,11 @@ export async function startRawUpstream(): Promise<RawUpstream> {
       text += chunk.toString("utf8");
     });
     request.on("end", () => {
+      if (request.method === "GET") {
+        response.writeHead(200, { "content-type": "application/json" });
+        response.end(JSON.stringify(upstream.answer.completion));
+        return;
+      }
       const body = JSON.parse(text) as Record<string, unknown>;
       upstream.received.push(body);
       if (body.stream === true) {
