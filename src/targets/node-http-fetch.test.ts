@@ -98,3 +98,32 @@ describe("nodeHttpFetch", () => {
     expect(listeners).toEqual([]);
   });
 });
+
+describe("nodeHttpFetch and kept-alive sockets the server has closed", () => {
+  it("sends again on a fresh connection when a reused socket is reset before any answer", async () => {
+    // Answers the first request of each connection and keeps it open; resets the connection on
+    // the second, as a server whose idle timeout fired just as the client reused the socket.
+    let requests = 0;
+    const server = createServer((request, response) => {
+      requests++;
+      const socket = request.socket as typeof request.socket & { served?: boolean };
+      if (socket.served) {
+        socket.destroy();
+        return;
+      }
+      socket.served = true;
+      response.writeHead(200, { "content-type": "text/plain", "content-length": "2" });
+      response.end("ok");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    try {
+      expect(await (await nodeHttpFetch(url, { method: "POST", body: "1" })).text()).toBe("ok");
+      expect(await (await nodeHttpFetch(url, { method: "POST", body: "2" })).text()).toBe("ok");
+      expect(requests).toBe(3);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
