@@ -151,7 +151,7 @@ async function openLoop(baseUrl: string, seconds: number): Promise<number[]> {
   return latencies;
 }
 
-function post(url: string, body: string): Promise<void> {
+function post(url: string, body: string, attempt = 0): Promise<void> {
   return new Promise((resolve, reject) => {
     const request = http.request(
       url,
@@ -171,7 +171,13 @@ function post(url: string, body: string): Promise<void> {
         });
       },
     );
-    request.on("error", reject);
+    request.on("error", (error: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server closed while idle: the request never arrived; send it
+      // again (the latency still counts from the scheduled time).
+      if (attempt === 0 && request.reusedSocket && error.code === "ECONNRESET")
+        post(url, body, 1).then(resolve, reject);
+      else reject(error);
+    });
     request.end(body);
   });
 }
