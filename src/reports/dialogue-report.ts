@@ -293,8 +293,9 @@ async function caseViews(
   scores: ScoreRecord[],
   imageBaseDir: string | undefined,
 ): Promise<CaseView[]> {
-  const result = record.result as DialogueCaseResult | null;
-  const targets = result ? Object.entries(result.targets) : [];
+  const result = record.result as Partial<DialogueCaseResult> | null;
+  // A result of another shape (an unknown recipe) is shown as its dialogue, not a crash.
+  const targets = result?.targets && typeof result.targets === "object" ? Object.entries(result.targets) : [];
   if (targets.length === 0)
     return [
       {
