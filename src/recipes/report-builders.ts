@@ -10,7 +10,7 @@ import { buildSafemtReport } from "../safemt/safemt-report.ts";
 export type ReportBuilder = (
   store: Store,
   runId: string,
-  options: { maxCases: number; imageBaseDir?: string },
+  options: { maxCases: number; imageBaseDir?: string; breakdown?: string[] },
 ) => Promise<ReportData>;
 
 /** Each recipe's report, by the recipe name stored with its runs; unknown recipes get the generic one. */
