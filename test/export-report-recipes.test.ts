@@ -140,6 +140,70 @@ describe("export and report work for every recipe", () => {
     expect(records.map((record) => record.values.refusal_label)).toEqual(["compliance", "compliance"]);
   });
 
+  it("breaks rates down by the keys the config names, or those given to `report --breakdown`", async () => {
+    const data = write(
+      "categorised.jsonl",
+      [
+        {
+          id: "p",
+          messages: [{ role: "user", content: "Phish?" }],
+          labels: { method: "direct" },
+          metadata: { category: "fraud" },
+        },
+        {
+          id: "q",
+          messages: [{ role: "user", content: "Scam?" }],
+          labels: { method: "roleplay" },
+          metadata: { category: "fraud" },
+        },
+      ]
+        .map((line) => JSON.stringify(line))
+        .join("\n"),
+    );
+    const config = write(
+      "categorised.yaml",
+      `name: categorised\ndata: ${data}\ntarget: simulator:${COMPLY}#sim\njudges: [refusal]\nbreakdown: [method]\n`,
+    );
+    const result = await cli(["run", config, "--store", store, "--report-dir", dir, "--json", "--quiet"]);
+    expect(result.code, result.stderr).toBe(0);
+    const titles = (file: string) =>
+      (JSON.parse(readFileSync(file, "utf8")) as { tables: { title: string }[] }).tables.map(
+        (table) => table.title,
+      );
+    const ran = JSON.parse(result.stdout) as { runId: string; report: { json: string } };
+    expect(titles(ran.report.json)).toContain("Rates by method");
+    expect(titles(ran.report.json)).not.toContain("Rates by category");
+    // `report` keeps the run's keys unless told otherwise.
+    const again = await cli([
+      "report",
+      ran.runId,
+      "--store",
+      store,
+      "--out",
+      path.join(dir, "again"),
+      "--json",
+    ]);
+    expect(titles(JSON.parse(again.stdout).report.json)).toContain("Rates by method");
+    const other = await cli([
+      "report",
+      ran.runId,
+      "--store",
+      store,
+      "--out",
+      path.join(dir, "other"),
+      "--breakdown",
+      "category",
+      "--json",
+    ]);
+    expect(other.code, other.stderr).toBe(0);
+    const otherTitles = titles(JSON.parse(other.stdout).report.json);
+    expect(otherTitles).toContain("Rates by category");
+    expect(otherTitles).not.toContain("Rates by method");
+    const bad = await cli(["report", ran.runId, "--store", store, "--breakdown", "a b", "--markdown"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--breakdown");
+  });
+
   it("safemt run: a row per sample, length and target with the SafeMT verdict", async () => {
     const data = path.join(dir, "safemt");
     await writeSafemtFixture(data, { layout: "github", lengths: [1, 2] });
