@@ -287,7 +287,14 @@ describe("export and report work for every recipe", () => {
       ],
       "mtmcs",
     );
-    const { rows, records } = await exportAndReport(runId);
+    const { rows, records, html } = await exportAndReport(runId);
+    // The judge gives every dialogue safety awareness 2 and helpfulness 4: each unsafe one is a missed risk.
+    const entries = html.split('<details class="case"').slice(1);
+    const unsafeEntries = entries.filter((entry) => entry.includes("expected: unsafe"));
+    expect(unsafeEntries.length).toBeGreaterThan(0);
+    for (const entry of unsafeEntries) expect(entry).toContain(">missed risk</span>");
+    expect(entries.some((entry) => entry.includes("expected: safe"))).toBe(true);
+    expect(html).not.toContain(">over-refusal</span>");
     expect(new Set(rows.map((row) => row.target))).toEqual(
       new Set(["simulator:sim|none", "simulator:sim|self-reminder"]),
     );
@@ -310,7 +317,9 @@ describe("export and report work for every recipe", () => {
       ["moderate", "eval", "--data", data, "--moderator", "local", "--report-dir", dir],
       "moderation-eval",
     );
-    const { rows, records } = await exportAndReport(runId);
+    const { rows, records, html } = await exportAndReport(runId);
+    expect(html).toContain("expected: user unsafe");
+    expect(html).toContain("expected: user safe");
     expect(rows.map((row) => [row.target, row.expected])).toEqual([
       ["local", "user=safe"],
       ["local", "user=unsafe"],

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { moderationOutcome } from "./moderation-case-views.ts";
 import { dimensionTable } from "./moderation-report.ts";
 import type { ModeratorSummary, SideSummary } from "./moderation-summary.ts";
+import type { ModerationCaseResult } from "./run-moderation-eval.ts";
 
 const scores = (precision: number | null, recall: number | null) => ({
   scored: 4,
@@ -26,5 +28,40 @@ describe("per-dimension table", () => {
     const table = dimensionTable([summary]);
     expect(table.rows.map((row) => row[2])).toEqual(["Violence & Harm"]);
     expect(table.note).toContain("1 moderator, side and dimension rows with no support");
+  });
+});
+
+describe("moderation case outcome", () => {
+  const gold = (rating: "safe" | "unsafe") => ({
+    user: { rating, dimension: null, rationale: null },
+    assistant: null,
+  });
+  const rated = (...ratings: ("safe" | "unsafe" | null)[]) =>
+    ({
+      policy: [],
+      moderators: Object.fromEntries(
+        ratings.map((rating, index) => [
+          `m${index}`,
+          {
+            result: {
+              status: rating ? "ok" : "errored",
+              user: rating
+                ? { rating, dimension: null, rationale: "", evidence: { messages: [], images: [] } }
+                : null,
+              assistant: null,
+              raw: null,
+              error: rating ? null : "HTTP 500",
+            },
+          },
+        ]),
+      ),
+    }) as unknown as ModerationCaseResult;
+
+  it("marks an unsafe item a moderator passed as missed risk, a safe one it flagged as over-refusal", () => {
+    expect(moderationOutcome(gold("unsafe"), rated("unsafe", "safe"))).toBe("missed-risk");
+    expect(moderationOutcome(gold("safe"), rated("safe", "unsafe"))).toBe("over-refusal");
+    expect(moderationOutcome(gold("unsafe"), rated("unsafe"))).toBeNull();
+    // No verdict is neither: it is counted apart, not read as safe.
+    expect(moderationOutcome(gold("unsafe"), rated(null))).toBeNull();
   });
 });
