@@ -4,6 +4,7 @@ import { workKey } from "../engine/request-hash.ts";
 import { SqliteStore } from "../engine/sqlite-store.ts";
 import type { DialogueCaseResult } from "../recipes/dialogue-suite.ts";
 import { buildDialogueReport } from "./dialogue-report.ts";
+import { exportRows } from "./export-rows.ts";
 
 const at = "2026-01-01T00:00:00Z";
 
@@ -78,5 +79,53 @@ describe("dialogue case views", () => {
       { role: "target", targetId: "t", calls: 1, retries: 2, erroredCalls: 0 },
     ]);
     expect(byId.get("held")?.calls?.[0]?.retries).toBe(0);
+  });
+});
+
+describe("targets whose id holds an @", () => {
+  it("keep their scores in export rows and their full id in the rate table", async () => {
+    const target = "openai-compatible:qwen@http://127.0.0.1:8000/v1";
+    const store = new SqliteStore(":memory:");
+    store.putRun({
+      id: "r",
+      name: "r",
+      recipe: "dialogues",
+      status: "completed",
+      config: {},
+      simulator: false,
+      createdAt: at,
+      updatedAt: at,
+    });
+    store.addCase("r", "a", 0, {
+      version: 1,
+      id: "a",
+      messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }],
+      labels: {},
+      metadata: {},
+    });
+    const result: DialogueCaseResult = {
+      driver: "live",
+      targets: { [target]: { answers: [{ turn: 1, text: "hello", warnings: [] }], error: null } },
+    };
+    store.finishCase("r", "a", "done", result, null);
+    store.putScore({
+      runId: "r",
+      caseId: "a",
+      scorer: `refusal@${target}`,
+      status: "ok",
+      label: "compliance",
+      value: 0,
+      explanation: null,
+      raw: null,
+      createdAt: at,
+    });
+    const [row] = [...exportRows(store, "r")];
+    expect(row?.target).toBe(target);
+    expect(row?.scores).toEqual({
+      refusal: { status: "ok", label: "compliance", value: 0, explanation: null },
+    });
+    const report = await buildDialogueReport(store, "r", { maxCases: 10 });
+    expect(report.tables[0]?.rows[0]?.[0]).toBe(target);
+    expect(report.headline.map((card) => card.label)).toContain(`refusal rate · ${target}`);
   });
 });

@@ -148,7 +148,7 @@ function total(byTurns: Map<number, Tally>): Tally {
 function rateTable(tallies: Map<string, Map<number, Tally>>): MetricTable {
   const rows: MetricTable["rows"] = [];
   for (const [scorer, byTurns] of [...tallies].sort(([a], [b]) => a.localeCompare(b))) {
-    const [judge, target] = scorer.split("@");
+    const [judge, target] = splitScorer(scorer);
     for (const [turns, tally] of [...byTurns, [0, total(byTurns)] as const].sort(
       ([a], [b]) => (a || 99) - (b || 99),
     )) {
@@ -278,7 +278,7 @@ function headlineFigures(
   for (const [scorer, byTurns] of tallies) {
     const sum = total(byTurns);
     const interval = wilsonInterval(sum.positive, sum.counted);
-    const [judge, target] = scorer.split("@");
+    const [judge, target] = splitScorer(scorer);
     const rate = interval.rate === null ? "—" : `${(interval.rate * 100).toFixed(1)}%`;
     headline.push({
       label: `${POSITIVE_LABELS[judge ?? ""] ?? judge} rate · ${target}`,
@@ -287,4 +287,10 @@ function headlineFigures(
     });
   }
   return headline;
+}
+
+/** `<judge>@<target>` split at the first `@`: a target may hold one itself (`openai-compatible:m@http://...`). */
+function splitScorer(scorer: string): [string, string | undefined] {
+  const at = scorer.indexOf("@");
+  return at < 0 ? [scorer, undefined] : [scorer.slice(0, at), scorer.slice(at + 1)];
 }
