@@ -55,7 +55,7 @@ describe("turnsafe CLI", () => {
     expect(csv.code).toBe(0);
     const lines = csv.stdout.trim().split("\n");
     expect(lines[0]).toBe(
-      "run_id,case_id,target,user_turns,status,error,expected,final_answer,refusal_status,refusal_label,refusal_value,safety_status,safety_label,safety_value",
+      "run_id,case_id,target,user_turns,status,error,expected,final_answer,details,refusal_status,refusal_label,refusal_value,safety_status,safety_label,safety_value",
     );
     // Answers span several lines inside quoted fields; each record starts with the run id.
     expect(lines.filter((line) => /^quickstart-[0-9a-f]{10},qs-/.test(line))).toHaveLength(36);

@@ -61,6 +61,18 @@ export const RunConfigSchema = z
     pricing: z.record(z.string(), PriceSchema).default({}),
     /** Cases shown in full in the HTML report (errored and flagged ones first). */
     reportCases: z.number().int().min(0).default(300),
+    /** Metadata keys the report breaks rates down by (default: `category`). */
+    breakdown: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/,
+            "a metadata key: letters, digits, _ and -, dots for nested fields",
+          ),
+      )
+      .min(1)
+      .optional(),
     limit: z.number().int().min(1).optional(),
   })
   .strict()

@@ -1,6 +1,15 @@
 import { StoreError } from "../errors.ts";
 import { type Row, toRun } from "./sqlite-rows.ts";
-import type { CaseStatus, CaseSummary, RunRecord, ScoreGroup, ScoreStatus, UsageRow } from "./store.ts";
+import type {
+  BreakdownGroup,
+  CaseCallRow,
+  CaseStatus,
+  CaseSummary,
+  RunRecord,
+  ScoreGroup,
+  ScoreStatus,
+  UsageRow,
+} from "./store.ts";
 
 /** How the queries read: through the store, which applies its held writes first. */
 export interface StoreQueries {
@@ -65,6 +74,39 @@ export function scoreGroups(query: StoreQueries, runId: string): ScoreGroup[] {
     }));
 }
 
+/**
+ * Scores counted by scorer, status and label for each value of a dialogue field: `key` is read
+ * from `metadata` and, where absent there, from `labels` (a dotted key reads a nested field).
+ */
+export function scoreBreakdown(query: StoreQueries, runId: string, key: string): BreakdownGroup[] {
+  const field = key
+    .split(".")
+    .map((segment) => `"${segment}"`)
+    .join(".");
+  return query
+    .all(
+      `WITH keyed AS (
+         SELECT case_id, COALESCE(json_extract(dialogue, ?), json_extract(dialogue, ?)) AS value
+         FROM cases WHERE run_id = ?)
+       SELECT keyed.value, s.scorer, s.status, s.label, s.value IS NOT NULL AS has_value, COUNT(*) AS n
+       FROM scores s JOIN keyed ON keyed.case_id = s.case_id
+       WHERE s.run_id = ?
+       GROUP BY keyed.value, s.scorer, s.status, s.label, has_value`,
+      `$.metadata.${field}`,
+      `$.labels.${field}`,
+      runId,
+      runId,
+    )
+    .map((row) => ({
+      value: row.value === null || row.value === undefined ? null : String(row.value),
+      scorer: row.scorer as string,
+      status: row.status as ScoreStatus,
+      label: (row.label as string | null) ?? null,
+      hasValue: row.has_value === 1,
+      count: Number(row.n),
+    }));
+}
+
 export function caseIds(
   query: StoreQueries,
   runId: string,
@@ -120,6 +162,32 @@ export function usage(query: StoreQueries, runId: string): UsageRow[] {
       inputTokens: Number(row.input_tokens),
       outputTokens: Number(row.output_tokens),
       costUsd: Number(row.cost_usd),
+    }));
+}
+
+/**
+ * One case's calls per role and model. Work keys start with `<run>\x1f<case>\x1f`, so the calls
+ * of a case are a range of the primary key (no scan of the run's calls).
+ */
+export function caseCalls(query: StoreQueries, runId: string, caseId: string): CaseCallRow[] {
+  const prefix = `${runId}\u001f${caseId}\u001f`;
+  return query
+    .all(
+      `SELECT role, target_id, COUNT(*) AS calls, SUM(MAX(attempts - 1, 0)) AS retries,
+         SUM(status = 'errored') AS errored_calls
+       FROM calls WHERE work_key >= ? AND work_key < ? AND run_id = ? AND case_id = ?
+       GROUP BY role, target_id ORDER BY role, target_id`,
+      prefix,
+      `${runId}\u001f${caseId}\u0020`,
+      runId,
+      caseId,
+    )
+    .map((row) => ({
+      role: row.role as CaseCallRow["role"],
+      targetId: row.target_id as string,
+      calls: Number(row.calls),
+      retries: Number(row.retries),
+      erroredCalls: Number(row.errored_calls),
     }));
 }
 

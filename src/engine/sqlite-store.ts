@@ -12,12 +12,14 @@ import {
   type SqlValue,
 } from "./pending-writes.ts";
 import {
+  caseCalls,
   caseIds,
   caseSummaries,
   countCases,
   findRun,
   finishedCaseIds,
   type StoreQueries,
+  scoreBreakdown,
   scoredCaseIds,
   scoreGroups,
   usage,
@@ -35,8 +37,10 @@ import {
 } from "./sqlite-rows.ts";
 import { STORE_SCHEMA, STORE_SCHEMA_VERSION } from "./sqlite-schema.ts";
 import type {
+  BreakdownGroup,
   CachedResponse,
   CallRecord,
+  CaseCallRow,
   CaseRecord,
   CaseStatus,
   CaseSummary,
@@ -440,6 +444,14 @@ export class SqliteStore implements Store {
 
   usage(runId: string): UsageRow[] {
     return usage(this.#queries, runId);
+  }
+
+  scoreBreakdown(runId: string, key: string): BreakdownGroup[] {
+    return scoreBreakdown(this.#queries, runId, key);
+  }
+
+  caseCalls(runId: string, caseId: string): CaseCallRow[] {
+    return caseCalls(this.#queries, runId, caseId);
   }
 
   /**

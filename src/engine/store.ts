@@ -103,6 +103,17 @@ export interface ScoreGroup {
   count: number;
 }
 
+/** Scores sharing a scorer, status and label among the cases with one value of a breakdown key. */
+export interface BreakdownGroup {
+  /** The key's value (as text), or null where the case has none. */
+  value: string | null;
+  scorer: string;
+  status: ScoreStatus;
+  label: string | null;
+  hasValue: boolean;
+  count: number;
+}
+
 /** Calls, tokens and cost for one role and target of a run. */
 export interface UsageRow {
   role: CallRole;
@@ -113,6 +124,16 @@ export interface UsageRow {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+}
+
+/** A case's model calls for one role and model, with the attempts they took. */
+export interface CaseCallRow {
+  role: CallRole;
+  targetId: string;
+  calls: number;
+  /** Attempts beyond the first, summed over the calls (429s, 5xx, timeouts retried). */
+  retries: number;
+  erroredCalls: number;
 }
 
 /**
@@ -155,6 +176,11 @@ export interface Store {
   scoresForCase(runId: string, caseId: string): ScoreRecord[];
   /** Scores counted by scorer, status, label and the case's user turns and expected label (no row per score). */
   scoreGroups(runId: string): ScoreGroup[];
+  /**
+   * Scores counted per value of a dialogue field (`metadata.<key>`, else `labels.<key>`; dots
+   * read nested fields). Keys are checked by the caller (letters, digits, `_`, `-`, dots).
+   */
+  scoreBreakdown(runId: string, key: string): BreakdownGroup[];
   /** Case ids in case order, optionally only those with one status. */
   caseIds(runId: string, filter: { status?: CaseStatus; limit: number }): string[];
   /** Ids of cases with a score matching the filter (scorer prefix, label, or a status other than the given one). */
@@ -163,6 +189,8 @@ export interface Store {
     filter: { scorerPrefix?: string; label?: string; statusNot?: ScoreStatus; limit: number },
   ): string[];
   usage(runId: string): UsageRow[];
+  /** One case's calls per role and model, with their retries (for the report's case view). */
+  caseCalls(runId: string, caseId: string): CaseCallRow[];
 
   /** Makes every write so far durable (stores that group writes commit them now). */
   flush(): void;

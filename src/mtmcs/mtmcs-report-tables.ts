@@ -169,7 +169,10 @@ export function tradeOffCharts(groups: MtmcsGroup[]): ChartSpec[] {
   });
 }
 
-/** Headline cards: cases, then SA and helpfulness per group. */
+/** Groups (split x modality x model x defence) given a headline card; the tables list them all. */
+const HEADLINE_GROUPS = 12;
+
+/** Headline cards: cases, then SA and helpfulness per group (the first few, saying so when cut). */
 export function headline(groups: MtmcsGroup[], counts: ReportData["counts"]): ReportData["headline"] {
   const figures: ReportData["headline"] = [
     {
@@ -178,7 +181,7 @@ export function headline(groups: MtmcsGroup[], counts: ReportData["counts"]): Re
       note: counts.errored ? `${counts.errored} errored` : undefined,
     },
   ];
-  for (const group of groups.slice(0, 12)) {
+  for (const group of groups.slice(0, HEADLINE_GROUPS)) {
     const safety = meanInterval(group.safetyAwareness.values).mean;
     const help = meanInterval(group.helpfulness.values).mean;
     const show = (value: number | null) => (value === null ? "—" : value.toFixed(2));
@@ -187,6 +190,12 @@ export function headline(groups: MtmcsGroup[], counts: ReportData["counts"]): Re
       value: `SA ${show(safety)} · help ${show(help)}`,
     });
   }
+  if (groups.length > HEADLINE_GROUPS)
+    figures.push({
+      label: "headline cards",
+      value: `showing ${HEADLINE_GROUPS} of ${groups.length} groups`,
+      note: "every group is in the tables below",
+    });
   return figures;
 }
 

@@ -110,6 +110,7 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
       retry: config.retry,
       prices: new PriceTable(config.pricing),
       reportCases: config.reportCases,
+      breakdown: config.breakdown,
       retryErrored: options.retryErrored,
       config: { ...config, resolved: { imageBaseDir, data: dataIdentity } },
     };

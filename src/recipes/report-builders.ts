@@ -3,13 +3,14 @@ import { buildModerationReport } from "../moderators/evaluation/moderation-repor
 import { buildMtmcsReport } from "../mtmcs/mtmcs-report.ts";
 import { buildDialogueReport } from "../reports/dialogue-report.ts";
 import type { ReportData } from "../reports/report-data.ts";
+import { buildSafemtBuildReport } from "../safemt/build/built-report.ts";
 import { buildSafemtReport } from "../safemt/safemt-report.ts";
 
 /** Builds a run's report from the store. */
 export type ReportBuilder = (
   store: Store,
   runId: string,
-  options: { maxCases: number; imageBaseDir?: string },
+  options: { maxCases: number; imageBaseDir?: string; breakdown?: string[] },
 ) => Promise<ReportData>;
 
 /** Each recipe's report, by the recipe name stored with its runs; unknown recipes get the generic one. */
@@ -18,6 +19,7 @@ const BUILDERS: Record<string, ReportBuilder> = {
   safemt: buildSafemtReport,
   mtmcs: buildMtmcsReport,
   "moderation-eval": buildModerationReport,
+  "safemt-build": buildSafemtBuildReport,
 };
 
 /** The report builder for a recipe. */

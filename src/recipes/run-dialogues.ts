@@ -31,6 +31,8 @@ export interface DialogueRunPlan extends RunSettings {
   /** The configuration as the user wrote it, secrets removed; stored with the run. */
   config: unknown;
   recipe?: string;
+  /** Metadata keys the generic report breaks rates down by (default: `category`). */
+  breakdown?: string[];
   /** Builds the run's report in place of the generic dialogue report (benchmark recipes). */
   buildReport?: (store: Store, runId: string) => Promise<ReportData>;
 }
@@ -101,6 +103,7 @@ export function executeDialogueRun(
           plan.reportCases,
           plan.imageBaseDir,
           plan.buildReport,
+          plan.breakdown,
         ),
     },
     hooks,
@@ -115,10 +118,11 @@ export async function writeDialogueReports(
   maxCases: number,
   imageBaseDir: string | undefined,
   buildReport?: (store: Store, runId: string) => Promise<ReportData>,
+  breakdown?: string[],
 ): Promise<{ reportHtml: string; reportJson: string }> {
   const data = buildReport
     ? await buildReport(store, runId)
-    : await buildDialogueReport(store, runId, { maxCases, imageBaseDir });
+    : await buildDialogueReport(store, runId, { maxCases, imageBaseDir, breakdown });
   return writeReportFiles(reportDir, runId, data);
 }
 

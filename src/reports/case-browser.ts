@@ -1,3 +1,4 @@
+import { caseFilters, isFlaggedLabel } from "./case-filters.ts";
 import { escapeHtml, safeImageDataUri } from "./escape-html.ts";
 import { formatInteger, formatNumber } from "./format-value.ts";
 import type { CaseView, TurnView } from "./report-data.ts";
@@ -5,58 +6,25 @@ import type { CaseView, TurnView } from "./report-data.ts";
 /** Longest turn text shown in full; longer ones are cut with a note so one case cannot swamp the page. */
 const MAX_TURN_CHARACTERS = 20_000;
 
-const FLAGGED_LABELS = new Set(["unsafe", "flagged", "harmful"]);
-
-/** Whether a case belongs under the "flagged" filter: its own flag, else an unsafe-looking score label. */
-export function isFlagged(view: CaseView): boolean {
-  if (view.flagged !== undefined) return view.flagged;
-  return view.scores.some((score) => score.label !== null && FLAGGED_LABELS.has(score.label.toLowerCase()));
-}
-
-/** Whether any of a case's scores could not be read or failed. */
-export function hasScoreProblem(view: CaseView): boolean {
-  return view.scores.some((score) => score.status === "unparsed" || score.status === "errored");
-}
+export { hasScoreProblem, isFlagged } from "./case-filters.ts";
 
 /**
- * The case browser: a filter bar and one collapsible entry per case. Filtering is done in
- * CSS, so every case is still listed when styles or scripts are unavailable.
+ * The case browser: filter bars and one collapsible entry per case. Filtering is done in
+ * CSS, so every case is still listed when styles (or `:has()`) are unavailable.
  */
 export function renderCaseBrowser(cases: readonly CaseView[], casesOmitted: number): string {
-  const errored = cases.filter((view) => view.status === "errored").length;
-  const unparsed = cases.filter(hasScoreProblem).length;
-  const flagged = cases.filter(isFlagged).length;
-  const filters = [
-    ["all", `All (${formatInteger(cases.length)})`],
-    ["errored", `Errored cases (${formatInteger(errored)})`],
-    ["unparsed", `Unparsed or errored scores (${formatInteger(unparsed)})`],
-    ["flagged", `Flagged (${formatInteger(flagged)})`],
-  ];
-  const inputs = filters
-    .map(
-      ([name], index) =>
-        `<input type="radio" class="filter-input" name="case-filter" id="filter-${name}"${index === 0 ? " checked" : ""}>`,
-    )
-    .join("");
-  const labels = filters
-    .map(([name, text]) => `<label for="filter-${name}">${escapeHtml(text ?? "")}</label>`)
-    .join("");
+  const filters = caseFilters(cases, casesOmitted);
   const omitted =
     casesOmitted > 0
       ? `<p class="note"><strong>${formatInteger(casesOmitted)} more cases not shown.</strong> Their results are included in every figure above.</p>`
       : "";
   const entries = cases.length
-    ? cases.map((view, index) => renderCase(view, index)).join("\n")
+    ? cases.map((view, index) => renderCase(view, index, filters.attributes(view))).join("\n")
     : `<p class="note">No cases to show.</p>`;
-  return `${inputs}<div class="filters" role="group" aria-label="Show cases">${labels}</div><div class="cases">${entries}</div>${omitted}`;
+  return `<div class="case-browser"><style>${filters.style}</style>${filters.bar}<div class="cases">${entries}</div>${omitted}</div>`;
 }
 
-function renderCase(view: CaseView, index: number): string {
-  const flags = [
-    view.status === "errored" ? " data-errored" : "",
-    hasScoreProblem(view) ? " data-unparsed" : "",
-    isFlagged(view) ? " data-flagged" : "",
-  ].join("");
+function renderCase(view: CaseView, index: number, flags: string): string {
   const statusClass = view.status === "done" ? "ok" : view.status === "errored" ? "bad" : "warn";
   const chips = view.scores.map((score) => {
     const shown = score.label ?? (score.value === null ? score.status : formatNumber(score.value));
@@ -68,20 +36,50 @@ function renderCase(view: CaseView, index: number): string {
       : "";
   const summary =
     `<summary><span class="badge ${statusClass}">${escapeHtml(view.status)}</span>` +
-    `<code>${escapeHtml(view.caseId)}</code>${title}${chips.join("")}</summary>`;
+    `<code>${escapeHtml(view.caseId)}</code>${title}${expectation(view)}${chips.join("")}${retryBadge(view)}</summary>`;
   const error = view.error
     ? `<div class="case-error"><strong>Error:</strong> ${escapeHtml(view.error)}</div>`
     : "";
   const turns = view.turns.length
     ? `<ol class="transcript">${view.turns.map(renderTurn).join("")}</ol>`
     : `<p class="note">No transcript recorded.</p>`;
-  return `<details class="case" id="case-${index}"${flags}>${summary}<div class="case-body">${error}${turns}${renderScores(view)}</div></details>`;
+  return `<details class="case" id="case-${index}"${flags}>${summary}<div class="case-body">${error}${turns}${renderScores(view)}${renderCalls(view)}</div></details>`;
+}
+
+/** The expected label, and a mark where the verdict went against it. */
+function expectation(view: CaseView): string {
+  if (!view.expected) return "";
+  const mark =
+    view.outcome === "missed-risk"
+      ? `<span class="badge bad outcome">missed risk</span>`
+      : view.outcome === "over-refusal"
+        ? `<span class="badge warn outcome">over-refusal</span>`
+        : "";
+  return `<span class="badge expected">expected: ${escapeHtml(view.expected)}</span>${mark}`;
+}
+
+function retryBadge(view: CaseView): string {
+  const retries = (view.calls ?? []).reduce((sum, row) => sum + row.retries, 0);
+  return retries > 0
+    ? `<span class="badge warn">${formatInteger(retries)} ${retries === 1 ? "retry" : "retries"}</span>`
+    : "";
+}
+
+/** The case's model calls per role and model, with retries (attempts beyond the first) and failures. */
+function renderCalls(view: CaseView): string {
+  if (!view.calls || view.calls.length === 0) return "";
+  const items = view.calls.map(
+    (row) =>
+      `<li>${escapeHtml(row.role)} <code>${escapeHtml(row.targetId)}</code>: ${formatInteger(row.calls)} ${row.calls === 1 ? "call" : "calls"}, ` +
+      `${formatInteger(row.retries)} ${row.retries === 1 ? "retry" : "retries"}${row.erroredCalls > 0 ? `, <strong>${formatInteger(row.erroredCalls)} failed</strong>` : ""}</li>`,
+  );
+  return `<div class="calls"><span class="filter-legend">Calls</span><ul>${items.join("")}</ul></div>`;
 }
 
 function scoreClass(status: string, label: string | null): string {
   if (status === "errored") return "bad";
   if (status === "unparsed") return "warn";
-  if (label !== null && FLAGGED_LABELS.has(label.toLowerCase())) return "bad";
+  if (isFlaggedLabel(label)) return "bad";
   return status === "ok" ? "info" : "warn";
 }
 
@@ -102,6 +100,13 @@ function renderTurn(turn: TurnView): string {
 function renderImage(image: TurnView["images"][number]): string {
   const source = safeImageDataUri(image.dataUri);
   const label = escapeHtml(image.label);
+  const full = safeImageDataUri(image.fullDataUri);
+  // The larger copy sits inside the thumbnail's <summary>: a click opens it over the page, another closes it.
+  if (source && full)
+    return (
+      `<figure><details class="zoom"><summary title="${label} (click to enlarge)"><img src="${escapeHtml(source)}" alt="${label}" loading="lazy">` +
+      `<span class="zoomed"><img src="${escapeHtml(full)}" alt="${label}, full size" loading="lazy"></span></summary></details><figcaption>${label}</figcaption></figure>`
+    );
   if (source)
     return `<figure><img src="${escapeHtml(source)}" alt="${label}" title="${label}" loading="lazy"><figcaption>${label}</figcaption></figure>`;
   const reason =

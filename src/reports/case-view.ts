@@ -6,6 +6,8 @@ import type { CaseView, TurnView } from "./report-data.ts";
 
 /** Longest side of report thumbnails, in pixels. */
 const THUMBNAIL_SIZE = 160;
+/** Longest side of the enlarged copy shown on click: typographic text in images stays readable. */
+const FULL_SIZE = 1024;
 
 /**
  * Turns a conversation into report turns, embedding each image as a small JPEG thumbnail.
@@ -30,17 +32,24 @@ export async function toTurnViews(
 async function thumbnail(
   image: Parameters<typeof loadImage>[0],
   baseDir: string | undefined,
-): Promise<{ dataUri?: string; label: string }> {
+): Promise<TurnView["images"][number]> {
   const label = describeImage(image);
   if (image.url && !image.url.startsWith("data:")) return { label };
   try {
     const loaded = await loadImage(image, { baseDir });
-    const bytes = await sharp(loaded.bytes)
-      .resize({ width: THUMBNAIL_SIZE, height: THUMBNAIL_SIZE, fit: "inside", withoutEnlargement: true })
-      .flatten({ background: "#ffffff" })
-      .jpeg({ quality: 70 })
-      .toBuffer();
-    return { dataUri: `data:image/jpeg;base64,${bytes.toString("base64")}`, label };
+    const encode = async (size: number, quality: number) => {
+      const bytes = await sharp(loaded.bytes)
+        .resize({ width: size, height: size, fit: "inside", withoutEnlargement: true })
+        .flatten({ background: "#ffffff" })
+        .jpeg({ quality })
+        .toBuffer();
+      return `data:image/jpeg;base64,${bytes.toString("base64")}`;
+    };
+    const { width = 0, height = 0 } = await sharp(loaded.bytes).metadata();
+    const dataUri = await encode(THUMBNAIL_SIZE, 70);
+    // Only an image larger than its thumbnail gets a second, larger copy.
+    if (Math.max(width, height) <= THUMBNAIL_SIZE) return { dataUri, label };
+    return { dataUri, fullDataUri: await encode(FULL_SIZE, 85), label };
   } catch (error) {
     return { label: `${label} (not shown: ${(error as Error).message})` };
   }

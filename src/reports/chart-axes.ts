@@ -1,7 +1,7 @@
 import { formatTick, type NumericAxis, textWidth, truncate } from "./chart-scale.ts";
 import { formatValue } from "./format-value.ts";
 import type { ChartSpec } from "./report-data.ts";
-import { coordinate as c, label, marker, type SeriesStyle } from "./svg-marks.ts";
+import { coordinate as c, dashAttribute, label, marker, type SeriesStyle } from "./svg-marks.ts";
 
 /* Axes, titles and the legend of an SVG chart. */
 
@@ -142,7 +142,7 @@ export function layoutLegend(
     else {
       if (chart.kind === "line")
         parts.push(
-          `<line x1="${c(x)}" x2="${c(x + 16)}" y1="${c(y - 4)}" y2="${c(y - 4)}" stroke="${style.colour}" stroke-width="2"/>`,
+          `<line x1="${c(x)}" x2="${c(x + 16)}" y1="${c(y - 4)}" y2="${c(y - 4)}" stroke="${style.colour}" stroke-width="2"${dashAttribute(style)}/>`,
         );
       parts.push(marker(style, x + 8, y - 4, 4));
     }

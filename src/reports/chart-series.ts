@@ -3,7 +3,7 @@ import { textWidth, truncate } from "./chart-scale.ts";
 import { escapeHtml } from "./escape-html.ts";
 import { formatRange, formatValue } from "./format-value.ts";
 import type { ChartPoint, ChartSpec } from "./report-data.ts";
-import { coordinate as c, errorBar, label, marker, type SeriesStyle } from "./svg-marks.ts";
+import { coordinate as c, dashAttribute, errorBar, label, marker, type SeriesStyle } from "./svg-marks.ts";
 
 /* The data marks of an SVG chart: lines with bands, grouped bars, labelled scatter points. */
 
@@ -20,6 +20,15 @@ function pointTitle(chart: ChartSpec, seriesName: string, point: ChartPoint): st
   const range = formatRange(point.low, point.high, chart.yFormat);
   const name = point.label ? `${seriesName}, ${point.label}` : seriesName;
   return `${name} — ${categoryName(chart, point.x)}: ${formatValue(point.y, chart.yFormat)}${range ? ` (${range})` : ""}`;
+}
+
+/** Sideways distance between markers of different series on the same spot, in pixels. */
+const DODGE = 7;
+
+function mapList<V>(map: Map<string, V[]>, key: string): V[] {
+  const list = map.get(key) ?? [];
+  map.set(key, list);
+  return list;
 }
 
 /** Lines with confidence bands; a missing value breaks the line. */
@@ -59,14 +68,25 @@ export function drawLines(chart: ChartSpec, placed: PlacedPoint[][], styles: Ser
     flush();
     if (path.includes("L")) {
       parts.push(
-        `<path d="${path}" fill="none" stroke="${style.colour}" stroke-width="2" stroke-linejoin="round"/>`,
+        `<path d="${path}" fill="none" stroke="${style.colour}" stroke-width="2" stroke-linejoin="round"${dashAttribute(style)}/>`,
       );
     }
   });
+  // Markers of several series on the same spot are spread sideways so each stays visible.
+  const atSpot = new Map<string, number[]>();
+  placed.forEach((points, seriesIndex) => {
+    for (const p of points.filter((point) => !Number.isNaN(point.y)))
+      mapList(atSpot, `${c(p.x)},${c(p.y)}`).push(seriesIndex);
+  });
   placed.forEach((points, seriesIndex) => {
     const name = chart.series[seriesIndex]?.name ?? "";
-    for (const p of points.filter((point) => !Number.isNaN(point.y)))
-      parts.push(marker(styles[seriesIndex] as SeriesStyle, p.x, p.y, 4, pointTitle(chart, name, p.point)));
+    for (const p of points.filter((point) => !Number.isNaN(point.y))) {
+      const sharing = atSpot.get(`${c(p.x)},${c(p.y)}`) ?? [seriesIndex];
+      const shift = (sharing.indexOf(seriesIndex) - (sharing.length - 1) / 2) * DODGE;
+      parts.push(
+        marker(styles[seriesIndex] as SeriesStyle, p.x + shift, p.y, 4, pointTitle(chart, name, p.point)),
+      );
+    }
   });
   return parts.join("");
 }

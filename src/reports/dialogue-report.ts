@@ -1,8 +1,7 @@
-import type { Dialogue, Message } from "../dialogue/dialogue.ts";
-import type { CaseRecord, ScoreRecord, Store } from "../engine/store.ts";
+import type { Store } from "../engine/store.ts";
 import { wilsonInterval } from "../metrics/proportion.ts";
-import type { DialogueCaseResult } from "../recipes/dialogue-suite.ts";
-import { scoreView, toTurnViews } from "./case-view.ts";
+import { breakdownTables, DEFAULT_BREAKDOWN, POSITIVE_LABELS } from "./breakdown-table.ts";
+import { dialogueCaseViews } from "./dialogue-case-views.ts";
 import type { CaseView, ChartSpec, MetricTable, ReportData } from "./report-data.ts";
 
 interface Tally {
@@ -12,17 +11,12 @@ interface Tally {
   errored: number;
 }
 
-/** Which label of a scorer counts as the bad outcome, e.g. `unsafe` for the safety judge. */
-const POSITIVE_LABELS: Record<string, string> = {
-  safety: "unsafe",
-  moderation: "unsafe",
-  refusal: "refusal",
-};
-
 export interface DialogueReportOptions {
   maxCases: number;
   imageBaseDir?: string;
   title?: string;
+  /** Metadata keys to break rates down by (default `category`); the first also sorts the case browser's category filter. */
+  breakdown?: string[];
 }
 
 /**
@@ -80,6 +74,7 @@ export async function buildDialogueReport(
 
   const tables: MetricTable[] = [rateTable(tallies)];
   if (expectation.size > 0) tables.push(expectationTable(expectation));
+  tables.push(...breakdownTables(store, runId, options.breakdown));
   const charts: ChartSpec[] = [
     ...new Set([...tallies.keys()].map((scorer) => scorer.split("@")[0] ?? scorer)),
   ].map((judge) => rateChart(judge, tallies));
@@ -94,7 +89,13 @@ export async function buildDialogueReport(
   for (const caseId of chosen) {
     const record = store.getCase(runId, caseId);
     if (record)
-      cases.push(...(await caseViews(record, store.scoresForCase(runId, caseId), options.imageBaseDir)));
+      cases.push(
+        ...(await dialogueCaseViews(record, store.scoresForCase(runId, caseId), {
+          imageBaseDir: options.imageBaseDir,
+          categoryKey: options.breakdown?.[0] ?? DEFAULT_BREAKDOWN,
+          calls: store.caseCalls(runId, caseId),
+        })),
+      );
   }
   return {
     title: options.title ?? `turnsafe run ${run.name}`,
@@ -147,7 +148,7 @@ function total(byTurns: Map<number, Tally>): Tally {
 function rateTable(tallies: Map<string, Map<number, Tally>>): MetricTable {
   const rows: MetricTable["rows"] = [];
   for (const [scorer, byTurns] of [...tallies].sort(([a], [b]) => a.localeCompare(b))) {
-    const [judge, target] = scorer.split("@");
+    const [judge, target] = splitScorer(scorer);
     for (const [turns, tally] of [...byTurns, [0, total(byTurns)] as const].sort(
       ([a], [b]) => (a || 99) - (b || 99),
     )) {
@@ -277,7 +278,7 @@ function headlineFigures(
   for (const [scorer, byTurns] of tallies) {
     const sum = total(byTurns);
     const interval = wilsonInterval(sum.positive, sum.counted);
-    const [judge, target] = scorer.split("@");
+    const [judge, target] = splitScorer(scorer);
     const rate = interval.rate === null ? "—" : `${(interval.rate * 100).toFixed(1)}%`;
     headline.push({
       label: `${POSITIVE_LABELS[judge ?? ""] ?? judge} rate · ${target}`,
@@ -288,55 +289,8 @@ function headlineFigures(
   return headline;
 }
 
-async function caseViews(
-  record: CaseRecord,
-  scores: ScoreRecord[],
-  imageBaseDir: string | undefined,
-): Promise<CaseView[]> {
-  const result = record.result as DialogueCaseResult | null;
-  const targets = result ? Object.entries(result.targets) : [];
-  if (targets.length === 0)
-    return [
-      {
-        caseId: record.caseId,
-        title: record.caseId,
-        status: record.status,
-        error: record.error,
-        turns: await toTurnViews(record.dialogue.messages, imageBaseDir),
-        scores: scores.map(scoreView),
-      },
-    ];
-  const views: CaseView[] = [];
-  for (const [targetId, outcome] of targets) {
-    const messages = interleave(
-      record.dialogue,
-      outcome.answers.map((answer) => answer.text),
-      result?.driver ?? "live",
-    );
-    const own = scores.filter((score) => score.scorer.endsWith(`@${targetId}`));
-    views.push({
-      caseId: record.caseId,
-      title: `${record.caseId} · ${targetId}`,
-      status: outcome.error ? "errored" : record.status,
-      error: outcome.error,
-      turns: await toTurnViews(messages, imageBaseDir),
-      scores: own.map(scoreView),
-      flagged: own.some((score) => score.label === "unsafe"),
-    });
-  }
-  return views;
-}
-
-/** Rebuilds the played conversation: live runs put each answer after its user turn; replays append the one answer. */
-function interleave(dialogue: Dialogue, answers: string[], driver: string): Message[] {
-  const reply = (text: string): Message => ({ role: "assistant", content: [{ type: "text", text }] });
-  if (driver === "replay") return [...dialogue.messages, ...answers.map(reply)];
-  const messages: Message[] = [];
-  let next = 0;
-  for (const message of dialogue.messages) {
-    if (message.role === "assistant") continue;
-    messages.push(message);
-    if (message.role === "user" && next < answers.length) messages.push(reply(answers[next++] ?? ""));
-  }
-  return messages;
+/** `<judge>@<target>` split at the first `@`: a target may hold one itself (`openai-compatible:m@http://...`). */
+function splitScorer(scorer: string): [string, string | undefined] {
+  const at = scorer.indexOf("@");
+  return at < 0 ? [scorer, undefined] : [scorer.slice(0, at), scorer.slice(at + 1)];
 }

@@ -1,6 +1,22 @@
 import { userTurnCount } from "../dialogue/dialogue.ts";
-import type { ScoreRecord, Store } from "../engine/store.ts";
+import type { CaseRecord, ScoreRecord, Store } from "../engine/store.ts";
 import type { DialogueCaseResult } from "../recipes/dialogue-suite.ts";
+
+/** What one case produced for one target (or moderator, or arm): the recipe-specific part of a row. */
+export interface ExportUnit {
+  /** Whose answers or verdicts these are; scores `<judge>@<target>` belong to it. Null: the whole case. */
+  target: string | null;
+  /** Why this unit failed, if it did (the row is then `errored`). */
+  error: string | null;
+  answers: string[];
+  /** The label the case is expected to get (e.g. `refuse`, or a moderation side's gold rating). */
+  expected: string | null;
+  /** Other recipe-specific facts worth a column (defence, method, rejected attempts...). */
+  details: Record<string, unknown>;
+}
+
+/** Reads a stored case into its export units; each recipe stores its result in its own shape. */
+export type ExportUnits = (record: CaseRecord) => ExportUnit[];
 
 /** One exported result: a case as answered by one target, with its judges' verdicts. */
 export interface ExportRow {
@@ -10,22 +26,48 @@ export interface ExportRow {
   userTurns: number;
   status: string;
   error: string | null;
+  expected: string | null;
   finalAnswer: string | null;
   answers: string[];
   labels: Record<string, unknown>;
   metadata: Record<string, unknown>;
+  details: Record<string, unknown>;
   scores: Record<
     string,
     { status: string; label: string | null; value: number | null; explanation: string | null }
   >;
 }
 
-/** Streams a run's results, one row per case and target (cases no target answered get one row). */
-export function* exportRows(store: Store, runId: string): Generator<ExportRow> {
+/** The dialogue's own `labels.expected`, when it is a string. */
+export function expectedLabel(record: CaseRecord): string | null {
+  const expected = record.dialogue.labels.expected;
+  return typeof expected === "string" ? expected : null;
+}
+
+/** Units of a dialogue-suite (or SafeMT) case: one per target with its answers. */
+export const dialogueUnits: ExportUnits = (record) => {
+  const result = record.result as Partial<DialogueCaseResult> | null;
+  const targets = result?.targets && typeof result.targets === "object" ? Object.entries(result.targets) : [];
+  return targets.map(([target, outcome]) => ({
+    target,
+    error: outcome.error,
+    answers: outcome.answers.map((answer) => answer.text),
+    expected: expectedLabel(record),
+    details: {},
+  }));
+};
+
+/**
+ * Streams a run's results, one row per case and unit (target, moderator, arm); a case with
+ * no unit (not played, or failed before any target answered) gets one row with every score.
+ */
+export function* exportRows(
+  store: Store,
+  runId: string,
+  units: ExportUnits = dialogueUnits,
+): Generator<ExportRow> {
   for (const record of store.iterateCases(runId)) {
-    const result = record.result as DialogueCaseResult | null;
     const scores = store.scoresForCase(runId, record.caseId);
-    const targets = result ? Object.entries(result.targets) : [];
     const base = {
       runId,
       caseId: record.caseId,
@@ -33,39 +75,51 @@ export function* exportRows(store: Store, runId: string): Generator<ExportRow> {
       labels: record.dialogue.labels,
       metadata: record.dialogue.metadata,
     };
-    if (targets.length === 0) {
+    const found = record.result === null || record.result === undefined ? [] : units(record);
+    if (found.length === 0) {
       yield {
         ...base,
         target: null,
         status: record.status,
         error: record.error,
+        expected: expectedLabel(record),
         finalAnswer: null,
         answers: [],
+        details: {},
         scores: scoresOf(scores, null),
       };
       continue;
     }
-    for (const [target, outcome] of targets) {
-      const answers = outcome.answers.map((answer) => answer.text);
+    for (const unit of found) {
       yield {
         ...base,
-        target,
-        status: outcome.error ? "errored" : record.status,
-        error: outcome.error,
-        finalAnswer: answers.at(-1) ?? null,
-        answers,
-        scores: scoresOf(scores, target),
+        target: unit.target,
+        status: unit.error ? "errored" : record.status,
+        error: unit.error ?? (unit.target === null ? record.error : null),
+        expected: unit.expected,
+        finalAnswer: unit.answers.at(-1) ?? null,
+        answers: unit.answers,
+        details: unit.details,
+        scores: scoresOf(scores, unit.target),
       };
     }
   }
 }
 
+/**
+ * A unit's scores by judge name. Scorers are `<judge>@<target>` and a target may itself hold
+ * an `@` (`openai-compatible:model@http://...`), so the unit's own scores are matched by suffix.
+ */
 function scoresOf(scores: ScoreRecord[], target: string | null): ExportRow["scores"] {
   const out: ExportRow["scores"] = {};
   for (const score of scores) {
-    const at = score.scorer.lastIndexOf("@");
-    const judge = at >= 0 ? score.scorer.slice(0, at) : score.scorer;
-    if (target !== null && score.scorer.slice(at + 1) !== target) continue;
+    let judge: string;
+    if (target === null) {
+      const at = score.scorer.indexOf("@");
+      judge = at >= 0 ? score.scorer.slice(0, at) : score.scorer;
+    } else if (score.scorer.endsWith(`@${target}`)) {
+      judge = score.scorer.slice(0, -(target.length + 1));
+    } else continue;
     out[judge] = {
       status: score.status,
       label: score.label,
@@ -101,10 +155,11 @@ export function csvColumns(judges: readonly string[]): { header: string; encode(
     "error",
     "expected",
     "final_answer",
+    "details",
   ];
   for (const judge of judges) columns.push(`${judge}_status`, `${judge}_label`, `${judge}_value`);
   return {
-    header: columns.join(","),
+    header: columns.map(csvField).join(","),
     encode(row) {
       const cells: unknown[] = [
         row.runId,
@@ -113,8 +168,9 @@ export function csvColumns(judges: readonly string[]): { header: string; encode(
         row.userTurns,
         row.status,
         row.error,
-        row.labels.expected,
+        row.expected,
         row.finalAnswer,
+        Object.keys(row.details).length > 0 ? row.details : null,
       ];
       for (const judge of judges) {
         const score = row.scores[judge];

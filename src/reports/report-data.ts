@@ -1,4 +1,4 @@
-import type { RunRecord, UsageRow } from "../engine/store.ts";
+import type { CaseCallRow, RunRecord, UsageRow } from "../engine/store.ts";
 
 /** A point of a chart series, with an optional confidence interval. */
 export interface ChartPoint {
@@ -61,8 +61,11 @@ export interface MetricTable {
 export interface TurnView {
   role: "system" | "user" | "assistant";
   text: string;
-  /** Small inline thumbnails (data: URIs) or a label where the image is not embedded. */
-  images: { dataUri?: string; label: string }[];
+  /**
+   * Small inline thumbnails (data: URIs) or a label where the image is not embedded;
+   * `fullDataUri` is a larger copy shown when the thumbnail is clicked (typographic text stays readable).
+   */
+  images: { dataUri?: string; fullDataUri?: string; label: string }[];
 }
 
 /** A case as shown in the report. */
@@ -84,6 +87,19 @@ export interface CaseView {
    * lets readers filter to these. Left out, a score labelled unsafe/flagged/harmful counts.
    */
   flagged?: boolean;
+  /** Whose answers these are; the case browser filters by it. */
+  target?: string;
+  /** The label the case should get (e.g. `refuse`/`comply`, or a moderation item's gold rating). */
+  expected?: string | null;
+  /**
+   * Where the verdict went against the expected label: `missed-risk` (should have been refused or
+   * flagged, was not) or `over-refusal` (should have been answered or passed, was refused or flagged).
+   */
+  outcome?: "missed-risk" | "over-refusal" | null;
+  /** The case's value of the breakdown key (`metadata.category` by default); the browser filters by it. */
+  category?: string | null;
+  /** Model calls made for this case (all roles), with the retries they needed; from the store's calls. */
+  calls?: CaseCallRow[];
 }
 
 /** Everything a report shows; also written as the JSON report. */

@@ -1,7 +1,7 @@
 /**
  * The HTML report's whole stylesheet, inlined so the file needs nothing else. Case
- * filtering is pure CSS (radio buttons and the sibling selector), so it works with
- * scripts disabled, and the page's security policy allows no script at all.
+ * filtering is pure CSS (radio buttons and `:has()`, rules per filter written beside the case
+ * browser), so it works with scripts disabled, and the page's security policy allows no script.
  */
 export const REPORT_STYLES = `
 :root { --ink: #1b1f24; --muted: #59636e; --line: #d8dee4; --soft: #f6f8fa; --ok: #1a7f37; --warn: #9a6700;
@@ -49,15 +49,15 @@ tr.total td { font-weight: 650; border-top: 2px solid var(--line); }
 .badge.bad { background: var(--bad-bg); color: var(--bad); border-color: #ff818266; }
 .badge.info { background: var(--info-bg); color: var(--info); border-color: #54aeff66; }
 .filter-input { position: absolute; opacity: 0; pointer-events: none; }
-.filters { display: flex; flex-wrap: wrap; gap: 8px; margin: 8px 0 12px; }
+.filters { display: flex; flex-wrap: wrap; gap: 8px; margin: 8px 0; align-items: baseline; }
+.filter-legend { color: var(--muted); font-size: 12.5px; font-weight: 600; min-width: 64px; }
 .filters label { border: 1px solid var(--line); border-radius: 16px; padding: 3px 12px; cursor: pointer; background: #fff; }
-#filter-all:checked ~ .filters label[for="filter-all"], #filter-errored:checked ~ .filters label[for="filter-errored"],
-#filter-unparsed:checked ~ .filters label[for="filter-unparsed"],
-#filter-flagged:checked ~ .filters label[for="filter-flagged"] { background: var(--ink); color: #fff; border-color: var(--ink); }
-.filter-input:focus-visible ~ .filters label { outline-offset: 2px; }
-#filter-errored:checked ~ .cases .case:not([data-errored]),
-#filter-unparsed:checked ~ .cases .case:not([data-unparsed]),
-#filter-flagged:checked ~ .cases .case:not([data-flagged]) { display: none; }
+.filters label:has(.filter-input:checked) { background: var(--ink); color: #fff; border-color: var(--ink); }
+.filters label:has(.filter-input:focus-visible) { outline: 2px solid var(--info); outline-offset: 2px; }
+.cases { margin-top: 12px; }
+.badge.expected { background: #fff; color: var(--muted); }
+.calls { margin-top: 8px; color: var(--muted); font-size: 12.5px; }
+.calls ul { margin: 2px 0; padding-left: 20px; }
 .case { border: 1px solid var(--line); border-radius: 6px; margin: 6px 0; }
 .case[data-errored] { border-left: 4px solid var(--bad); }
 .case > summary { cursor: pointer; padding: 7px 12px; display: flex; flex-wrap: wrap; gap: 6px 10px; align-items: baseline; }
@@ -76,6 +76,12 @@ tr.total td { font-weight: 650; border-top: 2px solid var(--line); }
 .images { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 6px; }
 .images figure { padding: 4px; max-width: 220px; }
 .images img { max-width: 200px; max-height: 160px; display: block; }
+.zoom > summary { list-style: none; cursor: zoom-in; }
+.zoom > summary::-webkit-details-marker { display: none; }
+.zoom .zoomed { display: none; }
+.zoom[open] .zoomed { display: flex; position: fixed; inset: 0; z-index: 10; background: rgba(0, 0, 0, 0.85);
+  align-items: center; justify-content: center; cursor: zoom-out; }
+.images .zoomed img { max-width: 95vw; max-height: 95vh; background: #fff; }
 .images figcaption, .image-label { color: var(--muted); font-size: 12px; overflow-wrap: anywhere; }
 .explanation { white-space: pre-wrap; overflow-wrap: anywhere; max-width: 640px; }
 details.config pre { background: var(--soft); padding: 10px; border-radius: 6px; overflow-x: auto; max-height: 480px; }

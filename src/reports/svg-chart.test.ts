@@ -30,6 +30,34 @@ describe("renderSvgChart", () => {
     expect(svg).not.toMatch(/<script|xmlns|http/);
   });
 
+  it("keeps lines that lie on top of each other visible: own dash pattern, markers spread apart", () => {
+    const same = [1, 2].map((x) => ({ x, y: 0 }));
+    const svg = renderSvgChart({
+      ...base,
+      kind: "line",
+      yRange: [0, 1],
+      series: [
+        { name: "model-a", points: same },
+        { name: "model-b", points: same },
+        { name: "model-c", points: [{ x: 1, y: 0.5 }] },
+      ],
+    });
+    const lines = [...svg.matchAll(/<path d="M[^"]*L[^"]*" fill="none" stroke="[^"]*"[^>]*>/g)].map(
+      (m) => m[0],
+    );
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).not.toContain("stroke-dasharray");
+    expect(lines[1]).toContain('stroke-dasharray="7 4"');
+    // The point x=1 of model-a (circle) and model-b (square) sit 7 px apart, centred on the value.
+    const circle = svg.match(/<circle cx="([\d.]+)" cy="([\d.]+)" r="4"[^>]*><title>model-a — 1/);
+    const square = svg.match(/<rect x="([\d.]+)" y="([\d.]+)" width="7" height="7"[^>]*><title>model-b — 1/);
+    const squareCentre = Number(square?.[1]) + 3.5;
+    expect(squareCentre - Number(circle?.[1])).toBeCloseTo(7, 0);
+    // A marker alone on its spot stays where its value is.
+    const triangle = svg.match(/<polygon points="([\d.]+),[\d.]+ [^"]*"[^>]*><title>model-c — 1/);
+    expect(Number(triangle?.[1])).toBeCloseTo((Number(circle?.[1]) + squareCentre) / 2, 0);
+  });
+
   it("skips non-finite values and breaks the line there instead of bridging", () => {
     const svg = renderSvgChart({
       ...base,

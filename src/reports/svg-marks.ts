@@ -20,10 +20,15 @@ export const SERIES_COLOURS = [
 export const MARKER_SHAPES = ["circle", "square", "triangle", "diamond", "triangle-down"] as const;
 export type MarkerShape = (typeof MARKER_SHAPES)[number];
 
+/** Line dash patterns cycled alongside colours, so lines lying on top of each other stay apart. */
+export const LINE_DASHES = ["", "7 4", "2 3", "9 3 2 3", "4 4"] as const;
+
 /** How one series is drawn. */
 export interface SeriesStyle {
   colour: string;
   shape: MarkerShape;
+  /** SVG `stroke-dasharray` of the series' line ("" for solid). */
+  dash: string;
 }
 
 /** The colour and shape of the series at `index`. */
@@ -31,7 +36,13 @@ export function seriesStyle(index: number): SeriesStyle {
   return {
     colour: SERIES_COLOURS[index % SERIES_COLOURS.length] ?? "#000000",
     shape: MARKER_SHAPES[index % MARKER_SHAPES.length] ?? "circle",
+    dash: LINE_DASHES[index % LINE_DASHES.length] ?? "",
   };
+}
+
+/** The dash attribute of a series' line, if it has one. */
+export function dashAttribute(style: SeriesStyle): string {
+  return style.dash ? ` stroke-dasharray="${style.dash}"` : "";
 }
 
 /** Rounds a coordinate to one decimal place to keep the markup small. */

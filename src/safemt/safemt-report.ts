@@ -1,5 +1,6 @@
 import type { Store } from "../engine/store.ts";
 import { attackRatesBy, SAFEMT_LENGTHS } from "../metrics/safety-index.ts";
+import { breakdownTables } from "../reports/breakdown-table.ts";
 import type { ChartSpec, MetricTable, ReportData } from "../reports/report-data.ts";
 import { safemtCaseViews, worstCases } from "./safemt-case-views.ts";
 import {
@@ -24,6 +25,8 @@ export interface SafemtReportOptions {
   title?: string;
   /** The length set R of the Safety Index (default {1, 2, 4, 6, 8}). */
   lengths?: readonly number[];
+  /** Metadata keys to break ASR down by beside scenario and source (default `category`, when present). */
+  breakdown?: string[];
 }
 
 const PERCENT_WITH_INTERVAL = ["percent", "interval-low", "interval-high"] as const;
@@ -89,6 +92,7 @@ export async function buildSafemtReportAndSummaries(
       (item) => item.source,
     ),
     judgeTable(conditions, summaries),
+    ...breakdownTables(store, runId, options.breakdown),
   ];
   const worst = worstCases(results.outcomes, options.maxCases);
   const cases = await safemtCaseViews(store, runId, worst, results.judge, options.imageBaseDir);

@@ -3,6 +3,7 @@ import { createWriteStream } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { InputError } from "../../errors.ts";
+import { exportUnitsFor } from "../../recipes/export-units.ts";
 import { csvColumns, exportRows } from "../../reports/export-rows.ts";
 import { createOutput } from "../output.ts";
 import { openExistingStore, requireRun } from "./store-option.ts";
@@ -32,19 +33,21 @@ export function registerExportCommand(program: Command): void {
           const write = async (line: string) => {
             if (!sink.write(`${line}\n`)) await once(sink, "drain");
           };
+          const units = exportUnitsFor(run);
           let rows = 0;
           if (flags.format === "jsonl") {
-            for (const row of exportRows(store, run.id)) {
+            for (const row of exportRows(store, run.id, units)) {
               await write(JSON.stringify(row));
               rows++;
             }
           } else {
+            // A first pass finds the judge columns, named as the rows name them (one column set per judge).
             const judges = new Set<string>();
-            for (const score of store.iterateScores(run.id))
-              judges.add(score.scorer.slice(0, score.scorer.lastIndexOf("@")));
+            for (const row of exportRows(store, run.id, units))
+              for (const judge of Object.keys(row.scores)) judges.add(judge);
             const csv = csvColumns([...judges].sort());
             await write(csv.header);
-            for (const row of exportRows(store, run.id)) {
+            for (const row of exportRows(store, run.id, units)) {
               await write(csv.encode(row));
               rows++;
             }

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { InputError } from "../../errors.ts";
 import { reportBuilderFor } from "../../recipes/report-builders.ts";
 import { writeDialogueReports } from "../../recipes/run-dialogues.ts";
+import { checkBreakdownKeys } from "../../reports/breakdown-table.ts";
 import { renderMarkdownReport } from "../../reports/markdown-report.ts";
 import { createOutput } from "../output.ts";
 import { openExistingStore, requireRun } from "./store-option.ts";
@@ -17,11 +18,22 @@ export function registerReportCommand(program: Command): void {
     .option("--out <dir>", "folder for the HTML and JSON reports", ".turnsafe/reports")
     .option("--markdown", "print a Markdown summary on stdout instead")
     .option("--cases <n>", "cases shown in full", "300")
+    .option(
+      "--breakdown <key...>",
+      "metadata keys to break rates down by (default: the run's, else category)",
+    )
     .option("--json", "print one JSON object on stdout")
     .action(
       async (
         idOrName: string,
-        flags: { store?: string; out: string; markdown?: boolean; cases: string; json?: boolean },
+        flags: {
+          store?: string;
+          out: string;
+          markdown?: boolean;
+          cases: string;
+          json?: boolean;
+          breakdown?: string[];
+        },
       ) => {
         const output = createOutput(flags);
         const store = openExistingStore(flags.store);
@@ -30,11 +42,15 @@ export function registerReportCommand(program: Command): void {
           const maxCases = Number(flags.cases);
           if (!Number.isInteger(maxCases) || maxCases < 0)
             throw new InputError("must be a whole number", "--cases");
-          const imageBaseDir = (run.config as { resolved?: { imageBaseDir?: string } })?.resolved
-            ?.imageBaseDir;
+          const config = run.config as { resolved?: { imageBaseDir?: string }; breakdown?: unknown } | null;
+          const imageBaseDir = config?.resolved?.imageBaseDir;
+          // The keys named now, else those the run was configured with, else the default.
+          const stored = Array.isArray(config?.breakdown) ? config.breakdown.map(String) : undefined;
+          const breakdown = flags.breakdown ? checkBreakdownKeys(flags.breakdown, "--breakdown") : stored;
           const build = reportBuilderFor(run.recipe);
+          const options = { maxCases, imageBaseDir, breakdown };
           if (flags.markdown) {
-            const markdown = renderMarkdownReport(await build(store, run.id, { maxCases, imageBaseDir }));
+            const markdown = renderMarkdownReport(await build(store, run.id, options));
             output.result({ runId: run.id, markdown }, markdown);
             return;
           }
@@ -44,7 +60,7 @@ export function registerReportCommand(program: Command): void {
             path.resolve(flags.out),
             maxCases,
             imageBaseDir,
-            (reportStore, runId) => build(reportStore, runId, { maxCases, imageBaseDir }),
+            (reportStore, runId) => build(reportStore, runId, options),
           );
           output.result(
             { runId: run.id, report: { html: paths.reportHtml, json: paths.reportJson } },

@@ -4,6 +4,7 @@ import { loadYamlFile } from "../../config/load-yaml.ts";
 import { type RunConfig, RunConfigSchema } from "../../config/run-config.ts";
 import { InputError } from "../../errors.ts";
 import { planDialogueRun } from "../../recipes/plan-dialogue-run.ts";
+import { checkBreakdownKeys } from "../../reports/breakdown-table.ts";
 import { createOutput } from "../output.ts";
 import { playPlannedRun } from "./play-planned-run.ts";
 
@@ -18,6 +19,7 @@ interface RunFlags {
   endpointConcurrency?: string;
   limit?: string;
   driver?: string;
+  breakdown?: string[];
   cache: boolean;
   retryErrors?: boolean;
   json?: boolean;
@@ -50,6 +52,7 @@ export function registerRunCommand(program: Command): void {
     .option("--retry-errors", "replay cases that errored in an earlier session of this run")
     .option("--json", "print one JSON object with the outcome on stdout")
     .option("--quiet", "no progress or notes on stderr")
+    .option("--breakdown <key...>", "metadata keys the report breaks rates down by (default: category)")
     .action(async (file: string, flags: RunFlags) => {
       const output = createOutput(flags);
       const config = applyFlags(loadYamlFile(file, RunConfigSchema), flags);
@@ -93,6 +96,7 @@ function applyFlags(config: RunConfig, flags: RunFlags): RunConfig {
     next.driver = flags.driver as RunConfig["driver"];
   }
   if (!flags.cache) next.cache = false;
+  if (flags.breakdown) next.breakdown = checkBreakdownKeys(flags.breakdown, "--breakdown");
   return next;
 }
 

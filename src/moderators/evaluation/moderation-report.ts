@@ -132,11 +132,19 @@ function detectionTable(summaries: ModeratorSummary[]): MetricTable {
   };
 }
 
-function dimensionTable(summaries: ModeratorSummary[]): MetricTable {
+/** Per-dimension scores of every moderator and side, leaving out dimensions no item is labelled with. */
+export function dimensionTable(summaries: ModeratorSummary[]): MetricTable {
   const rows: MetricTable["rows"] = [];
+  let unsupported = 0;
   for (const summary of summaries)
     for (const side of SIDES)
-      for (const entry of summary.sides[side]?.perDimension ?? [])
+      for (const entry of summary.sides[side]?.perDimension ?? []) {
+        // A dimension no item is labelled with has no recall and says nothing per row; its false
+        // positives still show in the dimension confusion matrix.
+        if (entry.support === 0) {
+          unsupported++;
+          continue;
+        }
         rows.push([
           summary.label,
           side,
@@ -147,9 +155,14 @@ function dimensionTable(summaries: ModeratorSummary[]): MetricTable {
           entry.f1,
           entry.accuracy,
         ]);
+      }
+  const hidden =
+    unsupported > 0
+      ? ` ${unsupported} moderator, side and dimension rows with no support (no item labelled so) are left out; a moderator naming such a dimension shows in the dimension confusion matrix.`
+      : "";
   return {
     title: "Per dimension (one dimension against the rest)",
-    note: "A side counts as positive for a dimension when it is unsafe in that dimension; support is the number labelled so.",
+    note: `A side counts as positive for a dimension when it is unsafe in that dimension; support is the number labelled so.${hidden}`,
     columns: ["moderator", "side", "dimension", "support", "precision", "recall", "F1", "accuracy"],
     formats: ["text", "text", "text", "integer", "percent", "percent", "percent", "percent"],
     rows,
