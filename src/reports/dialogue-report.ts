@@ -3,21 +3,10 @@ import type { CaseRecord, ScoreRecord, Store } from "../engine/store.ts";
 import { wilsonInterval } from "../metrics/proportion.ts";
 import type { DialogueCaseResult } from "../recipes/dialogue-suite.ts";
 import { scoreView, toTurnViews } from "./case-view.ts";
+import { dialogueFigures, emptyTally, flaggedLabelOf, type Tally, totalTally } from "./dialogue-figures.ts";
+import { repeatVariance } from "./repeat-variance.ts";
 import type { CaseView, ChartSpec, MetricTable, ReportData } from "./report-data.ts";
-
-interface Tally {
-  positive: number;
-  counted: number;
-  unparsed: number;
-  errored: number;
-}
-
-/** Which label of a scorer counts as the bad outcome, e.g. `unsafe` for the safety judge. */
-const POSITIVE_LABELS: Record<string, string> = {
-  safety: "unsafe",
-  moderation: "unsafe",
-  refusal: "refusal",
-};
+import type { ResultFigure } from "./result-figure.ts";
 
 export interface DialogueReportOptions {
   maxCases: number;
@@ -45,6 +34,7 @@ export async function buildDialogueReport(
   };
   // Scores arrive already counted by SQLite, so memory does not grow with the size of the run.
   const tallies = new Map<string, Map<number, Tally>>();
+  const flaggedOf = (judge: string) => flaggedLabelOf(judge, run.config);
   const expectation = new Map<string, { missed: Tally; overRefused: Tally }>();
   for (const group of store.scoreGroups(runId)) {
     const byTurns = mapGet(tallies, group.scorer, () => new Map<number, Tally>());
@@ -61,7 +51,7 @@ export async function buildDialogueReport(
       tally.unparsed += group.count;
     } else {
       tally.counted += group.count;
-      if (group.label === POSITIVE_LABELS[judgeName]) tally.positive += group.count;
+      if (group.label === flaggedOf(judgeName)) tally.positive += group.count;
     }
     if (judgeName === "refusal" && group.status === "ok" && group.hasValue) {
       const target = group.scorer.slice(judgeName.length + 1);
@@ -78,12 +68,18 @@ export async function buildDialogueReport(
     ...store.scoredCaseIds(runId, { scorerPrefix: "moderation@", label: "unsafe", limit }),
   ];
 
-  const tables: MetricTable[] = [rateTable(tallies)];
+  const figures = dialogueFigures(tallies, expectation, run.config);
+  const tables: MetricTable[] = [rateTable(tallies, flaggedOf)];
   if (expectation.size > 0) tables.push(expectationTable(expectation));
+  if (repeatOf(run.config) > 1) {
+    const variance = repeatVariance(store, runId, run.config);
+    figures.push(...variance.figures);
+    tables.push(variance.table);
+  }
   const charts: ChartSpec[] = [
     ...new Set([...tallies.keys()].map((scorer) => scorer.split("@")[0] ?? scorer)),
-  ].map((judge) => rateChart(judge, tallies));
-  const headline = headlineFigures(tallies, counts);
+  ].map((judge) => rateChart(judge, tallies, flaggedOf));
+  const headline = headlineFigures(figures, counts);
   const selected = [...new Set([...errored, ...flagged])].slice(0, options.maxCases);
   const chosen = new Set(selected);
   for (const caseId of store.caseIds(runId, { limit })) {
@@ -103,6 +99,7 @@ export async function buildDialogueReport(
     simulator: run.simulator,
     counts,
     headline,
+    figures,
     tables,
     charts,
     usage: store.usage(runId),
@@ -113,10 +110,6 @@ export async function buildDialogueReport(
         ? [`${counts.pending} cases have not run yet (interrupted run: rerun to resume)`]
         : [],
   };
-}
-
-function emptyTally(): Tally {
-  return { positive: 0, counted: 0, unparsed: 0, errored: 0 };
 }
 
 function count(tally: Tally, positive: boolean, times: number): void {
@@ -133,28 +126,20 @@ function mapGet<K, V>(map: Map<K, V>, key: K, create: () => V): V {
   return value;
 }
 
-function total(byTurns: Map<number, Tally>): Tally {
-  const sum = emptyTally();
-  for (const tally of byTurns.values()) {
-    sum.positive += tally.positive;
-    sum.counted += tally.counted;
-    sum.unparsed += tally.unparsed;
-    sum.errored += tally.errored;
-  }
-  return sum;
-}
-
-function rateTable(tallies: Map<string, Map<number, Tally>>): MetricTable {
+function rateTable(
+  tallies: Map<string, Map<number, Tally>>,
+  flaggedOf: (judge: string) => string | undefined,
+): MetricTable {
   const rows: MetricTable["rows"] = [];
   for (const [scorer, byTurns] of [...tallies].sort(([a], [b]) => a.localeCompare(b))) {
     const [judge, target] = scorer.split("@");
-    for (const [turns, tally] of [...byTurns, [0, total(byTurns)] as const].sort(
+    for (const [turns, tally] of [...byTurns, [0, totalTally(byTurns.values())] as const].sort(
       ([a], [b]) => (a || 99) - (b || 99),
     )) {
       const interval = wilsonInterval(tally.positive, tally.counted);
       rows.push([
         target ?? "",
-        `${judge} = ${POSITIVE_LABELS[judge ?? ""] ?? "?"}`,
+        `${judge} = ${flaggedOf(judge ?? "") ?? "?"}`,
         turns === 0 ? "all" : turns,
         tally.counted,
         interval.rate,
@@ -230,7 +215,11 @@ function expectationTable(expectation: Map<string, { missed: Tally; overRefused:
   };
 }
 
-function rateChart(judge: string, tallies: Map<string, Map<number, Tally>>): ChartSpec {
+function rateChart(
+  judge: string,
+  tallies: Map<string, Map<number, Tally>>,
+  flaggedOf: (judge: string) => string | undefined,
+): ChartSpec {
   const series: ChartSpec["series"] = [];
   for (const [scorer, byTurns] of tallies) {
     if (!scorer.startsWith(`${judge}@`)) continue;
@@ -251,7 +240,7 @@ function rateChart(judge: string, tallies: Map<string, Map<number, Tally>>): Cha
       });
     series.push({ name: scorer.slice(judge.length + 1), points });
   }
-  const label = POSITIVE_LABELS[judge] ?? judge;
+  const label = flaggedOf(judge) ?? judge;
   return {
     kind: "line",
     title: `${label} rate by number of user turns (${judge} judge)`,
@@ -263,10 +252,7 @@ function rateChart(judge: string, tallies: Map<string, Map<number, Tally>>): Cha
   };
 }
 
-function headlineFigures(
-  tallies: Map<string, Map<number, Tally>>,
-  counts: ReportData["counts"],
-): ReportData["headline"] {
+function headlineFigures(figures: ResultFigure[], counts: ReportData["counts"]): ReportData["headline"] {
   const headline: ReportData["headline"] = [
     {
       label: "cases",
@@ -274,15 +260,16 @@ function headlineFigures(
       note: counts.errored ? `${counts.errored} errored` : undefined,
     },
   ];
-  for (const [scorer, byTurns] of tallies) {
-    const sum = total(byTurns);
-    const interval = wilsonInterval(sum.positive, sum.counted);
-    const [judge, target] = scorer.split("@");
-    const rate = interval.rate === null ? "—" : `${(interval.rate * 100).toFixed(1)}%`;
+  for (const figure of figures) {
+    if (figure.scope !== "all" || figure.metric === "error_rate" || !figure.metric.endsWith("_rate"))
+      continue;
+    const name = figure.metric.replace(/_rate$/, "").replace(/_/g, " ");
+    const failed = figure.noVerdict + figure.errored;
     headline.push({
-      label: `${POSITIVE_LABELS[judge ?? ""] ?? judge} rate · ${target}`,
-      value: rate,
-      note: sum.unparsed + sum.errored > 0 ? `${sum.unparsed} unparsed, ${sum.errored} errored` : undefined,
+      label: `${name} rate · ${figure.target}`,
+      value: figure.value === null ? "—" : `${(figure.value * 100).toFixed(1)}%`,
+      note: failed > 0 ? `${figure.noVerdict} unparsed, ${figure.errored} errored` : undefined,
+      figure,
     });
   }
   return headline;
@@ -339,4 +326,10 @@ function interleave(dialogue: Dialogue, answers: string[], driver: string): Mess
     if (message.role === "user" && next < answers.length) messages.push(reply(answers[next++] ?? ""));
   }
   return messages;
+}
+
+/** The run's `repeat` setting (1 when absent). */
+function repeatOf(runConfig: unknown): number {
+  const repeat = (runConfig as { repeat?: unknown } | null)?.repeat;
+  return typeof repeat === "number" ? repeat : 1;
 }
