@@ -195,9 +195,12 @@ describe("turnsafe run: results table, --json figures, CI gate, custom judges, r
     expect(missing.stderr).toMatch(/badjudge\.yaml:\d+: judges\.0\.threshold: a scale needs a threshold/);
   });
 
-  it("plays each dialogue n times with --repeat, each sample a fresh call, and reports agreement", async () => {
+  it("plays each dialogue n times with --repeat=3, each sample a fresh call, and reports agreement", async () => {
     const file = config("repeat", "judges: [refusal]\n");
-    const result = await runCli(["run", file, "--repeat", "3", "--json", "--quiet"], { cwd: dir });
+    // One case at a time, so a sample could find the answer of the sample before it in the cache.
+    const result = await runCli(["run", file, "--repeat", "3", "--concurrency", "1", "--json", "--quiet"], {
+      cwd: dir,
+    });
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout);
     expect(summary.cases).toMatchObject({ done: 12, errored: 0 });
