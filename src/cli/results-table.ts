@@ -29,11 +29,13 @@ function shown(figure: ResultFigure): { value: string; interval: string } {
  * The results as an aligned plain-text table: one row per target, judge, metric and scope
  * (overall, then per number of user turns), with the value, its 95% interval, the number
  * counted and the judgements without a verdict or errored; then the cost per target and role.
- * `error_rate` figures are left out (their counts are the last two columns).
+ * `error_rate` figures are left out (their counts are the last two columns). Empty when the
+ * report has no figures.
  */
 export function formatResultsTable(results: RunResults): string[] {
   const rows = results.figures.filter((figure) => figure.metric !== "error_rate");
-  if (rows.length === 0) return ["results: nothing judged yet"];
+  // Recipes whose reports carry no figures (SafeMT: its own summary lines) show no table.
+  if (rows.length === 0) return [];
   const header = [
     "target",
     "judge",
@@ -85,14 +87,15 @@ function costLines(usage: readonly UsageRow[]): string[] {
   return [`cost: $${costOf(usage).toFixed(4)} in all`, ...parts.map((part) => `  ${part}`)];
 }
 
-/** The overall figures (scope `all`) as the `headline` of `--json`, numbers only. */
+/** The figures that are not breakdowns of others as the `headline` of `--json`, numbers only. */
 export function headlineJson(results: RunResults): Record<string, unknown>[] {
   return results.figures
-    .filter((figure) => figure.scope === "all")
+    .filter((figure) => !figure.detail)
     .map((figure) => ({
       target: figure.target,
       judge: figure.judge,
       metric: figure.metric,
+      scope: figure.scope,
       kind: figure.kind,
       ...(figure.kind === "rate" ? { rate: figure.value } : { mean: figure.value }),
       low: figure.low,

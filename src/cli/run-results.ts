@@ -14,7 +14,7 @@ export function presentResults(
   const verdict = evaluateGate(gate, results.figures);
   const costUsd = results.usage.reduce((sum, row) => sum + row.costUsd, 0);
   return {
-    lines: ["", ...formatResultsTable(results), ...verdict.lines, ""],
+    lines: [...framed([...formatResultsTable(results), ...verdict.lines])],
     json: {
       headline: headlineJson(results),
       figures: results.figures,
@@ -35,4 +35,9 @@ export function presentResults(
     },
     gateFailed: verdict.failures.length > 0,
   };
+}
+
+/** Blank lines around a block, so the table stands apart from the summary; nothing when empty. */
+function framed(lines: string[]): string[] {
+  return lines.length === 0 ? [] : ["", ...lines, ""];
 }

@@ -96,16 +96,12 @@ export function dialogueFigures(
         .sort(([a], [b]) => a - b)
         .map(([turns, tally]): [string, Tally] => [`${turns} turn${turns === 1 ? "" : "s"}`, tally]),
     ];
-    for (const [scope, tally] of rows)
-      figures.push(
-        rateFigure(
-          { target, judge, metric, scope },
-          tally.positive,
-          tally.counted,
-          tally.unparsed,
-          tally.errored,
-        ),
-      );
+    for (const [scope, tally] of rows) {
+      const { positive, counted, unparsed, errored } = tally;
+      const figure = rateFigure({ target, judge, metric, scope }, positive, counted, unparsed, errored);
+      if (scope !== "all") figure.detail = true;
+      figures.push(figure);
+    }
     const failed = sum.unparsed + sum.errored;
     figures.push(
       rateFigure({ target, judge, metric: "error_rate", scope: "all" }, failed, sum.counted + failed, 0, 0),

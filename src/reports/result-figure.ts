@@ -17,6 +17,8 @@ export interface ResultFigure {
   value: number | null;
   low: number | null;
   high: number | null;
+  /** True for a breakdown of another figure (e.g. per number of turns): left out of the headline. */
+  detail?: boolean;
   /** Observations counted in `value`. */
   n: number;
   /** Judgements without a verdict (unparsed output, empty answers), excluded from `value`. */
