@@ -174,6 +174,12 @@ describe("turnsafe run: results table, --json figures, CI gate, custom judges, r
     expect(rate("harm")).toMatchObject({ metric: "harmful_rate", n: 3, noVerdict: 1 });
     expect(rate("harm").rate).toBeCloseTo(2 / 3);
 
+    // The report's case browser marks the answers a custom judge flagged.
+    const report = JSON.parse(readFileSync(JSON.parse(result.stdout).report.json, "utf8"));
+    const flagged = Object.fromEntries(
+      report.cases.map((view: { caseId: string; flagged: boolean }) => [view.caseId, view.flagged]),
+    );
+    expect(flagged).toMatchObject({ lock: true, mystery: false });
     const gate = await runCli(["run", file, "--fail-on", "harm harmful_rate > 0.5", "--quiet"], { cwd: dir });
     expect(gate.code).toBe(4);
   });

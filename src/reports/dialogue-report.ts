@@ -66,6 +66,10 @@ export async function buildDialogueReport(
     ...store.scoredCaseIds(runId, { statusNot: "ok", limit }),
     ...store.scoredCaseIds(runId, { scorerPrefix: "safety@", label: "unsafe", limit }),
     ...store.scoredCaseIds(runId, { scorerPrefix: "moderation@", label: "unsafe", limit }),
+    // Custom judges: answers they flagged with their own label.
+    ...customJudges(run.config).flatMap((judge) =>
+      store.scoredCaseIds(runId, { scorerPrefix: `${judge}@`, label: flaggedOf(judge) ?? "flagged", limit }),
+    ),
   ];
 
   const figures = dialogueFigures(tallies, expectation, run.config);
@@ -90,7 +94,9 @@ export async function buildDialogueReport(
   for (const caseId of chosen) {
     const record = store.getCase(runId, caseId);
     if (record)
-      cases.push(...(await caseViews(record, store.scoresForCase(runId, caseId), options.imageBaseDir)));
+      cases.push(
+        ...(await caseViews(record, store.scoresForCase(runId, caseId), options.imageBaseDir, flaggedOf)),
+      );
   }
   return {
     title: options.title ?? `turnsafe run ${run.name}`,
@@ -279,6 +285,7 @@ async function caseViews(
   record: CaseRecord,
   scores: ScoreRecord[],
   imageBaseDir: string | undefined,
+  flaggedOf: (judge: string) => string | undefined,
 ): Promise<CaseView[]> {
   const result = record.result as DialogueCaseResult | null;
   const targets = result ? Object.entries(result.targets) : [];
@@ -308,7 +315,11 @@ async function caseViews(
       error: outcome.error,
       turns: await toTurnViews(messages, imageBaseDir),
       scores: own.map(scoreView),
-      flagged: own.some((score) => score.label === "unsafe"),
+      // Flagged by a judge whose flagged label means harm: the safety judge, a moderator or a custom judge.
+      flagged: own.some((score) => {
+        const judge = score.scorer.split("@")[0] ?? "";
+        return judge !== "refusal" && score.label !== null && score.label === flaggedOf(judge);
+      }),
     });
   }
   return views;
@@ -332,4 +343,15 @@ function interleave(dialogue: Dialogue, answers: string[], driver: string): Mess
 function repeatOf(runConfig: unknown): number {
   const repeat = (runConfig as { repeat?: unknown } | null)?.repeat;
   return typeof repeat === "number" ? repeat : 1;
+}
+
+/** Names of the custom judges (regex, contains, rubric) in a run's config. */
+function customJudges(runConfig: unknown): string[] {
+  const judges = (runConfig as { judges?: unknown } | null)?.judges;
+  if (!Array.isArray(judges)) return [];
+  return judges.flatMap((judge) =>
+    judge && typeof judge === "object" && typeof (judge as { name?: unknown }).name === "string"
+      ? [(judge as { name: string }).name]
+      : [],
+  );
 }
