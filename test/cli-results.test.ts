@@ -95,7 +95,7 @@ describe("turnsafe run: results table, --json figures, CI gate, custom judges, r
     expect(card.value).toMatch(/%$/);
   });
 
-  it("--fail-on and thresholds exit 4 when a rate crosses them, 0 when not, 2 for a bad rule", async () => {
+  it("--fail-on and thresholds exit 4 when a rate crosses them, 0 when not", async () => {
     const file = config("gate");
     const crossed = await runCli(["run", file, "--fail-on", "refusal refusal_rate > 0.1", "--quiet"], {
       cwd: dir,
@@ -120,7 +120,10 @@ describe("turnsafe run: results table, --json figures, CI gate, custom judges, r
       measured: 0.25,
       n: 4,
     });
+  });
 
+  it("exits 2 before running for a rule that is malformed or names an unknown judge or metric", async () => {
+    const file = config("gate");
     const unknown = await runCli(["run", file, "--fail-on", "safety unsafe_rate > 0.05"], { cwd: dir });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(
