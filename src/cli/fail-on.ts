@@ -37,8 +37,12 @@ export function dialogueRunMetrics(judges: readonly Judge[], runConfig: unknown)
 }
 
 /** Checks the rules name real judges and metrics before anything runs (bad rule: exit 2). */
-export function validateGate(rules: readonly ThresholdRule[], available: Map<string, string[]>): void {
-  validateThresholdRules(rules, available, "--fail-on / thresholds");
+export function validateGate(
+  rules: readonly ThresholdRule[],
+  available: Map<string, string[]>,
+  targets?: readonly string[],
+): void {
+  validateThresholdRules(rules, available, "--fail-on / thresholds", targets);
 }
 
 /** The gate's verdict on a finished run: the failed rules, described for people. */

@@ -65,5 +65,11 @@ describe("CI gate rules", () => {
     expect(() =>
       validateThresholdRules([parseThresholdRule("refusal unsafe_rate > 0", "r")], available, "gate"),
     ).toThrow(/judge "refusal" has no metric "unsafe_rate"/);
+    expect(() =>
+      validateThresholdRules([parseThresholdRule("refusal@x refusal_rate > 0", "r")], available, "gate", [
+        "a",
+        "b",
+      ]),
+    ).toThrow(/gate: "refusal@x refusal_rate > 0": no target "x" in this run \(targets: a, b\)/);
   });
 });

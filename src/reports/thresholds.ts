@@ -50,14 +50,21 @@ export function parseThresholdRule(text: string, where: string): ThresholdRule {
 
 /**
  * Checks that every rule names a judge and metric that exist, given the metrics each judge can
- * report (`available`: judge -> metrics); throws an InputError listing them otherwise.
+ * report (`available`: judge -> metrics), and a target of the run when it names one (`targets`);
+ * throws an InputError listing them otherwise.
  */
 export function validateThresholdRules(
   rules: readonly ThresholdRule[],
   available: ReadonlyMap<string, readonly string[]>,
   where: string,
+  targets?: readonly string[],
 ): void {
   for (const rule of rules) {
+    if (rule.target !== undefined && targets && !targets.includes(rule.target))
+      throw new InputError(
+        `"${rule.text}": no target "${rule.target}" in this run (targets: ${targets.join(", ")})`,
+        where,
+      );
     const metrics = available.get(rule.judge);
     const listing = [...available].map(([judge, names]) => `${judge}: ${names.join(", ")}`).join("; ");
     if (!metrics)

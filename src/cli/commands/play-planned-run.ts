@@ -20,7 +20,11 @@ export async function playPlannedRun(
   const interrupt = onInterrupt(output.note);
   try {
     const rules = gateRules(gate.thresholds ?? [], gate.failOn ?? []);
-    validateGate(rules, dialogueRunMetrics(plan.judges, plan.config));
+    validateGate(
+      rules,
+      dialogueRunMetrics(plan.judges, plan.config),
+      plan.targets.map((target) => target.id),
+    );
     const lines = plan.dataFile ? await countDialogueLines(plan.dataFile) : undefined;
     const total = lines === undefined ? undefined : lines * (plan.repeat ?? 1);
     return await presentRun(
