@@ -90,9 +90,11 @@ export function dialogueFigures(
     const target = at === -1 ? "" : scorer.slice(at + 1);
     const metric = rateMetric(flaggedLabelOf(judge, runConfig) ?? "flagged");
     const sum = totalTally(byTurns.values());
+    // Per number of user turns only when the run has several lengths (else it repeats `all`).
     const rows: [string, Tally][] = [
       ["all", sum],
       ...[...byTurns]
+        .filter(() => byTurns.size > 1)
         .sort(([a], [b]) => a - b)
         .map(([turns, tally]): [string, Tally] => [`${turns} turn${turns === 1 ? "" : "s"}`, tally]),
     ];

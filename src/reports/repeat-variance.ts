@@ -15,7 +15,8 @@ export function sampleOf(caseId: string): string {
  * dialogues whose samples (two or more with a verdict) got different flagged/not-flagged
  * verdicts (95% Wilson interval), and the flagged rate with dialogues, not samples, as the
  * unit: the mean of each dialogue's share of flagged samples, with a 95% t interval, which
- * widens when samples of a dialogue agree with one another more than with other dialogues.
+ * widens when samples of a dialogue agree with one another more than with other dialogues
+ * (clipped to [0, 1]).
  */
 export function repeatVariance(
   store: Store,
@@ -64,10 +65,10 @@ export function repeatVariance(
       {
         ...base,
         metric: `${metric}_per_dialogue`,
-        kind: "mean",
+        kind: "rate",
         value: perDialogue.mean,
-        low: perDialogue.low,
-        high: perDialogue.high,
+        low: clip(perDialogue.low),
+        high: clip(perDialogue.high),
         n: perDialogue.n,
       },
     );
@@ -79,8 +80,8 @@ export function repeatVariance(
       disagreement.low,
       disagreement.high,
       perDialogue.mean,
-      perDialogue.low,
-      perDialogue.high,
+      clip(perDialogue.low),
+      clip(perDialogue.high),
     ]);
   }
   return {
@@ -113,4 +114,9 @@ export function repeatVariance(
       rows,
     },
   };
+}
+
+/** A t interval bound of a share, kept within [0, 1]. */
+function clip(bound: number | null): number | null {
+  return bound === null ? null : Math.min(1, Math.max(0, bound));
 }
