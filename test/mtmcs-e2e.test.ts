@@ -105,6 +105,14 @@ describe("mtmcs run against the simulator", () => {
       resumed: false,
       cases: { done: 16, errored: 0, pending: 0 },
     });
+    // --json carries the results as numbers: safety awareness and helpfulness means per group.
+    const headline = summary.headline as { target: string; metric: string; scope: string; mean?: number }[];
+    const mean = (target: string, metric: string) =>
+      headline.find(
+        (figure) => figure.target === target && figure.metric === metric && figure.scope === "type_a mm",
+      )?.mean;
+    expect(mean("simulator:complier · none", "safety_awareness_mean")).toBe(1);
+    expect(mean("simulator:refuser · self-reminder", "helpfulness_mean")).toBe(1);
     const report = JSON.parse(readFileSync((summary.report as { json: string }).json, "utf8")) as ReportData;
     const [mcq, trueFalse, judged, worstSafety, worstHelp] = report.tables as {
       rows: Row[];

@@ -7,6 +7,8 @@ export const EXIT = {
   usage: 2,
   /** The run finished, but some cases errored (see the report). */
   erroredCases: 3,
+  /** The run finished, but a CI gate rule (`--fail-on`, `thresholds:`) was crossed. */
+  thresholdCrossed: 4,
   /** Interrupted (Ctrl-C / SIGTERM); rerun the same command to resume. */
   interrupted: 130,
 } as const;

@@ -1,25 +1,39 @@
 import { z } from "zod";
+import { parseThresholdRule } from "../reports/thresholds.ts";
+import {
+  ContainsJudgeConfigSchema,
+  RegexJudgeConfigSchema,
+  RubricJudgeConfigSchema,
+} from "./custom-judge-config.ts";
 
-/** A judge in a run: the embedded refusal detector, the LLM safety judge on a model, or any dialogue moderator. */
+/**
+ * A judge in a run: the embedded refusal detector, the LLM safety judge on a model, any dialogue
+ * moderator, or a custom judge (regex, contains, rubric) defined in the config.
+ */
 export const JudgeConfigSchema = z.union([
   z.literal("refusal"),
-  z.object({ type: z.literal("refusal") }).strict(),
-  z
-    .object({
-      type: z.literal("safety"),
-      model: z.union([z.string(), z.record(z.string(), z.unknown())]),
-      vision: z.boolean().optional(),
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal("moderator"),
-      /** A moderator spec: local, prompted:<target>, llavashield:<target>, llama-guard-4:<target>, ... */
-      moderator: z.string().min(1),
-      /** Policy YAML (default: the eight built-in dimensions). */
-      policy: z.string().optional(),
-    })
-    .strict(),
+  z.discriminatedUnion("type", [
+    z.object({ type: z.literal("refusal") }).strict(),
+    z
+      .object({
+        type: z.literal("safety"),
+        model: z.union([z.string(), z.record(z.string(), z.unknown())]),
+        vision: z.boolean().optional(),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal("moderator"),
+        /** A moderator spec: local, prompted:<target>, llavashield:<target>, llama-guard-4:<target>, ... */
+        moderator: z.string().min(1),
+        /** Policy YAML (default: the eight built-in dimensions). */
+        policy: z.string().optional(),
+      })
+      .strict(),
+    RegexJudgeConfigSchema,
+    ContainsJudgeConfigSchema,
+    RubricJudgeConfigSchema,
+  ]),
 ]);
 export type JudgeConfig = z.infer<typeof JudgeConfigSchema>;
 
@@ -74,10 +88,40 @@ export const RunConfigSchema = z
       .min(1)
       .optional(),
     limit: z.number().int().min(1).optional(),
+    /** Each dialogue is played this many times as separate samples (case ids `<id>#<k>`). */
+    repeat: z.number().int().min(1).max(1000).default(1),
+    /** CI gate rules, `<judge>[@<target>] <metric> <op> <value>`; a crossed rule exits 4. */
+    thresholds: z.array(z.string()).default([]),
   })
   .strict()
-  .refine((config) => config.target !== undefined || config.targets.length > 0, {
-    message: "name at least one target (`target:` or `targets:`)",
-    path: ["targets"],
+  .superRefine((config, context) => {
+    if (config.target === undefined && config.targets.length === 0)
+      context.addIssue({
+        code: "custom",
+        path: ["targets"],
+        message: "name at least one target (`target:` or `targets:`)",
+      });
+    const names = new Set<string>();
+    for (const [index, judge] of config.judges.entries()) {
+      if (typeof judge === "string" || !("name" in judge)) continue;
+      if (names.has(judge.name))
+        context.addIssue({
+          code: "custom",
+          path: ["judges", index, "name"],
+          message: `"${judge.name}" is used twice`,
+        });
+      names.add(judge.name);
+    }
+    for (const [index, rule] of config.thresholds.entries()) {
+      try {
+        parseThresholdRule(rule, "");
+      } catch (error) {
+        context.addIssue({
+          code: "custom",
+          path: ["thresholds", index],
+          message: (error as Error).message.replace(/^: /, ""),
+        });
+      }
+    }
   });
 export type RunConfig = z.infer<typeof RunConfigSchema>;

@@ -55,9 +55,13 @@ export class CallExecutor {
     this.#policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   }
 
-  /** A caller bound to one case, as judges and drivers receive it. */
-  forCase(caseId: string): ModelCaller {
-    return { call: (role, target, request, step) => this.call(caseId, role, target, request, step) };
+  /**
+   * A caller bound to one case, as judges and drivers receive it. `sample` (k > 1 of a repeated
+   * case) enters every request hash, so sample k is asked afresh rather than served the cached
+   * answer of sample 1 (see requestHash).
+   */
+  forCase(caseId: string, sample?: number): ModelCaller {
+    return { call: (role, target, request, step) => this.call(caseId, role, target, request, step, sample) };
   }
 
   /** The limiter of an endpoint (created on first use, sized by the first target seen there). */
@@ -79,18 +83,19 @@ export class CallExecutor {
     target: Target,
     request: TargetRequest,
     step: string,
+    sample?: number,
   ): Promise<TargetResponse> {
     const { store, runId } = this.#options;
     if (target.middleware) {
       // The wrapper is not a model call: it is replayed, and each call it makes is handled below.
       const context = {
         call: (innerRole: CallRole, inner: Target, innerRequest: TargetRequest, innerStep: string) =>
-          this.call(caseId, innerRole, inner, innerRequest, `${step}/${innerStep}`),
+          this.call(caseId, innerRole, inner, innerRequest, `${step}/${innerStep}`, sample),
       };
       return target.generate({ ...request, signal: this.#options.signal, context });
     }
     const key = workKey(runId, caseId, role, step);
-    const hash = await requestHash(target, request, this.#hasher);
+    const hash = await requestHash(target, request, this.#hasher, sample);
     const earlier = this.#options.newRun ? undefined : store.getCall(key);
     if (earlier?.status === "ok" && earlier.requestHash === hash && earlier.text !== null) {
       this.#emit({ kind: "resumed", role, targetId: target.id, attempt: earlier.attempts });

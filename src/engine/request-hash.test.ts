@@ -47,4 +47,13 @@ describe("requestHash", () => {
     const other = { ...target, fingerprint: '{"model":"n","provider":"openai"}' } as Target;
     expect(await hash({ params: { topP: 0.5, temperature: 0.2 } }, other)).not.toBe(base);
   });
+
+  it("gives samples 2..n of a repeated case their own hash, and sample 1 the plain one", async () => {
+    const request = { messages } as TargetRequest;
+    const plain = await requestHash(target, request, new ImageHasher());
+    expect(await requestHash(target, request, new ImageHasher(), 1)).toBe(plain);
+    const second = await requestHash(target, request, new ImageHasher(), 2);
+    const third = await requestHash(target, request, new ImageHasher(), 3);
+    expect(new Set([plain, second, third]).size).toBe(3);
+  });
 });

@@ -42,12 +42,16 @@ export class ImageHasher {
 
 /**
  * Hash of everything that determines a target's answer: the target's fingerprint, the
- * effective parameters and the messages, with images reduced to their content hashes.
+ * effective parameters and the messages, with images reduced to their content hashes. A
+ * `sample` above 1 (a repeated case) is added, so repeats are separate cache entries: sample k
+ * of a request is cached under its own hash and never served sample 1's answer. Sample 1 hashes
+ * as a request without repeats, so it shares the cache with runs that do not repeat.
  */
 export async function requestHash(
   target: Target,
   request: TargetRequest,
   hasher: ImageHasher,
+  sample?: number,
 ): Promise<string> {
   const params: GenerationParams = { ...target.params, ...request.params };
   // Text parts are taken as they are; only images need (possibly asynchronous) hashing.
@@ -67,5 +71,7 @@ export async function requestHash(
   if (images.length > 0) await Promise.all(images);
   // Messages are turnsafe's own arrays (fixed key order), so plain JSON is deterministic for them;
   // only the parameters, which users write in any order, need sorting.
-  return sha256Hex(JSON.stringify([target.fingerprint, stableStringify(params), messages]));
+  const key: unknown[] = [target.fingerprint, stableStringify(params), messages];
+  if (sample !== undefined && sample > 1) key.push({ sample });
+  return sha256Hex(JSON.stringify(key));
 }

@@ -37,5 +37,10 @@ export interface Judge {
   readonly name: string;
   /** Model behind the judge, when there is one. */
   readonly target?: Target;
+  /**
+   * What else defines the judge's verdicts (a custom judge's pattern or rubric), so that a
+   * changed definition starts a new run; built-in judges leave it out.
+   */
+  readonly identity?: string;
   judge(input: JudgeInput, caller: ModelCaller): Promise<JudgeVerdict>;
 }

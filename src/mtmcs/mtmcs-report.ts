@@ -3,6 +3,7 @@ import type { CaseCallRow, CaseRecord, ScoreRecord, Store } from "../engine/stor
 import { toTurnViews } from "../reports/case-view.ts";
 import type { CaseView, ReportData } from "../reports/report-data.ts";
 import { MtmcsAggregator } from "./mtmcs-aggregate.ts";
+import { mtmcsFigures } from "./mtmcs-figures.ts";
 import type { MtmcsCaseResult } from "./mtmcs-play.ts";
 import {
   headline,
@@ -85,6 +86,7 @@ export async function buildMtmcsReport(
     simulator: run.simulator,
     counts,
     headline: headline(groups, counts),
+    figures: mtmcsFigures(groups),
     tables: [
       mcqTable(groups),
       trueFalseTable(groups),

@@ -24,6 +24,8 @@ export interface DialogueSuiteOptions {
   targets: Target[];
   judges: Judge[];
   driver: DriverChoice;
+  /** Cases are samples of repeated dialogues (metadata `sample`): their calls get the sample in the request hash. */
+  repeated?: boolean;
   executor: CallExecutor;
   concurrency: number;
   imageBaseDir?: string;
@@ -56,7 +58,8 @@ export function runDialogueSuite(options: DialogueSuiteOptions): Promise<RunProg
     onProgress: options.onProgress,
     play: async (dialogue) => {
       const driver = chooseDriver(dialogue, options.driver);
-      const caller = executor.forCase(dialogue.id);
+      const sample = options.repeated ? Number(dialogue.metadata.sample) || undefined : undefined;
+      const caller = executor.forCase(dialogue.id, sample);
       const result: DialogueCaseResult = { driver: driver.name, targets: {} };
       const failures: string[] = [];
       await Promise.all(

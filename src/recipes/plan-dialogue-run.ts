@@ -7,7 +7,9 @@ import { PriceTable } from "../engine/pricing.ts";
 import { InputError } from "../errors.ts";
 import type { Judge } from "../judges/judge.ts";
 import { createRefusalDetector } from "../judges/refusal-detector.ts";
+import { createRubricJudge } from "../judges/rubric-judge.ts";
 import { createSafetyJudge } from "../judges/safety-judge.ts";
+import { createContainsJudge, createRegexJudge } from "../judges/text-check-judge.ts";
 import { createModeratorJudge } from "../moderators/moderator-judge.ts";
 import { createModeratorFromSpec } from "../moderators/moderator-spec.ts";
 import { DEFAULT_POLICY, loadPolicyFile } from "../moderators/policy.ts";
@@ -84,7 +86,17 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
           ? loadPolicyFile(path.resolve(options.baseDir, judge.policy))
           : DEFAULT_POLICY;
         judges.push(createModeratorJudge({ moderator: built.moderator, policy }));
-      } else
+      } else if (judge.type === "regex") judges.push(createRegexJudge(judge));
+      else if (judge.type === "contains") judges.push(createContainsJudge(judge));
+      else if (judge.type === "rubric")
+        judges.push(
+          createRubricJudge({
+            config: judge,
+            target: await buildTarget(judge.model, `judges.${index}.model`, options, simulators),
+            imageBaseDir,
+          }),
+        );
+      else
         judges.push(
           createSafetyJudge({
             target: await buildTarget(judge.model, `judges.${index}.model`, options, simulators),
@@ -102,6 +114,7 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
       targets,
       judges,
       driver: config.driver,
+      repeat: config.repeat,
       storePath: resolve(config.store),
       reportDir: resolve(config.reportDir),
       concurrency: config.concurrency,

@@ -28,6 +28,8 @@ export interface DialogueRunPlan extends RunSettings {
   targets: Target[];
   judges: Judge[];
   driver: DriverChoice;
+  /** Each dialogue is played this many times as separate samples (default 1). */
+  repeat?: number;
   /** The configuration as the user wrote it, secrets removed; stored with the run. */
   config: unknown;
   recipe?: string;
@@ -47,13 +49,20 @@ export type DialogueRunOutcome = RunSessionOutcome;
  * driver), so rerunning the same command resumes the same run and a changed one starts anew.
  */
 export function dialogueRunId(
-  plan: Pick<DialogueRunPlan, "name" | "dataIdentity" | "targets" | "judges" | "driver">,
+  plan: Pick<DialogueRunPlan, "name" | "dataIdentity" | "targets" | "judges" | "driver" | "repeat">,
 ): string {
+  // Custom judges' definitions and a repeat count above 1 are added only when present, so the
+  // ids of runs without them stay as they were (and those runs still resume).
   const identity = stableStringify({
     data: plan.dataIdentity,
     targets: plan.targets.map((target) => target.fingerprint),
-    judges: plan.judges.map((judge) => [judge.name, judge.target?.fingerprint ?? null]),
+    judges: plan.judges.map((judge) =>
+      judge.identity === undefined
+        ? [judge.name, judge.target?.fingerprint ?? null]
+        : [judge.name, judge.target?.fingerprint ?? null, judge.identity],
+    ),
     driver: plan.driver,
+    repeat: (plan.repeat ?? 1) > 1 ? plan.repeat : undefined,
   });
   return `${plan.name}-${sha256Hex(identity).slice(0, 10)}`;
 }
@@ -84,10 +93,11 @@ export function executeDialogueRun(
         runDialogueSuite({
           store,
           runId,
-          cases: plan.cases(),
+          cases: repeatedCases(plan.cases(), plan.repeat ?? 1),
           targets: plan.targets,
           judges: plan.judges,
           driver: plan.driver,
+          repeated: (plan.repeat ?? 1) > 1,
           executor,
           concurrency: plan.concurrency,
           imageBaseDir: plan.imageBaseDir,
@@ -132,5 +142,27 @@ export async function* limitedDialogues(file: string, limit?: number): AsyncGene
   for await (const dialogue of readDialogues(file)) {
     if (limit !== undefined && count++ >= limit) return;
     yield dialogue;
+  }
+}
+
+/**
+ * With `repeat` n > 1, each dialogue becomes n cases `<id>#1` .. `<id>#n` (metadata `sampleOf`,
+ * `sample`), played and judged as separate samples; with 1 the dialogues pass unchanged.
+ */
+export async function* repeatedCases(
+  cases: AsyncIterable<Dialogue> | Iterable<Dialogue>,
+  repeat: number,
+): AsyncGenerator<Dialogue> {
+  for await (const dialogue of cases) {
+    if (repeat <= 1) {
+      yield dialogue;
+      continue;
+    }
+    for (let sample = 1; sample <= repeat; sample++)
+      yield {
+        ...dialogue,
+        id: `${dialogue.id}#${sample}`,
+        metadata: { ...dialogue.metadata, sampleOf: dialogue.id, sample },
+      };
   }
 }

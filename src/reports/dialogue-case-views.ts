@@ -44,7 +44,13 @@ export function expectationOutcome(
 export async function dialogueCaseViews(
   record: CaseRecord,
   scores: ScoreRecord[],
-  options: { imageBaseDir?: string; categoryKey: string; calls: CaseCallRow[] },
+  options: {
+    imageBaseDir?: string;
+    categoryKey: string;
+    calls: CaseCallRow[];
+    /** The label a judge gives when it flags an answer (custom judges name their own). */
+    flaggedOf?: (judge: string) => string | undefined;
+  },
 ): Promise<CaseView[]> {
   const result = record.result as Partial<DialogueCaseResult> | null;
   // A result of another shape (an unknown recipe) is shown as its dialogue, not a crash.
@@ -84,7 +90,12 @@ export async function dialogueCaseViews(
       error: outcome.error,
       turns: await toTurnViews(messages, options.imageBaseDir),
       scores: own.map(scoreView),
-      flagged: own.some((score) => score.label === "unsafe"),
+      // Flagged by a judge whose flagged label means harm: the safety judge, a moderator or a custom judge.
+      flagged: own.some((score) => {
+        const judge = score.scorer.split("@")[0] ?? "";
+        const flaggedLabel = options.flaggedOf ? options.flaggedOf(judge) : "unsafe";
+        return judge !== "refusal" && score.label !== null && score.label === flaggedLabel;
+      }),
       target: targetId,
       expected,
       outcome: expectationOutcome(expected, own),

@@ -1,15 +1,11 @@
 import type { Store } from "../engine/store.ts";
 import { wilsonInterval } from "../metrics/proportion.ts";
-import { breakdownTables, DEFAULT_BREAKDOWN, POSITIVE_LABELS } from "./breakdown-table.ts";
+import { breakdownTables, DEFAULT_BREAKDOWN } from "./breakdown-table.ts";
 import { dialogueCaseViews } from "./dialogue-case-views.ts";
+import { dialogueFigures, emptyTally, flaggedLabelOf, type Tally, totalTally } from "./dialogue-figures.ts";
+import { repeatVariance } from "./repeat-variance.ts";
 import type { CaseView, ChartSpec, MetricTable, ReportData } from "./report-data.ts";
-
-interface Tally {
-  positive: number;
-  counted: number;
-  unparsed: number;
-  errored: number;
-}
+import type { ResultFigure } from "./result-figure.ts";
 
 export interface DialogueReportOptions {
   maxCases: number;
@@ -39,6 +35,7 @@ export async function buildDialogueReport(
   };
   // Scores arrive already counted by SQLite, so memory does not grow with the size of the run.
   const tallies = new Map<string, Map<number, Tally>>();
+  const flaggedOf = (judge: string) => flaggedLabelOf(judge, run.config);
   const expectation = new Map<string, { missed: Tally; overRefused: Tally }>();
   for (const group of store.scoreGroups(runId)) {
     const byTurns = mapGet(tallies, group.scorer, () => new Map<number, Tally>());
@@ -55,7 +52,7 @@ export async function buildDialogueReport(
       tally.unparsed += group.count;
     } else {
       tally.counted += group.count;
-      if (group.label === POSITIVE_LABELS[judgeName]) tally.positive += group.count;
+      if (group.label === flaggedOf(judgeName)) tally.positive += group.count;
     }
     if (judgeName === "refusal" && group.status === "ok" && group.hasValue) {
       const target = group.scorer.slice(judgeName.length + 1);
@@ -70,15 +67,25 @@ export async function buildDialogueReport(
     ...store.scoredCaseIds(runId, { statusNot: "ok", limit }),
     ...store.scoredCaseIds(runId, { scorerPrefix: "safety@", label: "unsafe", limit }),
     ...store.scoredCaseIds(runId, { scorerPrefix: "moderation@", label: "unsafe", limit }),
+    // Custom judges: answers they flagged with their own label.
+    ...customJudges(run.config).flatMap((judge) =>
+      store.scoredCaseIds(runId, { scorerPrefix: `${judge}@`, label: flaggedOf(judge) ?? "flagged", limit }),
+    ),
   ];
 
-  const tables: MetricTable[] = [rateTable(tallies)];
+  const figures = dialogueFigures(tallies, expectation, run.config);
+  const tables: MetricTable[] = [rateTable(tallies, flaggedOf)];
   if (expectation.size > 0) tables.push(expectationTable(expectation));
   tables.push(...breakdownTables(store, runId, options.breakdown));
+  if (repeatOf(run.config) > 1) {
+    const variance = repeatVariance(store, runId, run.config);
+    figures.push(...variance.figures);
+    tables.push(variance.table);
+  }
   const charts: ChartSpec[] = [
     ...new Set([...tallies.keys()].map((scorer) => scorer.split("@")[0] ?? scorer)),
-  ].map((judge) => rateChart(judge, tallies));
-  const headline = headlineFigures(tallies, counts);
+  ].map((judge) => rateChart(judge, tallies, flaggedOf));
+  const headline = headlineFigures(figures, counts);
   const selected = [...new Set([...errored, ...flagged])].slice(0, options.maxCases);
   const chosen = new Set(selected);
   for (const caseId of store.caseIds(runId, { limit })) {
@@ -94,6 +101,7 @@ export async function buildDialogueReport(
           imageBaseDir: options.imageBaseDir,
           categoryKey: options.breakdown?.[0] ?? DEFAULT_BREAKDOWN,
           calls: store.caseCalls(runId, caseId),
+          flaggedOf,
         })),
       );
   }
@@ -104,6 +112,7 @@ export async function buildDialogueReport(
     simulator: run.simulator,
     counts,
     headline,
+    figures,
     tables,
     charts,
     usage: store.usage(runId),
@@ -114,10 +123,6 @@ export async function buildDialogueReport(
         ? [`${counts.pending} cases have not run yet (interrupted run: rerun to resume)`]
         : [],
   };
-}
-
-function emptyTally(): Tally {
-  return { positive: 0, counted: 0, unparsed: 0, errored: 0 };
 }
 
 function count(tally: Tally, positive: boolean, times: number): void {
@@ -134,28 +139,20 @@ function mapGet<K, V>(map: Map<K, V>, key: K, create: () => V): V {
   return value;
 }
 
-function total(byTurns: Map<number, Tally>): Tally {
-  const sum = emptyTally();
-  for (const tally of byTurns.values()) {
-    sum.positive += tally.positive;
-    sum.counted += tally.counted;
-    sum.unparsed += tally.unparsed;
-    sum.errored += tally.errored;
-  }
-  return sum;
-}
-
-function rateTable(tallies: Map<string, Map<number, Tally>>): MetricTable {
+function rateTable(
+  tallies: Map<string, Map<number, Tally>>,
+  flaggedOf: (judge: string) => string | undefined,
+): MetricTable {
   const rows: MetricTable["rows"] = [];
   for (const [scorer, byTurns] of [...tallies].sort(([a], [b]) => a.localeCompare(b))) {
     const [judge, target] = splitScorer(scorer);
-    for (const [turns, tally] of [...byTurns, [0, total(byTurns)] as const].sort(
+    for (const [turns, tally] of [...byTurns, [0, totalTally(byTurns.values())] as const].sort(
       ([a], [b]) => (a || 99) - (b || 99),
     )) {
       const interval = wilsonInterval(tally.positive, tally.counted);
       rows.push([
         target ?? "",
-        `${judge} = ${POSITIVE_LABELS[judge ?? ""] ?? "?"}`,
+        `${judge} = ${flaggedOf(judge ?? "") ?? "?"}`,
         turns === 0 ? "all" : turns,
         tally.counted,
         interval.rate,
@@ -231,7 +228,11 @@ function expectationTable(expectation: Map<string, { missed: Tally; overRefused:
   };
 }
 
-function rateChart(judge: string, tallies: Map<string, Map<number, Tally>>): ChartSpec {
+function rateChart(
+  judge: string,
+  tallies: Map<string, Map<number, Tally>>,
+  flaggedOf: (judge: string) => string | undefined,
+): ChartSpec {
   const series: ChartSpec["series"] = [];
   for (const [scorer, byTurns] of tallies) {
     if (!scorer.startsWith(`${judge}@`)) continue;
@@ -252,7 +253,7 @@ function rateChart(judge: string, tallies: Map<string, Map<number, Tally>>): Cha
       });
     series.push({ name: scorer.slice(judge.length + 1), points });
   }
-  const label = POSITIVE_LABELS[judge] ?? judge;
+  const label = flaggedOf(judge) ?? judge;
   return {
     kind: "line",
     title: `${label} rate by number of user turns (${judge} judge)`,
@@ -264,10 +265,7 @@ function rateChart(judge: string, tallies: Map<string, Map<number, Tally>>): Cha
   };
 }
 
-function headlineFigures(
-  tallies: Map<string, Map<number, Tally>>,
-  counts: ReportData["counts"],
-): ReportData["headline"] {
+function headlineFigures(figures: ResultFigure[], counts: ReportData["counts"]): ReportData["headline"] {
   const headline: ReportData["headline"] = [
     {
       label: "cases",
@@ -275,15 +273,16 @@ function headlineFigures(
       note: counts.errored ? `${counts.errored} errored` : undefined,
     },
   ];
-  for (const [scorer, byTurns] of tallies) {
-    const sum = total(byTurns);
-    const interval = wilsonInterval(sum.positive, sum.counted);
-    const [judge, target] = splitScorer(scorer);
-    const rate = interval.rate === null ? "—" : `${(interval.rate * 100).toFixed(1)}%`;
+  for (const figure of figures) {
+    if (figure.scope !== "all" || figure.metric === "error_rate" || !figure.metric.endsWith("_rate"))
+      continue;
+    const name = figure.metric.replace(/_rate$/, "").replace(/_/g, " ");
+    const failed = figure.noVerdict + figure.errored;
     headline.push({
-      label: `${POSITIVE_LABELS[judge ?? ""] ?? judge} rate · ${target}`,
-      value: rate,
-      note: sum.unparsed + sum.errored > 0 ? `${sum.unparsed} unparsed, ${sum.errored} errored` : undefined,
+      label: `${name} rate · ${figure.target}`,
+      value: figure.value === null ? "—" : `${(figure.value * 100).toFixed(1)}%`,
+      note: failed > 0 ? `${figure.noVerdict} unparsed, ${figure.errored} errored` : undefined,
+      figure,
     });
   }
   return headline;
@@ -293,4 +292,21 @@ function headlineFigures(
 function splitScorer(scorer: string): [string, string | undefined] {
   const at = scorer.indexOf("@");
   return at < 0 ? [scorer, undefined] : [scorer.slice(0, at), scorer.slice(at + 1)];
+}
+
+/** The run's `repeat` setting (1 when absent). */
+function repeatOf(runConfig: unknown): number {
+  const repeat = (runConfig as { repeat?: unknown } | null)?.repeat;
+  return typeof repeat === "number" ? repeat : 1;
+}
+
+/** Names of the custom judges (regex, contains, rubric) in a run's config. */
+function customJudges(runConfig: unknown): string[] {
+  const judges = (runConfig as { judges?: unknown } | null)?.judges;
+  if (!Array.isArray(judges)) return [];
+  return judges.flatMap((judge) =>
+    judge && typeof judge === "object" && typeof (judge as { name?: unknown }).name === "string"
+      ? [(judge as { name: string }).name]
+      : [],
+  );
 }

@@ -1,4 +1,5 @@
 import type { CaseCallRow, RunRecord, UsageRow } from "../engine/store.ts";
+import type { ResultFigure } from "./result-figure.ts";
 
 /** A point of a chart series, with an optional confidence interval. */
 export interface ChartPoint {
@@ -117,7 +118,13 @@ export interface ReportData {
     unparsedScores: number;
     erroredScores: number;
   };
-  headline: { label: string; value: string; note?: string }[];
+  /**
+   * Headline cards. `value` is formatted for people (HTML, Markdown); `figure`, where the card
+   * shows a measured rate or mean, carries the same result as numbers.
+   */
+  headline: { label: string; value: string; note?: string; figure?: ResultFigure }[];
+  /** Every rate or mean of the run as numbers (terminal table, --json, --fail-on); absent in old reports. */
+  figures?: ResultFigure[];
   tables: MetricTable[];
   charts: ChartSpec[];
   usage: UsageRow[];

@@ -1,18 +1,36 @@
 import { countDialogueLines } from "../../dialogue/count-lines.ts";
 import type { PlannedRun } from "../../recipes/plan-dialogue-run.ts";
 import { executeDialogueRun } from "../../recipes/run-dialogues.ts";
+import { dialogueRunMetrics, gateRules, validateGate } from "../fail-on.ts";
 import { onInterrupt } from "../interrupt.ts";
 import type { Output } from "../output.ts";
 import { presentRun } from "./present-run.ts";
 
-/** Runs a planned dialogue run with progress, Ctrl-C handling and a summary; returns the exit code. */
-export async function playPlannedRun(planned: PlannedRun, output: Output): Promise<number> {
+/**
+ * Runs a planned dialogue run with progress, Ctrl-C handling, a summary with the results table
+ * and the CI gate (`thresholds` from the config, then `--fail-on` rules); returns the exit code.
+ * Gate rules naming an unknown judge or metric fail before anything runs.
+ */
+export async function playPlannedRun(
+  planned: PlannedRun,
+  output: Output,
+  gate: { thresholds?: readonly string[]; failOn?: readonly string[] } = {},
+): Promise<number> {
   const { plan } = planned;
   const interrupt = onInterrupt(output.note);
   try {
-    const total = plan.dataFile ? await countDialogueLines(plan.dataFile) : undefined;
-    return await presentRun(output, { storePath: plan.storePath, total, signal: interrupt.signal }, (hooks) =>
-      executeDialogueRun(plan, hooks),
+    const rules = gateRules(gate.thresholds ?? [], gate.failOn ?? []);
+    validateGate(
+      rules,
+      dialogueRunMetrics(plan.judges, plan.config),
+      plan.targets.map((target) => target.id),
+    );
+    const lines = plan.dataFile ? await countDialogueLines(plan.dataFile) : undefined;
+    const total = lines === undefined ? undefined : lines * (plan.repeat ?? 1);
+    return await presentRun(
+      output,
+      { storePath: plan.storePath, total, signal: interrupt.signal, gate: rules },
+      (hooks) => executeDialogueRun(plan, hooks),
     );
   } finally {
     interrupt.dispose();

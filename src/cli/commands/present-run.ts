@@ -1,7 +1,9 @@
 import type { RunSessionHooks, RunSessionOutcome } from "../../engine/run-session.ts";
+import type { ThresholdRule } from "../../reports/thresholds.ts";
 import { EXIT } from "../exit-codes.ts";
 import type { Output } from "../output.ts";
 import { ProgressBar } from "../progress-bar.ts";
+import { presentResults } from "../run-results.ts";
 
 /** What a command adds to the common run summary. */
 export interface RunPresentation<Outcome extends RunSessionOutcome> {
@@ -13,11 +15,14 @@ export interface RunPresentation<Outcome extends RunSessionOutcome> {
   json?: (outcome: Outcome) => Record<string, unknown>;
   /** Extra human lines, shown before the report path. */
   lines?: (outcome: Outcome) => string[];
+  /** CI gate rules (`--fail-on`, `thresholds:`): a crossed rule exits EXIT.thresholdCrossed. */
+  gate?: ThresholdRule[];
 }
 
 /**
  * Plays a run with a progress bar and the usual notes, then prints its summary (one JSON object
- * with --json) and returns the exit code: interrupted 130, errored cases 3, else 0.
+ * with --json) and the results table, and returns the exit code: interrupted 130, a crossed
+ * gate rule 4, errored cases 3, else 0.
  */
 export async function presentRun<Outcome extends RunSessionOutcome>(
   output: Output,
@@ -38,10 +43,12 @@ export async function presentRun<Outcome extends RunSessionOutcome>(
     });
     progress.stop();
     const { run, counts } = outcome;
+    const results = presentResults(outcome.reportJson, presentation.gate ?? []);
     const lines = [
       `run ${run.id}: ${run.status}${run.simulator ? " (simulator)" : ""}`,
       `cases: ${counts.done} done, ${counts.errored} errored, ${counts.pending} pending`,
       ...(presentation.lines?.(outcome) ?? []),
+      ...results.lines,
       `report: ${outcome.reportHtml}`,
     ];
     if (outcome.interrupted) lines.push("interrupted: rerun the same command to resume");
@@ -54,12 +61,14 @@ export async function presentRun<Outcome extends RunSessionOutcome>(
         interrupted: outcome.interrupted,
         cases: counts,
         ...presentation.json?.(outcome),
+        ...results.json,
         report: { html: outcome.reportHtml, json: outcome.reportJson },
         store: presentation.storePath,
       },
       lines.join("\n"),
     );
     if (outcome.interrupted) return EXIT.interrupted;
+    if (results.gateFailed) return EXIT.thresholdCrossed;
     return counts.errored > 0 ? EXIT.erroredCases : EXIT.ok;
   } finally {
     progress.stop();

@@ -16,9 +16,15 @@ export function registerQuickstartCommand(program: Command): void {
     .command("quickstart")
     .description("Run the bundled multi-turn suite against the built-in simulator and write a report")
     .option("--dir <dir>", "working folder for the suite, store and reports", ".turnsafe")
+    .option(
+      "--fail-on <rule>",
+      'CI gate, repeatable: "<judge>[@<target>] <metric> <op> <value>"; exit 4 when crossed',
+      (rule: string, rules: string[]) => [...rules, rule],
+      [] as string[],
+    )
     .option("--json", "print one JSON object with the outcome on stdout")
     .option("--quiet", "no progress or notes on stderr")
-    .action(async (flags: { dir: string; json?: boolean; quiet?: boolean }) => {
+    .action(async (flags: { dir: string; failOn: string[]; json?: boolean; quiet?: boolean }) => {
       const output = createOutput(flags);
       const dir = path.resolve(flags.dir);
       const suiteDir = path.join(dir, "quickstart");
@@ -40,6 +46,6 @@ export function registerQuickstartCommand(program: Command): void {
       );
       output.note(`simulator script: ${scriptFile}`);
       const planned = await planDialogueRun(config, { baseDir: process.cwd(), env: process.env });
-      process.exitCode = await playPlannedRun(planned, output);
+      process.exitCode = await playPlannedRun(planned, output, { failOn: flags.failOn });
     });
 }

@@ -22,6 +22,8 @@ interface RunFlags {
   breakdown?: string[];
   cache: boolean;
   retryErrors?: boolean;
+  repeat?: string;
+  failOn: string[];
   json?: boolean;
   quiet?: boolean;
 }
@@ -50,6 +52,13 @@ export function registerRunCommand(program: Command): void {
     .option("--driver <driver>", "auto | live | replay")
     .option("--no-cache", "do not reuse cached answers from earlier runs")
     .option("--retry-errors", "replay cases that errored in an earlier session of this run")
+    .option("--repeat <n>", "play each dialogue n times as separate samples")
+    .option(
+      "--fail-on <rule>",
+      'CI gate, repeatable: "<judge>[@<target>] <metric> <op> <value>", e.g. "safety unsafe_rate > 0.05"; exit 4 when crossed',
+      (rule: string, rules: string[]) => [...rules, rule],
+      [] as string[],
+    )
     .option("--json", "print one JSON object with the outcome on stdout")
     .option("--quiet", "no progress or notes on stderr")
     .option("--breakdown <key...>", "metadata keys the report breaks rates down by (default: category)")
@@ -61,7 +70,10 @@ export function registerRunCommand(program: Command): void {
         env: process.env,
         retryErrored: flags.retryErrors,
       });
-      process.exitCode = await playPlannedRun(planned, output);
+      process.exitCode = await playPlannedRun(planned, output, {
+        thresholds: config.thresholds,
+        failOn: flags.failOn,
+      });
     });
 }
 
@@ -90,6 +102,7 @@ function applyFlags(config: RunConfig, flags: RunFlags): RunConfig {
   if (flags.endpointConcurrency)
     next.endpointConcurrency = positiveInteger(flags.endpointConcurrency, "--endpoint-concurrency");
   if (flags.limit) next.limit = positiveInteger(flags.limit, "--limit");
+  if (flags.repeat) next.repeat = positiveInteger(flags.repeat, "--repeat");
   if (flags.driver) {
     if (!["auto", "live", "replay"].includes(flags.driver))
       throw new InputError("must be auto, live or replay", "--driver");
