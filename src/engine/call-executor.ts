@@ -66,6 +66,8 @@ export class CallExecutor {
   readonly #policy: RetryPolicy;
   readonly #limiters = new Map<string, EndpointLimiter>();
   readonly #counts = new Map<string, AttemptCounts>();
+  #backingOff = 0;
+  readonly #backoffListeners = new Set<() => void>();
   readonly #hasher = new ImageHasher();
 
   constructor(options: CallExecutorOptions) {
@@ -76,6 +78,17 @@ export class CallExecutor {
   /** A caller bound to one case, as judges and drivers receive it. */
   forCase(caseId: string): ModelCaller {
     return { call: (role, target, request, step) => this.call(caseId, role, target, request, step) };
+  }
+
+  /** Calls waiting out a retry delay now (they hold no endpoint slot meanwhile). */
+  get backingOff(): number {
+    return this.#backingOff;
+  }
+
+  /** Calls `listener` each time a call starts waiting out a retry delay; returns an unsubscribe. */
+  onBackoff(listener: () => void): () => void {
+    this.#backoffListeners.add(listener);
+    return () => this.#backoffListeners.delete(listener);
   }
 
   /** Retries, 429s, server errors and concurrency, for the run and per endpoint. */
@@ -234,10 +247,14 @@ export class CallExecutor {
           delayMs: delay,
           endpoint: target.endpoint,
         });
+        this.#backingOff++;
+        for (const listener of this.#backoffListeners) listener();
         try {
           await sleep(delay, undefined, { signal: this.#options.signal });
         } catch {
           throw new CancelledError();
+        } finally {
+          this.#backingOff--;
         }
       }
     }

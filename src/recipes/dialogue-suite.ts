@@ -54,6 +54,7 @@ export function runDialogueSuite(options: DialogueSuiteOptions): Promise<RunProg
     retryErrored: options.retryErrored,
     signal: options.signal,
     onProgress: options.onProgress,
+    backoff: executor,
     play: async (dialogue) => {
       const driver = chooseDriver(dialogue, options.driver);
       const caller = executor.forCase(dialogue.id);
