@@ -25,13 +25,16 @@ export function parseRateLimitHeaders(
   now: number = Date.now(),
 ): RateLimitHint | undefined {
   if (!headers) return undefined;
-  let lower: Record<string, string | undefined> | undefined;
-  const get = (name: string): string | undefined => {
-    const direct = headers[name];
-    if (direct !== undefined) return direct;
-    lower ??= Object.fromEntries(Object.entries(headers).map(([key, value]) => [key.toLowerCase(), value]));
-    return lower[name];
-  };
+  // One pass without allocation for the common case of no rate-limit headers at all.
+  let budgets: Map<string, string> | undefined;
+  for (const key in headers) {
+    const value = headers[key];
+    if (value === undefined || !/ratelimit/i.test(key)) continue;
+    budgets ??= new Map();
+    budgets.set(key.toLowerCase(), value);
+  }
+  if (!budgets) return undefined;
+  const get = (name: string) => budgets.get(name);
   let first: RateLimitHint | undefined;
   let spent: RateLimitHint | undefined;
   for (const [remainingName, resetName, format] of BUDGETS) {
