@@ -5,6 +5,7 @@ import path from "node:path";
 
 const BENCHES = [
   "throughput-bench.ts",
+  "throttling-bench.ts",
   "cpu-overhead-bench.ts",
   "memory-bench.ts",
   "safemt-bench.ts",

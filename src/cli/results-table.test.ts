@@ -41,6 +41,9 @@ describe("results table", () => {
       inputTokens: 1,
       outputTokens: 1,
       costUsd: 0.0123,
+      retries: 0,
+      rateLimited: 0,
+      serverErrors: 0,
     },
   ];
 

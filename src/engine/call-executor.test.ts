@@ -38,6 +38,9 @@ describe("CallExecutor", () => {
         calls: 1,
         cachedCalls: 0,
         erroredCalls: 0,
+        retries: 0,
+        rateLimited: 0,
+        serverErrors: 0,
         inputTokens: 10,
         outputTokens: 5,
         costUsd: 20,
@@ -89,14 +92,72 @@ describe("CallExecutor", () => {
     expect(store.usage("run-1")[0]).toMatchObject({ calls: 1, erroredCalls: 1 });
   });
 
-  it("gives up after maxAttempts of retryable errors", async () => {
-    const { executor } = setup();
+  it("gives up after maxAttempts of retryable errors, counting and storing each 429", async () => {
+    const { executor, store } = setup();
     const target = scriptedTarget(() => {
       throw new TargetError("rate-limited", "HTTP 429", { retryAfterMs: 1 });
     });
     await expect(executor.call("case-1", "target", target, request, "turn-1")).rejects.toThrow(/429/);
     expect(target.calls).toBe(4);
-    expect(executor.limiter("test").allowed).toBeLessThan(8);
+    // Four 429s of one call are not a sustained rate: concurrency stays where it was.
+    expect(executor.limiter("test").allowed).toBe(8);
+    expect(executor.stats()).toMatchObject({ retries: 3, rateLimited: 4, serverErrors: 0, failedCalls: 1 });
+    expect(store.usage("run-1")[0]).toMatchObject({ erroredCalls: 1, retries: 3, rateLimited: 4 });
+  });
+
+  it("delays only the request that got a 429 by its Retry-After; the others go on at full concurrency", async () => {
+    const { executor, store } = setup();
+    const finished: number[] = [];
+    const started = Date.now();
+    const target = scriptedTarget(async (req, callNumber) => {
+      const part = req.messages[0]?.content[0];
+      const text = part?.type === "text" ? part.text : "";
+      if (text === "limited" && callNumber === 1)
+        throw new TargetError("rate-limited", "HTTP 429", { status: 429, retryAfterMs: 1000 });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return text;
+    });
+    const ask = (text: string, caseId: string) =>
+      executor
+        .call(
+          caseId,
+          "target",
+          target,
+          { messages: [{ role: "user", content: [{ type: "text", text }] }] },
+          "t",
+        )
+        .then((answer) => {
+          if (answer.text !== "limited") finished.push(Date.now() - started);
+          return answer;
+        });
+    const limited = ask("limited", "case-0");
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    await Promise.all(Array.from({ length: 40 }, (_, index) => ask(`other ${index}`, `case-${index + 1}`)));
+    // 40 calls of 5 ms at concurrency 8: done long before the 1 s Retry-After is over.
+    expect(Math.max(...finished)).toBeLessThan(600);
+    expect(executor.limiter("test").allowed).toBe(8);
+    expect((await limited).text).toBe("limited");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    const row = store.usage("run-1")[0];
+    expect(row).toMatchObject({ calls: 41, retries: 1, rateLimited: 1, erroredCalls: 0 });
+  });
+
+  it("counts 5xx answers and timeouts per call and per endpoint", async () => {
+    const { executor, store } = setup();
+    const target = scriptedTarget((_req, callNumber) => {
+      if (callNumber === 1) throw new TargetError("server", "HTTP 500", { status: 500 });
+      if (callNumber === 2) throw new TargetError("timeout", "no answer");
+      return "fine";
+    });
+    await executor.call("case-1", "target", target, request, "turn-1");
+    expect(store.getCall(workKey("run-1", "case-1", "target", "turn-1"))).toMatchObject({
+      attempts: 3,
+      serverErrors: 2,
+      rateLimited: 0,
+    });
+    expect(executor.stats().endpoints).toEqual([
+      expect.objectContaining({ endpoint: "test", retries: 2, serverErrors: 2, allowed: 8, active: 0 }),
+    ]);
   });
 
   it("turns an attempt that outlives its time limit into a timeout", async () => {

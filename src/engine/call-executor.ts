@@ -1,21 +1,38 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { CancelledError, describeError, TargetError } from "../errors.ts";
+import { CancelledError, describeError, TargetError, type TargetErrorKind } from "../errors.ts";
 import type { ModelCaller } from "../judges/judge.ts";
-import type { Target, TargetRequest, TargetResponse } from "../targets/target.ts";
+import type { RateLimitHint, Target, TargetRequest, TargetResponse } from "../targets/target.ts";
 import { deadline } from "../util/deadline.ts";
-import { EndpointLimiter } from "./endpoint-limiter.ts";
+import {
+  type AttemptCounts,
+  collectStats,
+  type ExecutorStats,
+  emptyCounts,
+  isServerFailure,
+} from "./call-stats.ts";
+import { type AttemptOutcome, EndpointLimiter } from "./endpoint-limiter.ts";
 import type { PriceTable } from "./pricing.ts";
 import { ImageHasher, requestHash, workKey } from "./request-hash.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelay } from "./retry-policy.ts";
 import type { CallRole, Store } from "./store.ts";
 
-/** What the executor reports as calls happen (for progress displays). */
+/**
+ * What the executor reports as calls happen (for progress displays). `throttle` says the
+ * endpoint's allowed concurrency changed (see EndpointLimiter); `errorKind` and `delayMs` say
+ * why a retry happens and how long it waits.
+ */
 export interface CallEvent {
-  kind: "success" | "cached" | "resumed" | "retry" | "failed";
+  kind: "success" | "cached" | "resumed" | "retry" | "failed" | "throttle";
   role: CallRole;
   targetId: string;
   attempt: number;
   error?: string;
+  errorKind?: TargetErrorKind;
+  delayMs?: number;
+  endpoint?: string;
+  /** For `throttle`: the endpoint's allowed and configured concurrency. */
+  allowed?: number;
+  maxConcurrency?: number;
 }
 
 export interface CallExecutorOptions {
@@ -48,6 +65,9 @@ export class CallExecutor {
   readonly #options: CallExecutorOptions;
   readonly #policy: RetryPolicy;
   readonly #limiters = new Map<string, EndpointLimiter>();
+  readonly #counts = new Map<string, AttemptCounts>();
+  #backingOff = 0;
+  readonly #backoffListeners = new Set<() => void>();
   readonly #hasher = new ImageHasher();
 
   constructor(options: CallExecutorOptions) {
@@ -64,6 +84,22 @@ export class CallExecutor {
     return { call: (role, target, request, step) => this.call(caseId, role, target, request, step, sample) };
   }
 
+  /** Calls waiting out a retry delay now (they hold no endpoint slot meanwhile). */
+  get backingOff(): number {
+    return this.#backingOff;
+  }
+
+  /** Calls `listener` each time a call starts waiting out a retry delay; returns an unsubscribe. */
+  onBackoff(listener: () => void): () => void {
+    this.#backoffListeners.add(listener);
+    return () => this.#backoffListeners.delete(listener);
+  }
+
+  /** Retries, 429s, server errors and concurrency, for the run and per endpoint. */
+  stats(): ExecutorStats {
+    return collectStats(this.#limiters, this.#counts);
+  }
+
   /** The limiter of an endpoint (created on first use, sized by the first target seen there). */
   limiter(endpoint: string, targetConcurrency?: number): EndpointLimiter {
     let limiter = this.#limiters.get(endpoint);
@@ -72,6 +108,7 @@ export class CallExecutor {
         this.#options.endpointConcurrency?.[endpoint] ?? targetConcurrency ?? this.#options.concurrency ?? 8;
       limiter = new EndpointLimiter(configured);
       this.#limiters.set(endpoint, limiter);
+      this.#counts.set(endpoint, emptyCounts());
     }
     return limiter;
   }
@@ -117,6 +154,8 @@ export class CallExecutor {
           status: "ok",
           cached: true,
           attempts: 0,
+          rateLimited: 0,
+          serverErrors: 0,
           error: null,
           text: cached.text,
           usage,
@@ -135,11 +174,15 @@ export class CallExecutor {
       }
     }
     const started = performance.now();
+    this.limiter(target.endpoint, target.concurrency);
+    const counts = this.#counts.get(target.endpoint) ?? emptyCounts();
     let attempt = 0;
+    let rateLimited = 0;
+    let serverErrors = 0;
     for (;;) {
       attempt++;
       try {
-        const response = await this.#attempt(target, request);
+        const response = await this.#attempt(target, request, role, attempt);
         const costUsd = this.#options.prices.cost(target.provider, target.model, response.usage);
         store.transaction(() => {
           store.putCachedResponse({
@@ -155,6 +198,8 @@ export class CallExecutor {
             status: "ok",
             cached: false,
             attempts: attempt,
+            rateLimited,
+            serverErrors,
             error: null,
             text: response.text,
             usage: response.usage,
@@ -167,9 +212,14 @@ export class CallExecutor {
         return response;
       } catch (error) {
         if (error instanceof CancelledError || this.#options.signal?.aborted) throw new CancelledError();
-        const limiter = this.limiter(target.endpoint, target.concurrency);
-        if (error instanceof TargetError && error.kind === "rate-limited")
-          limiter.onRateLimited(error.retryAfterMs);
+        const errorKind = error instanceof TargetError ? error.kind : undefined;
+        if (errorKind === "rate-limited") {
+          rateLimited++;
+          counts.rateLimited++;
+        } else if (isServerFailure(errorKind)) {
+          serverErrors++;
+          counts.serverErrors++;
+        }
         const delay = retryDelay(error, attempt, this.#policy, this.#options.random);
         if (delay === undefined) {
           const reason = describeError(error);
@@ -178,6 +228,8 @@ export class CallExecutor {
             status: "errored",
             cached: false,
             attempts: attempt,
+            rateLimited,
+            serverErrors,
             error: reason,
             text: null,
             usage: { inputTokens: 0, outputTokens: 0 },
@@ -185,41 +237,76 @@ export class CallExecutor {
             latencyMs: performance.now() - started,
             createdAt: new Date().toISOString(),
           });
-          this.#emit({ kind: "failed", role, targetId: target.id, attempt, error: reason });
+          counts.failedCalls++;
+          this.#emit({ kind: "failed", role, targetId: target.id, attempt, error: reason, errorKind });
           throw error instanceof TargetError ? error : new TargetError("client", reason, { cause: error });
         }
-        this.#emit({ kind: "retry", role, targetId: target.id, attempt, error: describeError(error) });
+        counts.retries++;
+        this.#emit({
+          kind: "retry",
+          role,
+          targetId: target.id,
+          attempt,
+          error: describeError(error),
+          errorKind,
+          delayMs: delay,
+          endpoint: target.endpoint,
+        });
+        this.#backingOff++;
+        for (const listener of this.#backoffListeners) listener();
         try {
           await sleep(delay, undefined, { signal: this.#options.signal });
         } catch {
           throw new CancelledError();
+        } finally {
+          this.#backingOff--;
         }
       }
     }
   }
 
-  async #attempt(target: Target, request: TargetRequest): Promise<TargetResponse> {
+  async #attempt(
+    target: Target,
+    request: TargetRequest,
+    role: CallRole,
+    attempt: number,
+  ): Promise<TargetResponse> {
     const limiter = this.limiter(target.endpoint, target.concurrency);
     const release = await limiter.acquire(this.#options.signal);
     const timeoutMs = this.#options.retry?.timeoutMs ?? target.timeoutMs ?? this.#policy.timeoutMs;
     // A target that enforces the time limit itself needs no second timer here.
     const limit = target.enforcesTimeout ? undefined : deadline(this.#options.signal, timeoutMs);
+    const allowedBefore = limiter.allowed;
+    let outcome: AttemptOutcome | undefined;
+    let hint: RateLimitHint | undefined;
     try {
       const response = await target.generate({
         ...request,
         signal: limit?.signal ?? this.#options.signal,
         timeoutMs,
       });
-      limiter.onSuccess();
+      outcome = "success";
+      hint = response.rateLimit;
       return response;
     } catch (error) {
       if (this.#options.signal?.aborted) throw new CancelledError();
+      outcome = error instanceof TargetError && error.kind === "rate-limited" ? "rate-limited" : "failed";
       if (limit?.timedOut() && !(error instanceof TargetError && error.kind !== "aborted"))
         throw new TargetError("timeout", `no answer within ${timeoutMs} ms`);
       throw error;
     } finally {
       limit?.dispose();
-      release();
+      release(outcome, hint);
+      if (limiter.allowed !== allowedBefore)
+        this.#emit({
+          kind: "throttle",
+          role,
+          targetId: target.id,
+          attempt,
+          endpoint: target.endpoint,
+          allowed: limiter.allowed,
+          maxConcurrency: limiter.maxConcurrency,
+        });
     }
   }
 

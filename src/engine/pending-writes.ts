@@ -33,15 +33,23 @@ export const GROUPED_WRITES = {
        WHERE excluded.status != 'pending'`,
   finish:
     "UPDATE cases SET status = ?, result = ?, error = ?, updated_at = ? WHERE run_id = ? AND case_id = ?",
+  // rate_limited and server_errors come last so that logs written before they existed (16
+  // values) replay with the defaults (see padLoggedWrite).
   call: `INSERT OR REPLACE INTO calls (work_key, run_id, case_id, role, target_id, request_hash, status, cached,
-         attempts, error, text, input_tokens, output_tokens, cost_usd, latency_ms, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         attempts, error, text, input_tokens, output_tokens, cost_usd, latency_ms, created_at,
+         rate_limited, server_errors)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   response: `INSERT OR REPLACE INTO responses (request_hash, target_fingerprint, text, input_tokens, output_tokens,
          finish_reason, model_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   score: `INSERT OR REPLACE INTO scores (run_id, case_id, scorer, status, label, value, explanation, raw, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 } as const;
 export type GroupedWriteName = keyof typeof GROUPED_WRITES;
+
+/** Values of a logged `call` write from before the throttling columns, padded with their defaults. */
+export function padLoggedWrite(name: string, values: SqlValue[]): SqlValue[] {
+  return name === "call" && values.length === 16 ? [...values, 0, 0] : values;
+}
 export type GroupedWrite = [name: GroupedWriteName, values: SqlValue[]];
 
 /**

@@ -26,12 +26,19 @@ export interface RunCasesOptions<Result> {
   retryErrored?: boolean;
   signal?: AbortSignal;
   onProgress?: (progress: RunProgress) => void;
+  /**
+   * Calls waiting out a retry delay (the run's CallExecutor). A case whose call waits out a
+   * Retry-After uses no endpoint slot, so as many more cases (at most `concurrency` more) are let
+   * in meanwhile: a few 429s with a long Retry-After then delay their own cases, not the run.
+   */
+  backoff?: { readonly backingOff: number; onBackoff(listener: () => void): () => void };
 }
 
 /**
  * Streams cases from a source through `play`, storing each result as it finishes. Cases
  * already finished in the store are skipped, so a killed run resumes where it stopped.
- * Memory stays bounded: at most `concurrency` cases are held at once.
+ * Memory stays bounded: at most `concurrency` cases are held at once, plus up to as many again
+ * while calls of theirs wait out a retry delay (see `backoff`).
  */
 export async function runCases<Result>(options: RunCasesOptions<Result>): Promise<RunProgress> {
   const { store, runId, signal } = options;
@@ -71,6 +78,7 @@ export async function runCases<Result>(options: RunCasesOptions<Result>): Promis
   };
 
   let index = 0;
+  const unsubscribe = options.backoff?.onBackoff(() => slotFreed?.());
   try {
     for await (const dialogue of options.cases) {
       if (signal?.aborted) break;
@@ -92,7 +100,10 @@ export async function runCases<Result>(options: RunCasesOptions<Result>): Promis
       });
       running.add(task);
       progress.inFlight = running.size;
-      while (running.size >= options.concurrency)
+      while (
+        running.size >=
+        options.concurrency + Math.min(options.concurrency, options.backoff?.backingOff ?? 0)
+      )
         await new Promise<void>((resolve) => {
           slotFreed = resolve;
         });
@@ -101,6 +112,8 @@ export async function runCases<Result>(options: RunCasesOptions<Result>): Promis
     progress.sourceExhausted = !signal?.aborted;
   } catch (error) {
     fatal = error;
+  } finally {
+    unsubscribe?.();
   }
   await Promise.allSettled(running);
   if (fatal) throw fatal;

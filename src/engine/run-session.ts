@@ -34,6 +34,8 @@ export interface RunSessionHooks {
   signal?: AbortSignal;
   onProgress?: (progress: RunProgress) => void;
   onCall?: (event: CallEvent) => void;
+  /** Called with the run's call executor before any call, e.g. to show its stats while it runs. */
+  onExecutor?: (executor: CallExecutor) => void;
   /** Called once the run is registered in the store. */
   onStart?: (run: RunRecord, resumed: boolean) => void;
 }
@@ -120,6 +122,7 @@ export async function playRun(
     newRun: existing === undefined,
     onEvent: hooks.onCall,
   });
+  hooks.onExecutor?.(executor);
   let progress: RunProgress | undefined;
   let interrupted = false;
   try {

@@ -148,7 +148,8 @@ export function usage(query: StoreQueries, runId: string): UsageRow[] {
   return query
     .all(
       `SELECT role, target_id, COUNT(*) AS calls, SUM(cached) AS cached_calls,
-         SUM(status = 'errored') AS errored_calls, SUM(input_tokens) AS input_tokens,
+         SUM(status = 'errored') AS errored_calls, SUM(MAX(attempts - 1, 0)) AS retries,
+         SUM(rate_limited) AS rate_limited, SUM(server_errors) AS server_errors, SUM(input_tokens) AS input_tokens,
          SUM(output_tokens) AS output_tokens, SUM(cost_usd) AS cost_usd
        FROM calls WHERE run_id = ? GROUP BY role, target_id ORDER BY role, target_id`,
       runId,
@@ -159,6 +160,9 @@ export function usage(query: StoreQueries, runId: string): UsageRow[] {
       calls: Number(row.calls),
       cachedCalls: Number(row.cached_calls),
       erroredCalls: Number(row.errored_calls),
+      retries: Number(row.retries),
+      rateLimited: Number(row.rate_limited),
+      serverErrors: Number(row.server_errors),
       inputTokens: Number(row.input_tokens),
       outputTokens: Number(row.output_tokens),
       costUsd: Number(row.cost_usd),

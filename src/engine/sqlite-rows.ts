@@ -58,6 +58,8 @@ export function toCall(row: Row): CallRecord {
     status: row.status as CallRecord["status"],
     cached: row.cached === 1,
     attempts: Number(row.attempts),
+    rateLimited: Number(row.rate_limited ?? 0),
+    serverErrors: Number(row.server_errors ?? 0),
     error: (row.error as string | null) ?? null,
     text: (row.text as string | null) ?? null,
     usage: { inputTokens: Number(row.input_tokens), outputTokens: Number(row.output_tokens) },
@@ -102,6 +104,8 @@ export function callValues(call: CallRecord): SqlValue[] {
     call.costUsd,
     call.latencyMs,
     call.createdAt,
+    call.rateLimited,
+    call.serverErrors,
   ];
 }
 

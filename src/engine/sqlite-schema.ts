@@ -1,3 +1,5 @@
+import type { DatabaseSync } from "node:sqlite";
+
 /** Schema of the embedded SQLite store; bump STORE_SCHEMA_VERSION when it changes. */
 export const STORE_SCHEMA_VERSION = 1;
 
@@ -43,7 +45,9 @@ CREATE TABLE IF NOT EXISTS calls (
   output_tokens INTEGER NOT NULL,
   cost_usd REAL NOT NULL,
   latency_ms REAL NOT NULL,
-  created_at TEXT NOT NULL
+  created_at TEXT NOT NULL,
+  rate_limited INTEGER NOT NULL DEFAULT 0,
+  server_errors INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS calls_by_run ON calls (run_id, role, target_id);
 CREATE TABLE IF NOT EXISTS responses (
@@ -69,3 +73,30 @@ CREATE TABLE IF NOT EXISTS scores (
   PRIMARY KEY (run_id, case_id, scorer)
 ) WITHOUT ROWID;
 `;
+
+/**
+ * Columns added after a table was first released, as [table, column, definition]. Stores
+ * created before them get them on open (ALTER TABLE ADD COLUMN), so existing stores keep
+ * opening and older turnsafe versions can still read and write newer stores (the columns have
+ * defaults). Add new columns here rather than bumping STORE_SCHEMA_VERSION.
+ */
+export const ADDED_COLUMNS: readonly [table: string, column: string, definition: string][] = [
+  // Attempts answered with a 429, and with a 5xx or timeout (throttling counts for reports).
+  ["calls", "rate_limited", "INTEGER NOT NULL DEFAULT 0"],
+  ["calls", "server_errors", "INTEGER NOT NULL DEFAULT 0"],
+];
+
+/** Adds the ADDED_COLUMNS a store lacks (a store made by an older turnsafe). */
+export function addMissingColumns(db: DatabaseSync): void {
+  for (const [table, column, definition] of ADDED_COLUMNS) {
+    const has = () =>
+      db.prepare(`SELECT 1 FROM pragma_table_info('${table}') WHERE name = ?`).get(column) !== undefined;
+    if (has()) continue;
+    try {
+      db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+    } catch (error) {
+      // Another process opening the same store may have added it first.
+      if (!has()) throw error;
+    }
+  }
+}

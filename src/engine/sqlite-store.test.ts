@@ -142,6 +142,8 @@ describe("SqliteStore with grouped commits", () => {
         status: "ok",
         cached: false,
         attempts: 1,
+        rateLimited: 0,
+        serverErrors: 0,
         error: null,
         text: "answer",
         usage: { inputTokens: 1, outputTokens: 2 },

@@ -8,6 +8,7 @@ import {
   type GroupedWriteName,
   LOGGED_WRITES,
   PendingWrites,
+  padLoggedWrite,
   type SqliteStoreOptions,
   type SqlValue,
 } from "./pending-writes.ts";
@@ -35,7 +36,7 @@ import {
   toRun,
   toScore,
 } from "./sqlite-rows.ts";
-import { STORE_SCHEMA, STORE_SCHEMA_VERSION } from "./sqlite-schema.ts";
+import { addMissingColumns, STORE_SCHEMA, STORE_SCHEMA_VERSION } from "./sqlite-schema.ts";
 import type {
   BreakdownGroup,
   CachedResponse,
@@ -101,6 +102,7 @@ export class SqliteStore implements Store {
         "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;",
       );
       this.#db.exec(STORE_SCHEMA);
+      addMissingColumns(this.#db);
     } catch (error) {
       throw new StoreError(`cannot open store ${file}: ${(error as Error).message}`, { cause: error });
     }
@@ -126,7 +128,7 @@ export class SqliteStore implements Store {
       const writes = readLog(logFile, LOGGED_WRITES);
       this.#sqliteTransaction(() => {
         for (const [name, values] of writes)
-          this.#statement(GROUPED_WRITES[name as GroupedWriteName]).run(...values);
+          this.#statement(GROUPED_WRITES[name as GroupedWriteName]).run(...padLoggedWrite(name, values));
       }, "BEGIN IMMEDIATE");
       rmSync(logFile, { force: true });
     }

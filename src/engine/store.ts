@@ -56,6 +56,10 @@ export interface CallRecord {
   /** True when the answer came from the response cache and cost nothing. */
   cached: boolean;
   attempts: number;
+  /** Attempts answered with a 429 (rate limited). */
+  rateLimited: number;
+  /** Attempts answered with a 5xx or that timed out. */
+  serverErrors: number;
   error: string | null;
   text: string | null;
   usage: Usage;
@@ -121,6 +125,12 @@ export interface UsageRow {
   calls: number;
   cachedCalls: number;
   erroredCalls: number;
+  /** Attempts after the first, over all calls. */
+  retries: number;
+  /** Attempts answered with a 429. */
+  rateLimited: number;
+  /** Attempts answered with a 5xx or that timed out. */
+  serverErrors: number;
   inputTokens: number;
   outputTokens: number;
   costUsd: number;

@@ -146,6 +146,7 @@ export function executeMtmcsRun(plan: MtmcsRunPlan, hooks: MtmcsRunHooks = {}): 
             limit: plan.limit,
           }),
           concurrency: plan.concurrency,
+          backoff: executor,
           retryErrored: plan.retryErrored,
           signal: hooks.signal,
           onProgress: hooks.onProgress,

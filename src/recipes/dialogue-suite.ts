@@ -56,6 +56,7 @@ export function runDialogueSuite(options: DialogueSuiteOptions): Promise<RunProg
     retryErrored: options.retryErrored,
     signal: options.signal,
     onProgress: options.onProgress,
+    backoff: executor,
     play: async (dialogue) => {
       const driver = chooseDriver(dialogue, options.driver);
       const sample = options.repeated ? Number(dialogue.metadata.sample) || undefined : undefined;

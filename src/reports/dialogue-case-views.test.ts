@@ -51,6 +51,8 @@ describe("dialogue case views", () => {
         status: "ok",
         cached: false,
         attempts,
+        rateLimited: 0,
+        serverErrors: 0,
         error: null,
         text: "answer",
         usage: { inputTokens: 1, outputTokens: 1 },

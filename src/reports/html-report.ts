@@ -178,7 +178,9 @@ function renderUsage(usage: readonly UsageRow[]): string {
       row.erroredCalls > 0 ? `<span class="badge bad">${formatInteger(row.erroredCalls)}</span>` : "0";
     return (
       `<td class="number">${formatInteger(row.calls)}</td><td class="number">${formatInteger(row.cachedCalls)}</td>` +
-      `<td class="number">${errored}</td><td class="number">${formatInteger(row.inputTokens)}</td>` +
+      `<td class="number">${errored}</td><td class="number">${formatInteger(row.retries)}</td>` +
+      `<td class="number">${formatInteger(row.rateLimited)}</td><td class="number">${formatInteger(row.serverErrors)}</td>` +
+      `<td class="number">${formatInteger(row.inputTokens)}</td>` +
       `<td class="number">${formatInteger(row.outputTokens)}</td><td class="number">${escapeHtml(formatUsd(row.costUsd))}</td>`
     );
   };
@@ -189,11 +191,12 @@ function renderUsage(usage: readonly UsageRow[]): string {
   rows.push(`<tr class="total"><td colspan="2">Total</td>${numbers(total)}</tr>`);
   const header =
     `<tr><th>Role</th><th>Target</th><th class="number">Calls</th><th class="number">Cached</th>` +
-    `<th class="number">Errored</th><th class="number">Input tokens</th><th class="number">Output tokens</th>` +
+    `<th class="number">Errored</th><th class="number">Retries</th><th class="number">429s</th>` +
+    `<th class="number">5xx/timeouts</th><th class="number">Input tokens</th><th class="number">Output tokens</th>` +
     `<th class="number">Cost (USD)</th></tr>`;
   return (
     `<section id="usage"><h2>Usage and cost</h2><div class="table-wrap"><table><thead>${header}</thead>` +
-    `<tbody>${rows.join("")}</tbody></table></div><p class="footnote">Calls include cached answers, which are also counted under Cached.</p></section>`
+    `<tbody>${rows.join("")}</tbody></table></div><p class="footnote">Calls include cached answers, which are also counted under Cached. Retries are attempts after a call's first; 429s and 5xx/timeouts count the attempts that got them (a call that finally succeeded is not errored).</p></section>`
   );
 }
 

@@ -30,7 +30,9 @@ describe("renderMarkdownReport", () => {
     );
     expect(markdown).toContain("| 1 | 10.0% (4.0–23.1%) | 2.5% (0.4–12.9%) | 15.0% (7.1–29.1%) |");
     expect(markdown).toContain("| openai:gpt-4o-mini | adashield | 21.0% | 8.0% |");
-    expect(markdown).toContain("| **Total** |  | 2,586 | 157 | 5 | 1,532,863 | 297,556 | $1.88 |");
+    expect(markdown).toContain(
+      "| **Total** |  | 2,586 | 157 | 5 | 50 | 40 | 14 | 1,532,863 | 297,556 | $1.88 |",
+    );
   });
 
   it("lists the cases that need a look", () => {

@@ -9,6 +9,9 @@ export function usageTotals(rows: readonly UsageRow[]): UsageFigures {
     calls: 0,
     cachedCalls: 0,
     erroredCalls: 0,
+    retries: 0,
+    rateLimited: 0,
+    serverErrors: 0,
     inputTokens: 0,
     outputTokens: 0,
     costUsd: 0,
@@ -17,6 +20,9 @@ export function usageTotals(rows: readonly UsageRow[]): UsageFigures {
     total.calls += row.calls;
     total.cachedCalls += row.cachedCalls;
     total.erroredCalls += row.erroredCalls;
+    total.retries += row.retries;
+    total.rateLimited += row.rateLimited;
+    total.serverErrors += row.serverErrors;
     total.inputTokens += row.inputTokens;
     total.outputTokens += row.outputTokens;
     total.costUsd += row.costUsd;

@@ -13,6 +13,7 @@ import {
   UnsupportedFunctionalityError,
 } from "ai";
 import { describeError, TargetError, type TargetErrorKind } from "../errors.ts";
+import { parseRateLimitHeaders } from "./rate-limit-headers.ts";
 
 /** What the caller knows about a failed call beyond the error itself. */
 export interface ProviderErrorContext {
@@ -92,7 +93,10 @@ function fromApiCallError(
       return make("malformed", `unusable response: ${describeError(error.cause)}`);
     return make("network", `connection failed: ${error.message}`);
   }
-  const retryAfterMs = parseRetryAfter(error.responseHeaders);
+  // A 429 without Retry-After may still say when its spent budget resets (rate-limit headers).
+  const budget = status === 429 ? parseRateLimitHeaders(error.responseHeaders) : undefined;
+  const retryAfterMs =
+    parseRetryAfter(error.responseHeaders) ?? (budget?.remaining === 0 ? budget.resetMs : undefined);
   const detail = `HTTP ${status}: ${error.message}`;
   if (status === 429) return make("rate-limited", detail, { status, retryAfterMs });
   if (status === 408 || status === 504) return make("timeout", detail, { status, retryAfterMs });

@@ -74,6 +74,33 @@ describe.each(ADAPTERS)("$provider errors over HTTP", (adapter) => {
     expect(error.retryable).toBe(true);
   });
 
+  it("reads a spent budget from the rate-limit headers of answers and of a 429 without Retry-After", async () => {
+    const budget = { "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "1.5s" };
+    const server = await startFakeProviderServer((request) => ({
+      headers: budget,
+      body: successBody(adapter.format, request, { text: "fine", inputTokens: 1, outputTokens: 1 }),
+    }));
+    try {
+      const config = parseTargetSpec(
+        {
+          provider: adapter.provider,
+          model: adapter.model,
+          baseURL: `${server.url}${adapter.basePath}`,
+          apiKeyEnv: "K",
+        },
+        "test",
+      );
+      const target = createProviderTarget(config, { env: { K: FAKE_KEY } });
+      const answer = await target.generate({ messages: hello });
+      expect(answer.rateLimit).toEqual({ remaining: 0, resetMs: 1500 });
+      server.enqueue(errorResponse(adapter.format, 429, "slow down", budget));
+      const error = await failureOf(target.generate({ messages: hello }));
+      expect(error).toMatchObject({ kind: "rate-limited", retryAfterMs: 1500 });
+    } finally {
+      await server.close();
+    }
+  });
+
   it("maps 500 to server", async () => {
     const { server, target } = setUp(adapter);
     server.enqueue(errorResponse(adapter.format, 500, "internal trouble"));

@@ -6,6 +6,7 @@ import { mapProviderError } from "./map-provider-error.ts";
 import { nodeHttpFetch } from "./node-http-fetch.ts";
 import { resolveCapabilities } from "./provider-limits.ts";
 import { resolveApiKey, resolveBaseURL, resolveHeaders, type TargetConfig } from "./provider-spec.ts";
+import { parseRateLimitHeaders } from "./rate-limit-headers.ts";
 import type { GenerationParams, Target, TargetRequest, TargetResponse } from "./target.ts";
 import { toModelPrompt } from "./to-model-prompt.ts";
 
@@ -82,6 +83,7 @@ export function createProviderTarget(config: TargetConfig, options: ProviderTarg
         finishReason: result.finishReason.unified,
         modelId: servedModelId(result.response) ?? config.model,
         warnings: [...converted.warnings, ...result.warnings.map(formatWarning)],
+        rateLimit: parseRateLimitHeaders(result.response?.headers),
       };
     } catch (error) {
       const timedOut = limit.timedOut() ? limit.signal : undefined;

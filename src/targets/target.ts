@@ -1,6 +1,14 @@
 import type { Message } from "../dialogue/dialogue.ts";
 import type { ImageLimits } from "../dialogue/image-ref.ts";
 
+/** What an endpoint's rate-limit headers said about its budget. */
+export interface RateLimitHint {
+  /** Requests (or tokens) left in the current window; 0 means the next request would get a 429. */
+  remaining: number;
+  /** Milliseconds until the window resets. */
+  resetMs: number;
+}
+
 /** Sampling settings passed to a model; unset fields use the provider's defaults. */
 export interface GenerationParams {
   temperature?: number;
@@ -58,6 +66,8 @@ export interface TargetResponse {
   finishReason: string;
   modelId: string;
   warnings: string[];
+  /** The endpoint's remaining request budget, when its response headers say (see EndpointLimiter). */
+  rateLimit?: RateLimitHint;
 }
 
 /** A model endpoint (or a wrapped one) that answers conversations. */

@@ -35,6 +35,7 @@ export async function presentRun<Outcome extends RunSessionOutcome>(
       signal: presentation.signal,
       onProgress: (value) => progress.update(value),
       onCall: (event) => progress.call(event),
+      onExecutor: (executor) => progress.watch(() => executor.stats()),
       onStart: (run, resumed) => {
         if (run.simulator)
           output.note("note: this run uses the turnsafe simulator (scripted replies, not a model)");

@@ -119,6 +119,7 @@ export function executeModerationEval(
           runId,
           cases: plan.cases(),
           concurrency: plan.concurrency,
+          backoff: executor,
           retryErrored: plan.retryErrored,
           signal: hooks.signal,
           onProgress: hooks.onProgress,

@@ -107,6 +107,7 @@ export async function buildSafemt(options: SafemtBuildOptions): Promise<SafemtBu
         runId,
         cases: caseDialogues(samples, lengths),
         concurrency: options.concurrency ?? 8,
+        backoff: executor,
         retryErrored: options.retryFailed,
         signal: options.signal,
         onProgress: options.onProgress,
