@@ -1,3 +1,6 @@
+import type { DatabaseSync } from "node:sqlite";
+import { StoreError } from "../errors.ts";
+
 /** Schema of the embedded SQLite store; bump STORE_SCHEMA_VERSION when it changes. */
 export const STORE_SCHEMA_VERSION = 1;
 
@@ -22,6 +25,8 @@ CREATE TABLE IF NOT EXISTS cases (
   result TEXT,
   error TEXT,
   updated_at TEXT NOT NULL,
+  -- Each target's outcome of the case as JSON: {"<target>": null (done) | "<why it failed>"}.
+  targets TEXT,
   PRIMARY KEY (run_id, case_id)
 );
 CREATE INDEX IF NOT EXISTS cases_by_index ON cases (run_id, idx);
@@ -69,3 +74,35 @@ CREATE TABLE IF NOT EXISTS scores (
   PRIMARY KEY (run_id, case_id, scorer)
 ) WITHOUT ROWID;
 `;
+
+/**
+ * Columns added after schema version 1 shipped, added to older stores when they are opened
+ * (`ALTER TABLE ... ADD COLUMN` only when the column is missing), so existing stores still open.
+ */
+export const ADDED_COLUMNS: readonly { table: string; column: string; definition: string }[] = [
+  { table: "cases", column: "targets", definition: "TEXT" },
+];
+
+/**
+ * Checks an opened store's schema version (recording it in a new store) and adds the columns of
+ * ADDED_COLUMNS that an older store lacks.
+ */
+export function checkSchema(db: DatabaseSync, file: string): void {
+  const version = (
+    db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined
+  )?.value;
+  if (version === undefined)
+    // Written outside any write batch so that other connections see a complete store at once.
+    db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(
+      String(STORE_SCHEMA_VERSION),
+    );
+  else if (Number(version) !== STORE_SCHEMA_VERSION)
+    throw new StoreError(
+      `store ${file} has schema version ${version}; this turnsafe reads ${STORE_SCHEMA_VERSION}`,
+    );
+  for (const { table, column, definition } of ADDED_COLUMNS) {
+    const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+    if (!columns.some((existing) => existing.name === column))
+      db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  }
+}

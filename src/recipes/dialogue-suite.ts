@@ -4,7 +4,7 @@ import { liveDriver } from "../drivers/live-driver.ts";
 import { replayDriver } from "../drivers/replay-driver.ts";
 import type { CallExecutor } from "../engine/call-executor.ts";
 import { CaseFailure, type RunProgress, runCases } from "../engine/run-cases.ts";
-import type { Store } from "../engine/store.ts";
+import type { CaseStatus, Store } from "../engine/store.ts";
 import { CancelledError, describeError } from "../errors.ts";
 import type { Judge, ModelCaller } from "../judges/judge.ts";
 import type { Target } from "../targets/target.ts";
@@ -15,6 +15,12 @@ export type DriverChoice = "auto" | "live" | "replay";
 export interface DialogueCaseResult {
   driver: string;
   targets: Record<string, { answers: TurnAnswer[]; error: string | null }>;
+}
+
+/** One target's status on a case: its own failure, else the case's progress (done once finished). */
+export function targetStatus(caseStatus: CaseStatus, outcome: { error: string | null }): CaseStatus {
+  if (outcome.error) return "errored";
+  return caseStatus === "pending" ? "pending" : "done";
 }
 
 export interface DialogueSuiteOptions {
@@ -41,8 +47,9 @@ export function chooseDriver(dialogue: Dialogue, choice: DriverChoice): Driver {
 
 /**
  * The generic recipe: every dialogue is played against every target, and every judge scores
- * each target's transcript. A target that fails marks the case errored (with the reason), while
- * the other targets' answers are kept.
+ * each target's transcript. Each target's part of a case is done or errored on its own (stored as
+ * the case's target outcomes); a target that fails also marks the case errored as a whole (so
+ * `--retry-errors` replays it), while the other targets' answers and scores are kept.
  */
 export function runDialogueSuite(options: DialogueSuiteOptions): Promise<RunProgress> {
   const { store, runId, executor } = options;
@@ -54,6 +61,8 @@ export function runDialogueSuite(options: DialogueSuiteOptions): Promise<RunProg
     retryErrored: options.retryErrored,
     signal: options.signal,
     onProgress: options.onProgress,
+    outcomes: (result) =>
+      Object.fromEntries(Object.entries(result.targets).map(([target, outcome]) => [target, outcome.error])),
     play: async (dialogue) => {
       const driver = chooseDriver(dialogue, options.driver);
       const caller = executor.forCase(dialogue.id);

@@ -1,7 +1,7 @@
 import type { Dialogue, Message } from "../dialogue/dialogue.ts";
-import type { CaseRecord, ScoreRecord, Store } from "../engine/store.ts";
+import type { CaseRecord, ScoreRecord, Store, TargetOutcomeCount } from "../engine/store.ts";
 import { wilsonInterval } from "../metrics/proportion.ts";
-import type { DialogueCaseResult } from "../recipes/dialogue-suite.ts";
+import { type DialogueCaseResult, targetStatus } from "../recipes/dialogue-suite.ts";
 import { scoreView, toTurnViews } from "./case-view.ts";
 import type { CaseView, ChartSpec, MetricTable, ReportData } from "./report-data.ts";
 
@@ -83,7 +83,8 @@ export async function buildDialogueReport(
   const charts: ChartSpec[] = [
     ...new Set([...tallies.keys()].map((scorer) => scorer.split("@")[0] ?? scorer)),
   ].map((judge) => rateChart(judge, tallies));
-  const headline = headlineFigures(tallies, counts);
+  const outcomes = store.targetOutcomes(runId);
+  const headline = headlineFigures(tallies, counts, outcomes);
   const selected = [...new Set([...errored, ...flagged])].slice(0, options.maxCases);
   const chosen = new Set(selected);
   for (const caseId of store.caseIds(runId, { limit })) {
@@ -108,10 +109,14 @@ export async function buildDialogueReport(
     usage: store.usage(runId),
     cases,
     casesOmitted: Math.max(0, counts.cases - chosen.size),
-    warnings:
-      counts.pending > 0
+    warnings: [
+      ...(counts.pending > 0
         ? [`${counts.pending} cases have not run yet (interrupted run: rerun to resume)`]
-        : [],
+        : []),
+      ...outcomes.flatMap((outcome) =>
+        outcome.errored > 0 ? [`${outcome.target}: ${describeTargetOutcome(outcome)}`] : [],
+      ),
+    ],
   };
 }
 
@@ -263,17 +268,35 @@ function rateChart(judge: string, tallies: Map<string, Map<number, Tally>>): Cha
   };
 }
 
+/** "3 done, 2 errored (reason ×2; ...)": one target's outcome over the run's finished cases. */
+export function describeTargetOutcome(outcome: TargetOutcomeCount): string {
+  const reasons = outcome.reasons.map(
+    (reason) => `${reason.error}${reason.count > 1 ? ` ×${reason.count}` : ""}`,
+  );
+  return `${outcome.done} done, ${outcome.errored} errored${reasons.length ? ` (${reasons.join("; ")})` : ""}`;
+}
+
 function headlineFigures(
   tallies: Map<string, Map<number, Tally>>,
   counts: ReportData["counts"],
+  outcomes: TargetOutcomeCount[],
 ): ReportData["headline"] {
-  const headline: ReportData["headline"] = [
-    {
-      label: "cases",
-      value: `${counts.done} done / ${counts.cases}`,
-      note: counts.errored ? `${counts.errored} errored` : undefined,
-    },
-  ];
+  // Each target's part of a case is done or errored on its own; runs stored before per-target
+  // outcomes were kept show the case-level count.
+  const headline: ReportData["headline"] =
+    outcomes.length > 0
+      ? outcomes.map((outcome) => ({
+          label: `cases · ${outcome.target}`,
+          value: `${outcome.done} done / ${counts.cases}`,
+          note: outcome.errored ? describeTargetOutcome(outcome) : undefined,
+        }))
+      : [
+          {
+            label: "cases",
+            value: `${counts.done} done / ${counts.cases}`,
+            note: counts.errored ? `${counts.errored} errored` : undefined,
+          },
+        ];
   for (const [scorer, byTurns] of tallies) {
     const sum = total(byTurns);
     const interval = wilsonInterval(sum.positive, sum.counted);
@@ -317,7 +340,7 @@ async function caseViews(
     views.push({
       caseId: record.caseId,
       title: `${record.caseId} · ${targetId}`,
-      status: outcome.error ? "errored" : record.status,
+      status: targetStatus(record.status, outcome),
       error: outcome.error,
       turns: await toTurnViews(messages, imageBaseDir),
       scores: own.map(scoreView),

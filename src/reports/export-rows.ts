@@ -1,6 +1,6 @@
 import { userTurnCount } from "../dialogue/dialogue.ts";
 import type { ScoreRecord, Store } from "../engine/store.ts";
-import type { DialogueCaseResult } from "../recipes/dialogue-suite.ts";
+import { type DialogueCaseResult, targetStatus } from "../recipes/dialogue-suite.ts";
 
 /** One exported result: a case as answered by one target, with its judges' verdicts. */
 export interface ExportRow {
@@ -50,7 +50,7 @@ export function* exportRows(store: Store, runId: string): Generator<ExportRow> {
       yield {
         ...base,
         target,
-        status: outcome.error ? "errored" : record.status,
+        status: targetStatus(record.status, outcome),
         error: outcome.error,
         finalAnswer: answers.at(-1) ?? null,
         answers,

@@ -1,7 +1,9 @@
 import type { RunSessionHooks, RunSessionOutcome } from "../../engine/run-session.ts";
+import { describeTargetOutcome } from "../../reports/dialogue-report.ts";
 import { EXIT } from "../exit-codes.ts";
 import type { Output } from "../output.ts";
 import { ProgressBar } from "../progress-bar.ts";
+import { unusableRun } from "./unusable-run.ts";
 
 /** What a command adds to the common run summary. */
 export interface RunPresentation<Outcome extends RunSessionOutcome> {
@@ -17,7 +19,8 @@ export interface RunPresentation<Outcome extends RunSessionOutcome> {
 
 /**
  * Plays a run with a progress bar and the usual notes, then prints its summary (one JSON object
- * with --json) and returns the exit code: interrupted 130, errored cases 3, else 0.
+ * with --json) and returns the exit code: interrupted 130; 3 when cases errored, no case was played or
+ * most scores are unparsed or errored (with a warning on stderr); else 0.
  */
 export async function presentRun<Outcome extends RunSessionOutcome>(
   output: Output,
@@ -41,6 +44,7 @@ export async function presentRun<Outcome extends RunSessionOutcome>(
     const lines = [
       `run ${run.id}: ${run.status}${run.simulator ? " (simulator)" : ""}`,
       `cases: ${counts.done} done, ${counts.errored} errored, ${counts.pending} pending`,
+      ...outcome.targets.map((target) => `  ${target.target}: ${describeTargetOutcome(target)}`),
       ...(presentation.lines?.(outcome) ?? []),
       `report: ${outcome.reportHtml}`,
     ];
@@ -53,6 +57,8 @@ export async function presentRun<Outcome extends RunSessionOutcome>(
         resumed: outcome.resumed,
         interrupted: outcome.interrupted,
         cases: counts,
+        targets: outcome.targets,
+        scores: outcome.scores,
         ...presentation.json?.(outcome),
         report: { html: outcome.reportHtml, json: outcome.reportJson },
         store: presentation.storePath,
@@ -60,7 +66,9 @@ export async function presentRun<Outcome extends RunSessionOutcome>(
       lines.join("\n"),
     );
     if (outcome.interrupted) return EXIT.interrupted;
-    return counts.errored > 0 ? EXIT.erroredCases : EXIT.ok;
+    const unusable = unusableRun(outcome);
+    if (unusable) output.warn(unusable);
+    return counts.errored > 0 || unusable ? EXIT.erroredCases : EXIT.ok;
   } finally {
     progress.stop();
   }
