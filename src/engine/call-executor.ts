@@ -49,6 +49,8 @@ export class CallExecutor {
   readonly #policy: RetryPolicy;
   readonly #limiters = new Map<string, EndpointLimiter>();
   readonly #hasher = new ImageHasher();
+  /** Set once the run is recorded as using the simulator. */
+  #simulatorMarked = false;
 
   constructor(options: CallExecutorOptions) {
     this.#options = options;
@@ -158,6 +160,7 @@ export class CallExecutor {
             createdAt: new Date().toISOString(),
           });
         });
+        if (response.simulator) this.#markSimulator();
         this.#emit({ kind: "success", role, targetId: target.id, attempt });
         return response;
       } catch (error) {
@@ -216,6 +219,15 @@ export class CallExecutor {
       limit?.dispose();
       release();
     }
+  }
+
+  /** An answer labelled by the simulator makes the run's results simulator results, whatever the target's name. */
+  #markSimulator(): void {
+    if (this.#simulatorMarked) return;
+    this.#simulatorMarked = true;
+    const { store, runId } = this.#options;
+    const run = store.getRun(runId);
+    if (run && !run.simulator) store.putRun({ ...run, simulator: true });
   }
 
   #emit(event: CallEvent): void {

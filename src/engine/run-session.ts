@@ -113,6 +113,8 @@ export async function playRun(
   const now = new Date().toISOString();
   const run: RunRecord = {
     ...identity,
+    // A run found to use the simulator (its answers said so) stays marked when resumed.
+    simulator: identity.simulator || existing?.simulator === true,
     status: "running",
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,

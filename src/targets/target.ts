@@ -58,6 +58,11 @@ export interface TargetResponse {
   finishReason: string;
   modelId: string;
   warnings: string[];
+  /**
+   * True when the answer labels itself as coming from turnsafe's simulator (its
+   * `x-turnsafe-simulator` header or `system_fingerprint`), whatever the target was called.
+   */
+  simulator?: boolean;
 }
 
 /** A model endpoint (or a wrapped one) that answers conversations. */
