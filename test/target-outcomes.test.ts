@@ -4,6 +4,7 @@ import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TargetOutcomeCount } from "../src/engine/store.ts";
+import { writeMtmcsFixture } from "../src/mtmcs/mtmcs-fixture.ts";
 import type { ReportData } from "../src/reports/report-data.ts";
 import { type RunningSimulator, startSimulator } from "../src/simulator/simulator-server.ts";
 import { runCli } from "./cli-helpers.ts";
@@ -108,5 +109,46 @@ describe("a run with a target that fails and one that works", () => {
       "errored",
       "errored",
     ]);
+  });
+
+  it("mtmcs: a failing arm leaves the working arm's cases done, in the report's headline and case views", async () => {
+    await writeMtmcsFixture(path.join(dir, "mtmcs"), { format: "jsonl", images: "files" });
+    writeFileSync(
+      path.join(dir, "broken.yaml"),
+      "default:\n  error: { status: 400, message: no such model }\n",
+    );
+    const result = await runCli([
+      "mtmcs",
+      "run",
+      "--data",
+      path.join(dir, "mtmcs"),
+      "--split",
+      "type_a",
+      "--modality",
+      "um",
+      "--target",
+      "simulator",
+      `simulator:${path.join(dir, "broken.yaml")}#broken`,
+      "--judge",
+      "simulator",
+      "--store",
+      path.join(dir, "mtmcs.db"),
+      "--report-dir",
+      path.join(dir, "reports"),
+      "--json",
+    ]);
+    expect(result.code, result.stderr).toBe(3);
+    const summary = JSON.parse(result.stdout);
+    const working = (summary.targets as TargetOutcomeCount[]).find(
+      (entry) => entry.target === "simulator:turnsafe-sim|none",
+    );
+    expect(working).toMatchObject({ errored: 0 });
+    expect(working?.done).toBeGreaterThan(0);
+    const report = JSON.parse(readFileSync(summary.report.json, "utf8")) as ReportData;
+    const broken = report.headline.find((entry) => entry.label === "cases · simulator:broken|none");
+    expect(broken?.note).toMatch(/errored \(.*no such model/);
+    const views = report.cases.filter((view) => view.title.includes("simulator:turnsafe-sim"));
+    expect(views.length).toBeGreaterThan(0);
+    for (const view of views) expect(view).toMatchObject({ status: "done", error: null });
   });
 });

@@ -1,6 +1,6 @@
 import type { Dialogue } from "../dialogue/dialogue.ts";
 import { CancelledError, describeError } from "../errors.ts";
-import type { Store, TargetOutcomes } from "./store.ts";
+import type { CaseStatus, Store, TargetOutcomes } from "./store.ts";
 
 /** Progress of a run, reported after each finished case. */
 export interface RunProgress {
@@ -124,4 +124,10 @@ export class CaseFailure extends Error {
     this.name = "CaseFailure";
     this.partial = partial;
   }
+}
+
+/** One target's status on a case: its own failure, else the case's progress (done once finished). */
+export function targetStatus(caseStatus: CaseStatus, outcome: { error: string | null }): CaseStatus {
+  if (outcome.error) return "errored";
+  return caseStatus === "pending" ? "pending" : "done";
 }

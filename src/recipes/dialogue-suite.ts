@@ -4,7 +4,7 @@ import { liveDriver } from "../drivers/live-driver.ts";
 import { replayDriver } from "../drivers/replay-driver.ts";
 import type { CallExecutor } from "../engine/call-executor.ts";
 import { CaseFailure, type RunProgress, runCases } from "../engine/run-cases.ts";
-import type { CaseStatus, Store } from "../engine/store.ts";
+import type { Store } from "../engine/store.ts";
 import { CancelledError, describeError } from "../errors.ts";
 import type { Judge, ModelCaller } from "../judges/judge.ts";
 import type { Target } from "../targets/target.ts";
@@ -15,12 +15,6 @@ export type DriverChoice = "auto" | "live" | "replay";
 export interface DialogueCaseResult {
   driver: string;
   targets: Record<string, { answers: TurnAnswer[]; error: string | null }>;
-}
-
-/** One target's status on a case: its own failure, else the case's progress (done once finished). */
-export function targetStatus(caseStatus: CaseStatus, outcome: { error: string | null }): CaseStatus {
-  if (outcome.error) return "errored";
-  return caseStatus === "pending" ? "pending" : "done";
 }
 
 export interface DialogueSuiteOptions {

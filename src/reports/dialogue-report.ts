@@ -1,9 +1,11 @@
 import type { Dialogue, Message } from "../dialogue/dialogue.ts";
+import { targetStatus } from "../engine/run-cases.ts";
 import type { CaseRecord, ScoreRecord, Store, TargetOutcomeCount } from "../engine/store.ts";
 import { wilsonInterval } from "../metrics/proportion.ts";
-import { type DialogueCaseResult, targetStatus } from "../recipes/dialogue-suite.ts";
+import type { DialogueCaseResult } from "../recipes/dialogue-suite.ts";
 import { scoreView, toTurnViews } from "./case-view.ts";
 import type { CaseView, ChartSpec, MetricTable, ReportData } from "./report-data.ts";
+import { describeTargetOutcome, targetOutcomeHeadlines } from "./target-outcomes.ts";
 
 interface Tally {
   positive: number;
@@ -268,14 +270,6 @@ function rateChart(judge: string, tallies: Map<string, Map<number, Tally>>): Cha
   };
 }
 
-/** "3 done, 2 errored (reason ×2; ...)": one target's outcome over the run's finished cases. */
-export function describeTargetOutcome(outcome: TargetOutcomeCount): string {
-  const reasons = outcome.reasons.map(
-    (reason) => `${reason.error}${reason.count > 1 ? ` ×${reason.count}` : ""}`,
-  );
-  return `${outcome.done} done, ${outcome.errored} errored${reasons.length ? ` (${reasons.join("; ")})` : ""}`;
-}
-
 function headlineFigures(
   tallies: Map<string, Map<number, Tally>>,
   counts: ReportData["counts"],
@@ -285,11 +279,7 @@ function headlineFigures(
   // outcomes were kept show the case-level count.
   const headline: ReportData["headline"] =
     outcomes.length > 0
-      ? outcomes.map((outcome) => ({
-          label: `cases · ${outcome.target}`,
-          value: `${outcome.done} done / ${counts.cases}`,
-          note: outcome.errored ? describeTargetOutcome(outcome) : undefined,
-        }))
+      ? targetOutcomeHeadlines(outcomes, counts.cases)
       : [
           {
             label: "cases",

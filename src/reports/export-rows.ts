@@ -1,6 +1,7 @@
 import { userTurnCount } from "../dialogue/dialogue.ts";
+import { targetStatus } from "../engine/run-cases.ts";
 import type { ScoreRecord, Store } from "../engine/store.ts";
-import { type DialogueCaseResult, targetStatus } from "../recipes/dialogue-suite.ts";
+import type { DialogueCaseResult } from "../recipes/dialogue-suite.ts";
 
 /** One exported result: a case as answered by one target, with its judges' verdicts. */
 export interface ExportRow {

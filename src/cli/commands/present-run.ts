@@ -1,5 +1,5 @@
 import type { RunSessionHooks, RunSessionOutcome } from "../../engine/run-session.ts";
-import { describeTargetOutcome } from "../../reports/dialogue-report.ts";
+import { describeTargetOutcome } from "../../reports/target-outcomes.ts";
 import { EXIT } from "../exit-codes.ts";
 import type { Output } from "../output.ts";
 import { ProgressBar } from "../progress-bar.ts";
