@@ -277,7 +277,8 @@ describe("export and report work for every recipe", () => {
         "--modality",
         "um",
         "--target",
-        `simulator:${COMPLY}#sim`,
+        // The built-in script: it also answers the intent questions (a run with most scores unparsed exits 3).
+        "simulator#sim",
         "--judge",
         `simulator:${JUDGE}#judge`,
         "--defences",

@@ -5,7 +5,10 @@ export const EXIT = {
   failure: 1,
   /** Bad usage, input or configuration: fix the command, file or environment. */
   usage: 2,
-  /** The run finished, but some cases errored (see the report). */
+  /**
+   * The run finished, but its results are incomplete or unusable: some cases errored, no case was
+   * played, or most scores are unparsed or errored (the last two with a warning on stderr).
+   */
   erroredCases: 3,
   /** The run finished, but a CI gate rule (`--fail-on`, `thresholds:`) was crossed. */
   thresholdCrossed: 4,

@@ -7,6 +7,8 @@ export interface Output {
   quiet: boolean;
   /** A line for people (stderr, so stdout stays clean for --json). */
   note(line: string): void;
+  /** A warning that must be seen: on stderr even with --quiet or --json. */
+  warn(line: string): void;
   /** The command's result: one JSON object with --json, else the given human text. */
   result(value: unknown, human: string): void;
 }
@@ -20,6 +22,9 @@ export function createOutput(options: { json?: boolean; quiet?: boolean }): Outp
     quiet,
     note(line) {
       if (!quiet) process.stderr.write(`${line}\n`);
+    },
+    warn(line) {
+      process.stderr.write(`\nWARNING: ${line}\n\n`);
     },
     result(value, human) {
       if (json) process.stdout.write(`${JSON.stringify(value)}\n`);

@@ -69,6 +69,8 @@ export class CallExecutor {
   #backingOff = 0;
   readonly #backoffListeners = new Set<() => void>();
   readonly #hasher = new ImageHasher();
+  /** Set once the run is recorded as using the simulator. */
+  #simulatorMarked = false;
 
   constructor(options: CallExecutorOptions) {
     this.#options = options;
@@ -208,6 +210,7 @@ export class CallExecutor {
             createdAt: new Date().toISOString(),
           });
         });
+        if (response.simulator) this.#markSimulator();
         this.#emit({ kind: "success", role, targetId: target.id, attempt });
         return response;
       } catch (error) {
@@ -308,6 +311,15 @@ export class CallExecutor {
           maxConcurrency: limiter.maxConcurrency,
         });
     }
+  }
+
+  /** An answer labelled by the simulator makes the run's results simulator results, whatever the target's name. */
+  #markSimulator(): void {
+    if (this.#simulatorMarked) return;
+    this.#simulatorMarked = true;
+    const { store, runId } = this.#options;
+    const run = store.getRun(runId);
+    if (run && !run.simulator) store.putRun({ ...run, simulator: true });
   }
 
   #emit(event: CallEvent): void {

@@ -26,13 +26,13 @@ export interface SqliteStoreOptions {
  * re-insert (resume) leaves an existing row as it is.
  */
 export const GROUPED_WRITES = {
-  case: `INSERT INTO cases (run_id, case_id, idx, dialogue, status, result, error, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+  case: `INSERT INTO cases (run_id, case_id, idx, dialogue, status, result, error, updated_at, targets)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (run_id, case_id) DO UPDATE SET status = excluded.status, result = excluded.result,
-         error = excluded.error, updated_at = excluded.updated_at
+         error = excluded.error, updated_at = excluded.updated_at, targets = excluded.targets
        WHERE excluded.status != 'pending'`,
   finish:
-    "UPDATE cases SET status = ?, result = ?, error = ?, updated_at = ? WHERE run_id = ? AND case_id = ?",
+    "UPDATE cases SET status = ?, result = ?, error = ?, updated_at = ?, targets = ? WHERE run_id = ? AND case_id = ?",
   // rate_limited and server_errors come last so that logs written before they existed (16
   // values) replay with the defaults (see padLoggedWrite).
   call: `INSERT OR REPLACE INTO calls (work_key, run_id, case_id, role, target_id, request_hash, status, cached,
@@ -59,7 +59,7 @@ export type GroupedWrite = [name: GroupedWriteName, values: SqlValue[]];
  */
 export const LOGGED_WRITES: ReadonlySet<string> = new Set<GroupedWriteName>(["call", "response"]);
 
-/** Index of the status value in a `case` write; result, error and updated_at follow it. */
+/** Index of the status value in a `case` write; result, error, updated_at and targets follow it. */
 const CASE_STATUS = 4;
 
 /**
@@ -86,17 +86,18 @@ export class PendingWrites {
     this.#writes.push(["case", values]);
   }
 
-  /** `values` as for the `finish` write: status, result, error, updated_at, run id, case id. */
+  /** `values` as for the `finish` write: status, result, error, updated_at, targets, run id, case id. */
   finishCase(values: SqlValue[]): void {
-    const insert = this.#cases.get(caseKey(values[4], values[5]));
+    const insert = this.#cases.get(caseKey(values[5], values[6]));
     if (insert)
       insert.splice(
         CASE_STATUS,
-        4,
+        5,
         values[0] ?? null,
         values[1] ?? null,
         values[2] ?? null,
         values[3] ?? null,
+        values[4] ?? null,
       );
     else this.#writes.push(["finish", values]);
   }

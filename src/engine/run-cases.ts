@@ -1,6 +1,6 @@
 import type { Dialogue } from "../dialogue/dialogue.ts";
 import { CancelledError, describeError } from "../errors.ts";
-import type { Store } from "./store.ts";
+import type { CaseStatus, Store, TargetOutcomes } from "./store.ts";
 
 /** Progress of a run, reported after each finished case. */
 export interface RunProgress {
@@ -22,6 +22,12 @@ export interface RunCasesOptions<Result> {
   concurrency: number;
   /** Plays one case and returns what is stored as its result. Throwing marks the case errored. */
   play: (dialogue: Dialogue, signal: AbortSignal) => Promise<Result>;
+  /**
+   * Each target's own outcome of a case, read from its result (or from a CaseFailure's partial
+   * result), when cases are played against several targets: stored with the case so that one
+   * target's failure does not mark the others' work errored.
+   */
+  outcomes?: (result: Result) => TargetOutcomes;
   /** Re-plays cases that errored in an earlier session (default: leave them as they are). */
   retryErrored?: boolean;
   signal?: AbortSignal;
@@ -61,7 +67,7 @@ export async function runCases<Result>(options: RunCasesOptions<Result>): Promis
   const playOne = async (dialogue: Dialogue) => {
     try {
       const result = await options.play(dialogue, innerSignal);
-      store.finishCase(runId, dialogue.id, "done", result, null);
+      store.finishCase(runId, dialogue.id, "done", result, null, options.outcomes?.(result));
       progress.done++;
     } catch (error) {
       if (error instanceof CancelledError || signal?.aborted) return;
@@ -72,6 +78,7 @@ export async function runCases<Result>(options: RunCasesOptions<Result>): Promis
         "errored",
         partial,
         error instanceof CaseFailure ? error.message : describeError(error),
+        partial !== null && options.outcomes ? options.outcomes(partial as Result) : undefined,
       );
       progress.errored++;
     }
@@ -130,4 +137,10 @@ export class CaseFailure extends Error {
     this.name = "CaseFailure";
     this.partial = partial;
   }
+}
+
+/** One target's status on a case: its own failure, else the case's progress (done once finished). */
+export function targetStatus(caseStatus: CaseStatus, outcome: { error: string | null }): CaseStatus {
+  if (outcome.error) return "errored";
+  return caseStatus === "pending" ? "pending" : "done";
 }

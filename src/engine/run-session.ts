@@ -4,7 +4,7 @@ import type { PriceTable } from "./pricing.ts";
 import type { RetryPolicy } from "./retry-policy.ts";
 import type { RunProgress } from "./run-cases.ts";
 import { SqliteStore } from "./sqlite-store.ts";
-import type { RunRecord, Store } from "./store.ts";
+import type { RunRecord, ScoreStatus, Store, TargetOutcomeCount } from "./store.ts";
 
 /**
  * Writes during a run are grouped and committed to SQLite this often. Each is also appended to the
@@ -64,6 +64,10 @@ export interface RunSessionOutcome {
   interrupted: boolean;
   progress: RunProgress | undefined;
   counts: Record<"pending" | "done" | "errored", number>;
+  /** Each target's own done and errored cases (empty when the recipe plays one model per case). */
+  targets: TargetOutcomeCount[];
+  /** The run's scores (judge verdicts, graded answers) by status. */
+  scores: Record<ScoreStatus, number>;
   reportHtml: string;
   reportJson: string;
 }
@@ -83,7 +87,13 @@ export async function executeRunSession(
   try {
     const played = await playRun(store, spec.run, spec.executor, spec.play, hooks);
     const reports = await spec.writeReports(store, spec.run.id);
-    return { ...played, counts: store.countCases(spec.run.id), ...reports };
+    return {
+      ...played,
+      counts: store.countCases(spec.run.id),
+      targets: store.targetOutcomes(spec.run.id),
+      scores: store.countScores(spec.run.id),
+      ...reports,
+    };
   } finally {
     store.close();
   }
@@ -105,6 +115,8 @@ export async function playRun(
   const now = new Date().toISOString();
   const run: RunRecord = {
     ...identity,
+    // A run found to use the simulator (its answers said so) stays marked when resumed.
+    simulator: identity.simulator || existing?.simulator === true,
     status: "running",
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,

@@ -8,6 +8,7 @@ import type {
   RunRecord,
   ScoreGroup,
   ScoreStatus,
+  TargetOutcomeCount,
   UsageRow,
 } from "./store.ts";
 
@@ -47,6 +48,45 @@ export function countCases(query: StoreQueries, runId: string): Record<CaseStatu
   ))
     counts[row.status as CaseStatus] = Number(row.n);
   return counts;
+}
+
+export function countScores(query: StoreQueries, runId: string): Record<ScoreStatus, number> {
+  const counts: Record<ScoreStatus, number> = { ok: 0, unparsed: 0, errored: 0 };
+  for (const row of query.all(
+    "SELECT status, COUNT(*) AS n FROM scores WHERE run_id = ? GROUP BY status",
+    runId,
+  ))
+    counts[row.status as ScoreStatus] = Number(row.n);
+  return counts;
+}
+
+/** Reasons kept per target in targetOutcomes. */
+const REASONS_PER_TARGET = 3;
+
+/** Each target's done and errored cases (from the `targets` column), with its top failure reasons. */
+export function targetOutcomes(query: StoreQueries, runId: string): TargetOutcomeCount[] {
+  const byTarget = new Map<string, TargetOutcomeCount>();
+  for (const row of query.all(
+    `SELECT t.key AS target, t.value AS error, COUNT(*) AS n
+       FROM cases c, json_each(c.targets) t
+       WHERE c.run_id = ? AND c.status != 'pending' AND c.targets IS NOT NULL
+       GROUP BY t.key, t.value ORDER BY n DESC`,
+    runId,
+  )) {
+    const target = String(row.target);
+    let entry = byTarget.get(target);
+    if (!entry) {
+      entry = { target, done: 0, errored: 0, reasons: [] };
+      byTarget.set(target, entry);
+    }
+    const count = Number(row.n);
+    if (row.error === null) entry.done += count;
+    else {
+      entry.errored += count;
+      if (entry.reasons.length < REASONS_PER_TARGET) entry.reasons.push({ error: String(row.error), count });
+    }
+  }
+  return [...byTarget.values()].sort((a, b) => a.target.localeCompare(b.target));
 }
 
 export function scoreGroups(query: StoreQueries, runId: string): ScoreGroup[] {

@@ -42,6 +42,7 @@ export function toCase(row: Row): CaseRecord {
     status: row.status as CaseStatus,
     result: parseJson(row.result),
     error: (row.error as string | null) ?? null,
+    targets: (parseJson(row.targets) as CaseRecord["targets"]) ?? null,
     updatedAt: row.updated_at as string,
   };
 }

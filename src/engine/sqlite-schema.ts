@@ -1,4 +1,5 @@
 import type { DatabaseSync } from "node:sqlite";
+import { StoreError } from "../errors.ts";
 
 /** Schema of the embedded SQLite store; bump STORE_SCHEMA_VERSION when it changes. */
 export const STORE_SCHEMA_VERSION = 1;
@@ -24,6 +25,8 @@ CREATE TABLE IF NOT EXISTS cases (
   result TEXT,
   error TEXT,
   updated_at TEXT NOT NULL,
+  -- Each target's outcome of the case as JSON: {"<target>": null (done) | "<why it failed>"}.
+  targets TEXT,
   PRIMARY KEY (run_id, case_id)
 );
 CREATE INDEX IF NOT EXISTS cases_by_index ON cases (run_id, idx);
@@ -75,19 +78,37 @@ CREATE TABLE IF NOT EXISTS scores (
 `;
 
 /**
+/**
  * Columns added after a table was first released, as [table, column, definition]. Stores
  * created before them get them on open (ALTER TABLE ADD COLUMN), so existing stores keep
  * opening and older turnsafe versions can still read and write newer stores (the columns have
- * defaults). Add new columns here rather than bumping STORE_SCHEMA_VERSION.
+ * defaults or are nullable). Add new columns here rather than bumping STORE_SCHEMA_VERSION.
  */
 export const ADDED_COLUMNS: readonly [table: string, column: string, definition: string][] = [
   // Attempts answered with a 429, and with a 5xx or timeout (throttling counts for reports).
   ["calls", "rate_limited", "INTEGER NOT NULL DEFAULT 0"],
   ["calls", "server_errors", "INTEGER NOT NULL DEFAULT 0"],
+  // Each target's outcome of a case (JSON: target -> null or its error).
+  ["cases", "targets", "TEXT"],
 ];
 
-/** Adds the ADDED_COLUMNS a store lacks (a store made by an older turnsafe). */
-export function addMissingColumns(db: DatabaseSync): void {
+/**
+ * Checks an opened store's schema version (recording it in a new store) and adds the columns of
+ * ADDED_COLUMNS that an older store lacks.
+ */
+export function checkSchema(db: DatabaseSync, file: string): void {
+  const version = (
+    db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined
+  )?.value;
+  if (version === undefined)
+    // Written outside any write batch so that other connections see a complete store at once.
+    db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(
+      String(STORE_SCHEMA_VERSION),
+    );
+  else if (Number(version) !== STORE_SCHEMA_VERSION)
+    throw new StoreError(
+      `store ${file} has schema version ${version}; this turnsafe reads ${STORE_SCHEMA_VERSION}`,
+    );
   for (const [table, column, definition] of ADDED_COLUMNS) {
     const has = () =>
       db.prepare(`SELECT 1 FROM pragma_table_info('${table}') WHERE name = ?`).get(column) !== undefined;

@@ -17,12 +17,14 @@ import {
   caseIds,
   caseSummaries,
   countCases,
+  countScores,
   findRun,
   finishedCaseIds,
   type StoreQueries,
   scoreBreakdown,
   scoredCaseIds,
   scoreGroups,
+  targetOutcomes,
   usage,
 } from "./sqlite-queries.ts";
 import {
@@ -36,7 +38,7 @@ import {
   toRun,
   toScore,
 } from "./sqlite-rows.ts";
-import { addMissingColumns, STORE_SCHEMA, STORE_SCHEMA_VERSION } from "./sqlite-schema.ts";
+import { checkSchema, STORE_SCHEMA } from "./sqlite-schema.ts";
 import type {
   BreakdownGroup,
   CachedResponse,
@@ -51,6 +53,8 @@ import type {
   ScoreRecord,
   ScoreStatus,
   Store,
+  TargetOutcomeCount,
+  TargetOutcomes,
   UsageRow,
 } from "./store.ts";
 import { orphanedLogs, readLog, WriteLog } from "./write-log.ts";
@@ -102,20 +106,10 @@ export class SqliteStore implements Store {
         "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;",
       );
       this.#db.exec(STORE_SCHEMA);
-      addMissingColumns(this.#db);
     } catch (error) {
       throw new StoreError(`cannot open store ${file}: ${(error as Error).message}`, { cause: error });
     }
-    const version = this.#peek("SELECT value FROM meta WHERE key = 'schema_version'")?.value;
-    if (version === undefined)
-      // Written outside any write batch so that other connections see a complete store at once.
-      this.#statement("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(
-        String(STORE_SCHEMA_VERSION),
-      );
-    else if (Number(version) !== STORE_SCHEMA_VERSION)
-      throw new StoreError(
-        `store ${file} has schema version ${version}; this turnsafe reads ${STORE_SCHEMA_VERSION}`,
-      );
+    checkSchema(this.#db, file);
     if (file !== ":memory:") {
       this.#replayOrphanedLogs();
       if (options.writeLog && this.#commitIntervalMs > 0) this.#log = new WriteLog(file);
@@ -329,7 +323,7 @@ export class SqliteStore implements Store {
   }
 
   addCase(runId: string, caseId: string, index: number, dialogue: Dialogue): void {
-    const values = [runId, caseId, index, JSON.stringify(dialogue), "pending", null, null, now()];
+    const values = [runId, caseId, index, JSON.stringify(dialogue), "pending", null, null, now(), null];
     this.#write("case", values, (pending) => pending.addCase(values));
   }
 
@@ -348,12 +342,14 @@ export class SqliteStore implements Store {
     status: Exclude<CaseStatus, "pending">,
     result: unknown,
     error: string | null,
+    targets?: TargetOutcomes,
   ): void {
     const values = [
       status,
       result === undefined ? null : JSON.stringify(result),
       error,
       now(),
+      targets ? JSON.stringify(targets) : null,
       runId,
       caseId,
     ];
@@ -371,6 +367,14 @@ export class SqliteStore implements Store {
 
   countCases(runId: string): Record<CaseStatus, number> {
     return countCases(this.#queries, runId);
+  }
+
+  countScores(runId: string): Record<ScoreStatus, number> {
+    return countScores(this.#queries, runId);
+  }
+
+  targetOutcomes(runId: string): TargetOutcomeCount[] {
+    return targetOutcomes(this.#queries, runId);
   }
 
   getCall(workKey: string): CallRecord | undefined {

@@ -32,6 +32,8 @@ export interface CaseRecord {
   /** The recipe's result for this case (e.g. the transcript and per-target answers). */
   result: unknown;
   error: string | null;
+  /** Each target's own outcome (null when the case was not played against several targets). */
+  targets?: TargetOutcomes | null;
   updatedAt: string;
 }
 
@@ -42,6 +44,22 @@ export interface CaseSummary {
   userTurns: number;
   /** The dialogue's `labels.expected`, when it is a string. */
   expected: string | null;
+}
+
+/**
+ * Each target's outcome of one finished case, by target (or arm) id: null when that target's
+ * part of the case succeeded, else why it failed. A case is played against every target, and
+ * each target's part is done or errored on its own.
+ */
+export type TargetOutcomes = Record<string, string | null>;
+
+/** How one target fared over a run's finished cases, with its most common failure reasons. */
+export interface TargetOutcomeCount {
+  target: string;
+  done: number;
+  errored: number;
+  /** Distinct failure reasons, most frequent first (at most a few). */
+  reasons: { error: string; count: number }[];
 }
 
 /** One model call made for a unit of work. Keyed by a deterministic work key. */
@@ -170,11 +188,15 @@ export interface Store {
     status: Exclude<CaseStatus, "pending">,
     result: unknown,
     error: string | null,
+    /** Each target's own outcome, when the case is played against several targets. */
+    targets?: TargetOutcomes,
   ): void;
   iterateCases(runId: string): Iterable<CaseRecord>;
   /** A light pass over a run's cases (no dialogue parsing), in case order. */
   caseSummaries(runId: string): Iterable<CaseSummary>;
   countCases(runId: string): Record<CaseStatus, number>;
+  /** Per target: finished cases done and errored for it, and why (cases finished with targets only). */
+  targetOutcomes(runId: string): TargetOutcomeCount[];
 
   getCall(workKey: string): CallRecord | undefined;
   putCall(call: CallRecord): void;
@@ -184,6 +206,8 @@ export interface Store {
   putScore(score: ScoreRecord): void;
   iterateScores(runId: string): Iterable<ScoreRecord>;
   scoresForCase(runId: string, caseId: string): ScoreRecord[];
+  /** A run's scores counted by status. */
+  countScores(runId: string): Record<ScoreStatus, number>;
   /** Scores counted by scorer, status, label and the case's user turns and expected label (no row per score). */
   scoreGroups(runId: string): ScoreGroup[];
   /**

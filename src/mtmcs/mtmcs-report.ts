@@ -1,7 +1,9 @@
 import type { Message } from "../dialogue/dialogue.ts";
+import { targetStatus } from "../engine/run-cases.ts";
 import type { CaseCallRow, CaseRecord, ScoreRecord, Store } from "../engine/store.ts";
 import { toTurnViews } from "../reports/case-view.ts";
 import type { CaseView, ReportData } from "../reports/report-data.ts";
+import { targetOutcomeHeadlines } from "../reports/target-outcomes.ts";
 import { MtmcsAggregator } from "./mtmcs-aggregate.ts";
 import { mtmcsFigures } from "./mtmcs-figures.ts";
 import type { MtmcsCaseResult } from "./mtmcs-play.ts";
@@ -85,7 +87,14 @@ export async function buildMtmcsReport(
     run,
     simulator: run.simulator,
     counts,
-    headline: headline(groups, counts),
+    headline: [
+      ...headline(groups, counts),
+      // Each arm's own failures, so one failing arm does not read as every arm's.
+      ...targetOutcomeHeadlines(
+        store.targetOutcomes(runId).filter((outcome) => outcome.errored > 0),
+        counts.cases,
+      ),
+    ],
     figures: mtmcsFigures(groups),
     tables: [
       mcqTable(groups),
@@ -143,8 +152,8 @@ async function armView(
           ? "over-refusal"
           : null,
     calls: calls.filter((row) => row.role !== "target" || !arm || row.targetId === arm.targetId),
-    status: arm?.error ? "errored" : record.status,
-    error: arm?.error ?? record.error,
+    status: arm ? targetStatus(record.status, arm) : record.status,
+    error: arm ? arm.error : record.error,
     turns: await toTurnViews(messages, undefined),
     scores: own.map((score) => ({
       scorer: score.scorer.split("@")[0] ?? score.scorer,

@@ -150,6 +150,8 @@ export function executeMtmcsRun(plan: MtmcsRunPlan, hooks: MtmcsRunHooks = {}): 
           retryErrored: plan.retryErrored,
           signal: hooks.signal,
           onProgress: hooks.onProgress,
+          outcomes: (result) =>
+            Object.fromEntries(Object.entries(result.arms).map(([key, arm]) => [key, arm.error])),
           play: async (dialogue) => {
             const result = await playMtmcsCase(dialogue, {
               arms,

@@ -43,8 +43,9 @@ export function chooseDriver(dialogue: Dialogue, choice: DriverChoice): Driver {
 
 /**
  * The generic recipe: every dialogue is played against every target, and every judge scores
- * each target's transcript. A target that fails marks the case errored (with the reason), while
- * the other targets' answers are kept.
+ * each target's transcript. Each target's part of a case is done or errored on its own (stored as
+ * the case's target outcomes); a target that fails also marks the case errored as a whole (so
+ * `--retry-errors` replays it), while the other targets' answers and scores are kept.
  */
 export function runDialogueSuite(options: DialogueSuiteOptions): Promise<RunProgress> {
   const { store, runId, executor } = options;
@@ -57,6 +58,8 @@ export function runDialogueSuite(options: DialogueSuiteOptions): Promise<RunProg
     signal: options.signal,
     onProgress: options.onProgress,
     backoff: executor,
+    outcomes: (result) =>
+      Object.fromEntries(Object.entries(result.targets).map(([target, outcome]) => [target, outcome.error])),
     play: async (dialogue) => {
       const driver = chooseDriver(dialogue, options.driver);
       const sample = options.repeated ? Number(dialogue.metadata.sample) || undefined : undefined;

@@ -1,4 +1,5 @@
 import type { Dialogue, Message } from "../dialogue/dialogue.ts";
+import { targetStatus } from "../engine/run-cases.ts";
 import type { CaseCallRow, CaseRecord, ScoreRecord } from "../engine/store.ts";
 import type { DialogueCaseResult } from "../recipes/dialogue-suite.ts";
 import { scoreView, toTurnViews } from "./case-view.ts";
@@ -86,7 +87,7 @@ export async function dialogueCaseViews(
     views.push({
       caseId: record.caseId,
       title: `${record.caseId} · ${targetId}`,
-      status: outcome.error ? "errored" : record.status,
+      status: targetStatus(record.status, outcome),
       error: outcome.error,
       turns: await toTurnViews(messages, options.imageBaseDir),
       scores: own.map(scoreView),

@@ -1,4 +1,4 @@
-import type { Store } from "../engine/store.ts";
+import type { Store, TargetOutcomeCount } from "../engine/store.ts";
 import { wilsonInterval } from "../metrics/proportion.ts";
 import { breakdownTables, DEFAULT_BREAKDOWN } from "./breakdown-table.ts";
 import { dialogueCaseViews } from "./dialogue-case-views.ts";
@@ -6,6 +6,7 @@ import { dialogueFigures, emptyTally, flaggedLabelOf, type Tally, totalTally } f
 import { repeatVariance } from "./repeat-variance.ts";
 import type { CaseView, ChartSpec, MetricTable, ReportData } from "./report-data.ts";
 import type { ResultFigure } from "./result-figure.ts";
+import { describeTargetOutcome, targetOutcomeHeadlines } from "./target-outcomes.ts";
 
 export interface DialogueReportOptions {
   maxCases: number;
@@ -85,7 +86,8 @@ export async function buildDialogueReport(
   const charts: ChartSpec[] = [
     ...new Set([...tallies.keys()].map((scorer) => scorer.split("@")[0] ?? scorer)),
   ].map((judge) => rateChart(judge, tallies, flaggedOf));
-  const headline = headlineFigures(figures, counts);
+  const outcomes = store.targetOutcomes(runId);
+  const headline = headlineFigures(figures, counts, outcomes);
   const selected = [...new Set([...errored, ...flagged])].slice(0, options.maxCases);
   const chosen = new Set(selected);
   for (const caseId of store.caseIds(runId, { limit })) {
@@ -118,10 +120,14 @@ export async function buildDialogueReport(
     usage: store.usage(runId),
     cases,
     casesOmitted: Math.max(0, counts.cases - chosen.size),
-    warnings:
-      counts.pending > 0
+    warnings: [
+      ...(counts.pending > 0
         ? [`${counts.pending} cases have not run yet (interrupted run: rerun to resume)`]
-        : [],
+        : []),
+      ...outcomes.flatMap((outcome) =>
+        outcome.errored > 0 ? [`${outcome.target}: ${describeTargetOutcome(outcome)}`] : [],
+      ),
+    ],
   };
 }
 
@@ -265,14 +271,23 @@ function rateChart(
   };
 }
 
-function headlineFigures(figures: ResultFigure[], counts: ReportData["counts"]): ReportData["headline"] {
-  const headline: ReportData["headline"] = [
-    {
-      label: "cases",
-      value: `${counts.done} done / ${counts.cases}`,
-      note: counts.errored ? `${counts.errored} errored` : undefined,
-    },
-  ];
+function headlineFigures(
+  figures: ResultFigure[],
+  counts: ReportData["counts"],
+  outcomes: TargetOutcomeCount[],
+): ReportData["headline"] {
+  // Each target's part of a case is done or errored on its own; runs stored before per-target
+  // outcomes were kept show the case-level count.
+  const headline: ReportData["headline"] =
+    outcomes.length > 0
+      ? targetOutcomeHeadlines(outcomes, counts.cases)
+      : [
+          {
+            label: "cases",
+            value: `${counts.done} done / ${counts.cases}`,
+            note: counts.errored ? `${counts.errored} errored` : undefined,
+          },
+        ];
   for (const figure of figures) {
     if (figure.scope !== "all" || figure.metric === "error_rate" || !figure.metric.endsWith("_rate"))
       continue;

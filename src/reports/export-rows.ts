@@ -1,4 +1,5 @@
 import { userTurnCount } from "../dialogue/dialogue.ts";
+import { targetStatus } from "../engine/run-cases.ts";
 import type { CaseRecord, ScoreRecord, Store } from "../engine/store.ts";
 import type { DialogueCaseResult } from "../recipes/dialogue-suite.ts";
 
@@ -94,7 +95,8 @@ export function* exportRows(
       yield {
         ...base,
         target: unit.target,
-        status: unit.error ? "errored" : record.status,
+        status:
+          unit.target === null ? record.status : targetStatus(record.status, { error: unit.error ?? null }),
         error: unit.error ?? (unit.target === null ? record.error : null),
         expected: unit.expected,
         finalAnswer: unit.answers.at(-1) ?? null,

@@ -1,4 +1,5 @@
 import type { Message } from "../dialogue/dialogue.ts";
+import { targetStatus } from "../engine/run-cases.ts";
 import type { Store } from "../engine/store.ts";
 import type { DialogueCaseResult } from "../recipes/dialogue-suite.ts";
 import { scoreView, toTurnViews } from "../reports/case-view.ts";
@@ -79,7 +80,7 @@ export async function safemtCaseViews(
       views.push({
         caseId,
         title: `${heading} · ${target}`,
-        status: outcome.error ? "errored" : record.status,
+        status: targetStatus(record.status, outcome),
         error: outcome.error,
         turns: await toTurnViews(messages, imageBaseDir),
         scores: own.map(scoreView),

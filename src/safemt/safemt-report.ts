@@ -2,6 +2,7 @@ import type { Store } from "../engine/store.ts";
 import { attackRatesBy, SAFEMT_LENGTHS } from "../metrics/safety-index.ts";
 import { breakdownTables } from "../reports/breakdown-table.ts";
 import type { ChartSpec, MetricTable, ReportData } from "../reports/report-data.ts";
+import { targetOutcomeHeadlines } from "../reports/target-outcomes.ts";
 import { safemtCaseViews, worstCases } from "./safemt-case-views.ts";
 import {
   collectSafemtResults,
@@ -108,6 +109,11 @@ export async function buildSafemtReportAndSummaries(
         value: `${results.counts.done} done / ${results.counts.cases}`,
         note: results.counts.errored ? `${results.counts.errored} errored` : undefined,
       },
+      // Each target's own failures, so one failing target does not read as every target's.
+      ...targetOutcomeHeadlines(
+        store.targetOutcomes(runId).filter((outcome) => outcome.errored > 0),
+        results.counts.cases,
+      ),
       ...summaries.map((summary) => ({
         label: `Safety Index · ${summary.target}`,
         value: summary.si === null ? "—" : summary.si.toFixed(4),

@@ -1,5 +1,6 @@
 import type { ChatRequestView } from "./chat-request.ts";
 import type { LatencyRange, RuleConditions, ScriptedOutcome, SimulatorScript } from "./script.ts";
+import { scriptedDialogue } from "./scripted-dialogue.ts";
 
 /** What the simulator does with one request. `source` names the rule, fault or default that chose it. */
 export type SimulatorAction =
@@ -100,6 +101,8 @@ function materialise(
       return { kind: "reply", text: complianceFor(request.lastUserText), latencyMs, source };
     case "json":
       return { kind: "reply", text: JSON.stringify(fillJson(response.value, request)), latencyMs, source };
+    case "dialogue":
+      return { kind: "reply", text: scriptedDialogue(request), latencyMs, source };
     case "error":
       return {
         kind: "error",

@@ -20,6 +20,7 @@ export type ScriptedResponse =
   | { kind: "refuse" }
   | { kind: "comply" }
   | { kind: "json"; value: unknown }
+  | { kind: "dialogue" }
   | { kind: "error"; status: number; retryAfterSeconds?: number; message?: string }
   | { kind: "timeout"; holdMs?: number }
   | { kind: "malformed" };
@@ -68,13 +69,23 @@ const responseKeys = {
   refuse: z.literal(true).optional(),
   comply: z.literal(true).optional(),
   json: z.unknown().optional(),
+  dialogue: z.literal(true).optional(),
   error: errorSchema.optional(),
   timeout: timeoutSchema.optional(),
   malformed: z.literal(true).optional(),
   latency_ms: latencySchema.optional(),
 };
 type ResponseFields = z.infer<z.ZodObject<typeof responseKeys>>;
-const RESPONSE_KINDS = ["reply", "refuse", "comply", "json", "error", "timeout", "malformed"] as const;
+const RESPONSE_KINDS = [
+  "reply",
+  "refuse",
+  "comply",
+  "json",
+  "dialogue",
+  "error",
+  "timeout",
+  "malformed",
+] as const;
 const FAULT_KINDS = ["error", "timeout", "malformed"] as const;
 
 function requireOneResponse(allowed: readonly string[]) {
@@ -91,6 +102,7 @@ function toResponse(fields: ResponseFields): ScriptedResponse {
   if (fields.reply !== undefined) return { kind: "reply", template: fields.reply };
   if (fields.refuse) return { kind: "refuse" };
   if (fields.json !== undefined) return { kind: "json", value: fields.json };
+  if (fields.dialogue) return { kind: "dialogue" };
   if (fields.error) {
     const { status, retry_after_s: retryAfterSeconds, message } = fields.error;
     return { kind: "error", status, retryAfterSeconds, message };

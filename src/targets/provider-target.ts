@@ -1,6 +1,7 @@
 import type { LanguageModelV3, LanguageModelV3GenerateResult, SharedV3Warning } from "@ai-sdk/provider";
 import type { FetchPolicy } from "../dialogue/safe-fetch.ts";
 import { ImageError, TargetError } from "../errors.ts";
+import { SIMULATOR_FINGERPRINT } from "../simulator/wire-format.ts";
 import { deadline } from "../util/deadline.ts";
 import { mapProviderError } from "./map-provider-error.ts";
 import { nodeHttpFetch } from "./node-http-fetch.ts";
@@ -84,6 +85,7 @@ export function createProviderTarget(config: TargetConfig, options: ProviderTarg
         modelId: servedModelId(result.response) ?? config.model,
         warnings: [...converted.warnings, ...result.warnings.map(formatWarning)],
         rateLimit: parseRateLimitHeaders(result.response?.headers),
+        ...(labelledBySimulator(result.response) ? { simulator: true } : {}),
       };
     } catch (error) {
       const timedOut = limit.timedOut() ? limit.signal : undefined;
@@ -163,6 +165,15 @@ function servedModelId(response: LanguageModelV3GenerateResult["response"]): str
   const version = (response?.body as { modelVersion?: unknown } | undefined)?.modelVersion;
   if (typeof version === "string" && version !== "") return version;
   return response?.modelId || undefined;
+}
+
+/** Whether an answer carries the simulator's label (see src/simulator/README.md). */
+function labelledBySimulator(response: LanguageModelV3GenerateResult["response"]): boolean {
+  if (response?.headers?.["x-turnsafe-simulator"] !== undefined) return true;
+  return (
+    (response?.body as { system_fingerprint?: unknown } | undefined)?.system_fingerprint ===
+    SIMULATOR_FINGERPRINT
+  );
 }
 
 function formatWarning(warning: SharedV3Warning): string {

@@ -68,6 +68,11 @@ export interface TargetResponse {
   warnings: string[];
   /** The endpoint's remaining request budget, when its response headers say (see EndpointLimiter). */
   rateLimit?: RateLimitHint;
+  /**
+   * True when the answer labels itself as coming from turnsafe's simulator (its
+   * `x-turnsafe-simulator` header or `system_fingerprint`), whatever the target was called.
+   */
+  simulator?: boolean;
 }
 
 /** A model endpoint (or a wrapped one) that answers conversations. */

@@ -1,9 +1,11 @@
 import type { RunSessionHooks, RunSessionOutcome } from "../../engine/run-session.ts";
+import { describeTargetOutcome } from "../../reports/target-outcomes.ts";
 import type { ThresholdRule } from "../../reports/thresholds.ts";
 import { EXIT } from "../exit-codes.ts";
 import type { Output } from "../output.ts";
 import { ProgressBar } from "../progress-bar.ts";
 import { presentResults } from "../run-results.ts";
+import { unusableRun } from "./unusable-run.ts";
 
 /** What a command adds to the common run summary. */
 export interface RunPresentation<Outcome extends RunSessionOutcome> {
@@ -22,7 +24,8 @@ export interface RunPresentation<Outcome extends RunSessionOutcome> {
 /**
  * Plays a run with a progress bar and the usual notes, then prints its summary (one JSON object
  * with --json) and the results table, and returns the exit code: interrupted 130, a crossed
- * gate rule 4, errored cases 3, else 0.
+ * gate rule 4; 3 when cases errored, no case was played or most scores are unparsed or errored
+ * (with a warning on stderr); else 0.
  */
 export async function presentRun<Outcome extends RunSessionOutcome>(
   output: Output,
@@ -48,6 +51,7 @@ export async function presentRun<Outcome extends RunSessionOutcome>(
     const lines = [
       `run ${run.id}: ${run.status}${run.simulator ? " (simulator)" : ""}`,
       `cases: ${counts.done} done, ${counts.errored} errored, ${counts.pending} pending`,
+      ...outcome.targets.map((target) => `  ${target.target}: ${describeTargetOutcome(target)}`),
       ...(presentation.lines?.(outcome) ?? []),
       ...results.lines,
       `report: ${outcome.reportHtml}`,
@@ -61,6 +65,8 @@ export async function presentRun<Outcome extends RunSessionOutcome>(
         resumed: outcome.resumed,
         interrupted: outcome.interrupted,
         cases: counts,
+        targets: outcome.targets,
+        scores: outcome.scores,
         ...presentation.json?.(outcome),
         ...results.json,
         report: { html: outcome.reportHtml, json: outcome.reportJson },
@@ -69,8 +75,10 @@ export async function presentRun<Outcome extends RunSessionOutcome>(
       lines.join("\n"),
     );
     if (outcome.interrupted) return EXIT.interrupted;
+    const unusable = unusableRun(outcome);
+    if (unusable) output.warn(unusable);
     if (results.gateFailed) return EXIT.thresholdCrossed;
-    return counts.errored > 0 ? EXIT.erroredCases : EXIT.ok;
+    return counts.errored > 0 || unusable ? EXIT.erroredCases : EXIT.ok;
   } finally {
     progress.stop();
   }

@@ -133,6 +133,11 @@ async function runBuild(flags: BuildFlags): Promise<number> {
       lines.push(`interrupted with ${outcome.pending} dialogues to go: rerun the same command to resume`);
     output.result({ ...outcome, store: store.file }, lines.join("\n"));
     if (outcome.interrupted) return EXIT.interrupted;
+    const attempted = outcome.samples * new Set(lengths.filter((length) => length > 1)).size;
+    if (attempted > 0 && outcome.failures.length * 2 > attempted)
+      output.warn(
+        `${outcome.failures.length} of ${attempted} multi-turn dialogues could not be built (${outcome.failures[0]?.error}): the files are mostly empty. Check that the attacker answers with the JSON asked for (see ${outcome.reportFile})`,
+      );
     return outcome.failures.length > 0 ? EXIT.erroredCases : EXIT.ok;
   } finally {
     progress.stop();
