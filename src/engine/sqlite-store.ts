@@ -1,8 +1,8 @@
-import { mkdirSync, rmSync } from "node:fs";
-import path from "node:path";
-import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { rmSync } from "node:fs";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { Dialogue } from "../dialogue/dialogue.ts";
 import { StoreError } from "../errors.ts";
+import { openSqlite } from "./open-sqlite.ts";
 import {
   GROUPED_WRITES,
   type GroupedWriteName,
@@ -33,7 +33,6 @@ import {
   toRun,
   toScore,
 } from "./sqlite-rows.ts";
-import { STORE_SCHEMA, STORE_SCHEMA_VERSION } from "./sqlite-schema.ts";
 import type {
   CachedResponse,
   CallRecord,
@@ -87,29 +86,7 @@ export class SqliteStore implements Store {
     this.file = file;
     this.#commitIntervalMs = options.commitIntervalMs ?? 0;
     this.#maxGroupedWrites = options.maxGroupedWrites ?? 2000;
-    try {
-      if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-      this.#db = new DatabaseSync(file);
-      // 16 KiB pages (new stores only): whole dialogues fit in a page instead of spilling into
-      // overflow pages, which made every case write several times dearer at 4 KiB.
-      // WAL with synchronous=NORMAL survives a killed process (not a power cut) without an fsync per write.
-      this.#db.exec(
-        "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;",
-      );
-      this.#db.exec(STORE_SCHEMA);
-    } catch (error) {
-      throw new StoreError(`cannot open store ${file}: ${(error as Error).message}`, { cause: error });
-    }
-    const version = this.#peek("SELECT value FROM meta WHERE key = 'schema_version'")?.value;
-    if (version === undefined)
-      // Written outside any write batch so that other connections see a complete store at once.
-      this.#statement("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(
-        String(STORE_SCHEMA_VERSION),
-      );
-    else if (Number(version) !== STORE_SCHEMA_VERSION)
-      throw new StoreError(
-        `store ${file} has schema version ${version}; this turnsafe reads ${STORE_SCHEMA_VERSION}`,
-      );
+    this.#db = openSqlite(file);
     if (file !== ":memory:") {
       this.#replayOrphanedLogs();
       if (options.writeLog && this.#commitIntervalMs > 0) this.#log = new WriteLog(file);

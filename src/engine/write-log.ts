@@ -69,10 +69,19 @@ export function orphanedLogs(storeFile: string): string[] {
 
 /**
  * The writes of a log file, each checked to name one of `known`. A torn last line (the process
- * died mid-write) is skipped; any other bad line is an error naming the file and line.
+ * died mid-write) is skipped; any other bad line is an error naming the file and line. A log that
+ * is gone (replayed and removed by another process meanwhile) has no writes left.
  */
 export function readLog(file: string, known: ReadonlySet<string>): LoggedWrite[] {
-  const lines = readFileSync(file, "utf8").split("\n");
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    // Another process opening the store at the same time replayed and removed it first.
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw new StoreError(`cannot read the write log ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  const lines = text.split("\n");
   const writes: LoggedWrite[] = [];
   lines.forEach((line, index) => {
     if (line === "") return;
