@@ -67,8 +67,8 @@ export interface RunSessionOutcome {
 }
 
 /**
- * The life of a run, shared by every recipe: open the store, play the run (see playRun), write
- * the reports, close the store.
+ * The life of a run, shared by every recipe: open the store, play the run and write its reports
+ * (see playRun), close the store.
  */
 export async function executeRunSession(
   spec: RunSessionSpec,
@@ -79,27 +79,42 @@ export async function executeRunSession(
     writeLog: true,
   });
   try {
-    const played = await playRun(store, spec.run, spec.executor, spec.play, hooks);
-    const reports = await spec.writeReports(store, spec.run.id);
-    return { ...played, counts: store.countCases(spec.run.id), ...reports };
+    const played = await playRun(store, spec.run, spec.executor, spec.play, hooks, () =>
+      spec.writeReports(store, spec.run.id),
+    );
+    return { ...played, counts: store.countCases(spec.run.id), ...played.finished };
   } finally {
     store.close();
   }
 }
 
+/** How a session of a run ended, with what its `finish` step returned. */
+export interface PlayedRun<Finished> {
+  run: RunRecord;
+  resumed: boolean;
+  interrupted: boolean;
+  progress: RunProgress | undefined;
+  finished: Finished;
+}
+
 /**
- * Registers (or reopens) a run in an open store, plays it with one executor and records how it
- * ended: completed, interrupted (CancelledError; the run can be resumed) or failed (rethrown).
+ * Registers (or reopens) a run in an open store, plays it with one executor, runs `finish` (the
+ * recipe's reports or output files, also after an interruption) and only then records how it
+ * ended: completed, interrupted (CancelledError; the run can be resumed) or failed (rethrown; also
+ * when `finish` fails). So a run marked completed always has its reports: a kill before that
+ * leaves it "running", and the next command replays it (from the store, at no cost) and reports.
  */
-export async function playRun(
+export async function playRun<Finished = undefined>(
   store: Store,
   identity: RunSessionSpec["run"],
   executorOptions: RunSessionSpec["executor"],
   play: RunSessionSpec["play"],
   hooks: RunSessionHooks = {},
-): Promise<{ run: RunRecord; resumed: boolean; interrupted: boolean; progress: RunProgress | undefined }> {
+  finish?: (session: { interrupted: boolean; resumed: boolean }) => Promise<Finished> | Finished,
+): Promise<PlayedRun<Finished>> {
   const runId = identity.id;
   const existing = store.getRun(runId);
+  const resumed = existing !== undefined;
   const now = new Date().toISOString();
   const run: RunRecord = {
     ...identity,
@@ -108,7 +123,7 @@ export async function playRun(
     updatedAt: now,
   };
   store.putRun(run);
-  hooks.onStart?.(run, existing !== undefined);
+  hooks.onStart?.(run, resumed);
   const executor = new CallExecutor({
     store,
     runId,
@@ -117,22 +132,25 @@ export async function playRun(
     cache: executorOptions.cache,
     concurrency: executorOptions.endpointConcurrency,
     signal: hooks.signal,
-    newRun: existing === undefined,
+    newRun: !resumed,
     onEvent: hooks.onCall,
   });
   let progress: RunProgress | undefined;
   let interrupted = false;
+  let finished: Finished;
   try {
-    progress = await play({ store, runId, executor });
-    store.setRunStatus(runId, "completed");
-  } catch (error) {
-    if (!(error instanceof CancelledError)) {
-      store.setRunStatus(runId, "failed");
-      throw error;
+    try {
+      progress = await play({ store, runId, executor });
+    } catch (error) {
+      if (!(error instanceof CancelledError)) throw error;
+      interrupted = true;
     }
-    interrupted = true;
-    store.setRunStatus(runId, "interrupted");
+    finished = (await finish?.({ interrupted, resumed })) as Finished;
+  } catch (error) {
+    store.setRunStatus(runId, "failed");
+    throw error;
   }
+  store.setRunStatus(runId, interrupted ? "interrupted" : "completed");
   store.flush();
-  return { run: store.getRun(runId) ?? run, resumed: existing !== undefined, interrupted, progress };
+  return { run: store.getRun(runId) ?? run, resumed, interrupted, progress, finished };
 }
