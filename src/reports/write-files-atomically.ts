@@ -9,16 +9,16 @@ import path from "node:path";
  * old content. Contents are computed by the caller before anything is written.
  */
 export function writeFilesAtomically(files: readonly { file: string; content: string }[]): void {
-  const temporary = files.map(({ file }) => temporaryName(file));
+  const temporary = files.map(({ file, content }) => ({ file, content, temporary: temporaryName(file) }));
   let renamed = 0;
   try {
-    files.forEach(({ content }, index) => writeFileSync(temporary[index] as string, content));
-    for (const [index, { file }] of files.entries()) {
-      renameSync(temporary[index] as string, file);
+    for (const file of temporary) writeFileSync(file.temporary, file.content);
+    for (const file of temporary) {
+      renameSync(file.temporary, file.file);
       renamed++;
     }
   } catch (error) {
-    for (const file of temporary.slice(renamed)) rmSync(file, { force: true });
+    for (const file of temporary.slice(renamed)) rmSync(file.temporary, { force: true });
     throw error;
   }
 }
