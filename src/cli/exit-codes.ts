@@ -7,6 +7,8 @@ export const EXIT = {
   usage: 2,
   /** The run finished, but some cases errored (see the report). */
   erroredCases: 3,
+  /** Another live command is playing the same run (it is named); rerun with --wait to wait for it. */
+  runBusy: 4,
   /** Interrupted (Ctrl-C / SIGTERM); rerun the same command to resume. */
   interrupted: 130,
 } as const;

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { StoreError } from "../errors.ts";
-import { STORE_SCHEMA, STORE_SCHEMA_VERSION } from "./sqlite-schema.ts";
+import { STORE_ADDED_TABLES, STORE_SCHEMA, STORE_SCHEMA_VERSION } from "./sqlite-schema.ts";
 
 /**
  * How long a statement waits for another connection's lock before failing with "database is
@@ -48,6 +48,7 @@ function createSchema(db: DatabaseSync, file: string): void {
   db.exec("BEGIN IMMEDIATE");
   try {
     db.exec(STORE_SCHEMA);
+    db.exec(STORE_ADDED_TABLES);
     const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
       | { value: string }
       | undefined;

@@ -70,3 +70,30 @@ describe("executeRunSession", () => {
     expect(existsSync(path.join(reports, "session-1.json"))).toBe(false);
   });
 });
+
+describe("executeRunSession under a run lease", () => {
+  it("records nothing more about a run another command took over meanwhile", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "turnsafe-session-"));
+    const spec = session(dir, async () => ({ reportHtml: "", reportJson: "" }));
+    spec.play = async ({ store, runId }) => {
+      // As a command on another host would after this one's heartbeat stopped for 30 s.
+      store.acquireRunLease(runId, { id: "elsewhere:9:x", host: "elsewhere.invalid", pid: 9 }, () => false);
+      return undefined;
+    };
+    await expect(executeRunSession(spec)).rejects.toThrow(/was taken over by pid 9 on elsewhere.invalid/);
+    expect(statusOf(dir)).toBe("running");
+  });
+
+  it("releases the lease when the run ends, also when it fails", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "turnsafe-session-"));
+    const spec = session(dir, async () => ({ reportHtml: "", reportJson: "" }));
+    spec.play = async () => {
+      throw new Error("boom");
+    };
+    await expect(executeRunSession(spec)).rejects.toThrow("boom");
+    const store = new SqliteStore(path.join(dir, "store.db"));
+    expect(store.getRunLease("session-1")).toBeUndefined();
+    store.close();
+    expect(statusOf(dir)).toBe("failed");
+  });
+});

@@ -3,8 +3,9 @@ import { type CallEvent, CallExecutor } from "./call-executor.ts";
 import type { PriceTable } from "./pricing.ts";
 import type { RetryPolicy } from "./retry-policy.ts";
 import type { RunProgress } from "./run-cases.ts";
+import { type HeldRunLease, holdRunLease } from "./run-lease.ts";
 import { SqliteStore } from "./sqlite-store.ts";
-import type { RunRecord, Store } from "./store.ts";
+import type { RunLease, RunRecord, Store } from "./store.ts";
 
 /**
  * Writes during a run are grouped and committed to SQLite this often. Each is also appended to the
@@ -36,6 +37,13 @@ export interface RunSessionHooks {
   onCall?: (event: CallEvent) => void;
   /** Called once the run is registered in the store. */
   onStart?: (run: RunRecord, resumed: boolean) => void;
+  /**
+   * When another live command is playing the run: wait for it to finish (then play what is left,
+   * usually nothing, and report) instead of refusing with RunBusyError.
+   */
+  wait?: boolean;
+  /** Called once when this command starts waiting for another one (see `wait`). */
+  onWait?: (holder: RunLease) => void;
 }
 
 /** One run of a recipe: its identity, how calls are made, how cases are played and reported. */
@@ -103,6 +111,11 @@ export interface PlayedRun<Finished> {
  * ended: completed, interrupted (CancelledError; the run can be resumed) or failed (rethrown; also
  * when `finish` fails). So a run marked completed always has its reports: a kill before that
  * leaves it "running", and the next command replays it (from the store, at no cost) and reports.
+ *
+ * All of it happens under the run's lease (run-lease.ts): a second command on the same run refuses
+ * (RunBusyError) or waits (`hooks.wait`) while this one lives, so no call is made twice. If this
+ * command's heartbeat stops long enough for another to take the run over, it stops at its next
+ * heartbeat and records nothing more about the run.
  */
 export async function playRun<Finished = undefined>(
   store: Store,
@@ -111,6 +124,28 @@ export async function playRun<Finished = undefined>(
   play: RunSessionSpec["play"],
   hooks: RunSessionHooks = {},
   finish?: (session: { interrupted: boolean; resumed: boolean }) => Promise<Finished> | Finished,
+): Promise<PlayedRun<Finished>> {
+  const runId = identity.id;
+  const lease = await holdRunLease(store, runId, {
+    wait: hooks.wait,
+    onWait: hooks.onWait,
+    signal: hooks.signal,
+  });
+  try {
+    return await playLeased(store, identity, executorOptions, play, hooks, finish, lease);
+  } finally {
+    lease.release();
+  }
+}
+
+async function playLeased<Finished>(
+  store: Store,
+  identity: RunSessionSpec["run"],
+  executorOptions: RunSessionSpec["executor"],
+  play: RunSessionSpec["play"],
+  hooks: RunSessionHooks,
+  finish: ((session: { interrupted: boolean; resumed: boolean }) => Promise<Finished> | Finished) | undefined,
+  lease: HeldRunLease,
 ): Promise<PlayedRun<Finished>> {
   const runId = identity.id;
   const existing = store.getRun(runId);
@@ -131,7 +166,8 @@ export async function playRun<Finished = undefined>(
     retry: executorOptions.retry,
     cache: executorOptions.cache,
     concurrency: executorOptions.endpointConcurrency,
-    signal: hooks.signal,
+    // Calls stop when Ctrl-C is pressed or the lease is lost.
+    signal: hooks.signal ? AbortSignal.any([hooks.signal, lease.lost]) : lease.lost,
     newRun: !resumed,
     onEvent: hooks.onCall,
   });
@@ -145,9 +181,12 @@ export async function playRun<Finished = undefined>(
       if (!(error instanceof CancelledError)) throw error;
       interrupted = true;
     }
+    if (lease.lost.aborted) throw lease.lost.reason;
     finished = (await finish?.({ interrupted, resumed })) as Finished;
+    // Still ours? (A heartbeat may have been missed while the reports were built.)
+    lease.confirm();
   } catch (error) {
-    store.setRunStatus(runId, "failed");
+    if (!lease.lost.aborted) store.setRunStatus(runId, "failed");
     throw error;
   }
   store.setRunStatus(runId, interrupted ? "interrupted" : "completed");

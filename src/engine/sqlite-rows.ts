@@ -146,3 +146,15 @@ export function now(): string {
   }
   return lastIso;
 }
+
+/** Maps a `responses` row to the cached answer. */
+export function toCachedResponse(row: Row): CachedResponse {
+  return {
+    requestHash: row.request_hash as string,
+    targetFingerprint: row.target_fingerprint as string,
+    text: row.text as string,
+    usage: { inputTokens: Number(row.input_tokens), outputTokens: Number(row.output_tokens) },
+    finishReason: row.finish_reason as string,
+    modelId: row.model_id as string,
+  };
+}

@@ -11,6 +11,7 @@ import {
   type SqliteStoreOptions,
   type SqlValue,
 } from "./pending-writes.ts";
+import { acquireLease, getLease, type LeaseStatements, releaseLease, renewLease } from "./sqlite-leases.ts";
 import {
   caseIds,
   caseSummaries,
@@ -28,6 +29,7 @@ import {
   type Row,
   responseValues,
   scoreValues,
+  toCachedResponse,
   toCall,
   toCase,
   toRun,
@@ -39,6 +41,9 @@ import type {
   CaseRecord,
   CaseStatus,
   CaseSummary,
+  LeaseClaim,
+  LeaseOwner,
+  RunLease,
   RunRecord,
   RunStatus,
   ScoreGroup,
@@ -47,7 +52,7 @@ import type {
   Store,
   UsageRow,
 } from "./store.ts";
-import { orphanedLogs, readLog, WriteLog } from "./write-log.ts";
+import { logLine, orphanedLogs, readLog, WriteLog } from "./write-log.ts";
 
 export type { SqliteStoreOptions };
 
@@ -71,6 +76,10 @@ export class SqliteStore implements Store {
     get: (sql, ...values) => this.#get(sql, ...values),
     all: (sql, ...values) => this.#all(sql, ...values),
     iterate: (sql, ...values) => this.#iterate(sql, ...values),
+  };
+  readonly #leaseSql: LeaseStatements = {
+    get: (sql, ...values) => this.#peek(sql, ...values),
+    run: (sql, ...values) => Number(this.#statement(sql).run(...values).changes),
   };
   /** Whether a read transaction is open for the hot-path lookups (see #lookup). */
   #snapshotOpen = false;
@@ -207,7 +216,7 @@ export class SqliteStore implements Store {
     this.#log?.clear();
   }
 
-  #sqliteTransaction(work: () => void, begin = "BEGIN"): void {
+  #sqliteTransaction<T>(work: () => T, begin = "BEGIN"): T {
     this.#endSnapshot();
     try {
       this.#db.exec(begin);
@@ -217,8 +226,9 @@ export class SqliteStore implements Store {
       });
     }
     try {
-      work();
+      const result = work();
       this.#db.exec("COMMIT");
+      return result;
     } catch (error) {
       if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
       throw error instanceof StoreError
@@ -366,15 +376,7 @@ export class SqliteStore implements Store {
     const held = this.#pending.response(requestHash);
     if (held) return { ...held };
     const row = this.#lookup("SELECT * FROM responses WHERE request_hash = ?", requestHash);
-    if (!row) return undefined;
-    return {
-      requestHash,
-      targetFingerprint: row.target_fingerprint as string,
-      text: row.text as string,
-      usage: { inputTokens: Number(row.input_tokens), outputTokens: Number(row.output_tokens) },
-      finishReason: row.finish_reason as string,
-      modelId: row.model_id as string,
-    };
+    return row ? toCachedResponse(row) : undefined;
   }
 
   putCachedResponse(response: CachedResponse): void {
@@ -417,6 +419,32 @@ export class SqliteStore implements Store {
 
   usage(runId: string): UsageRow[] {
     return usage(this.#queries, runId);
+  }
+
+  acquireRunLease(runId: string, owner: LeaseOwner, isLive: (lease: RunLease) => boolean): LeaseClaim {
+    const claim = this.#writeNow(() => acquireLease(this.#leaseSql, runId, owner, isLive));
+    // A holder that died after this store was opened may have left a write log: apply it first.
+    if (claim.acquired && this.file !== ":memory:") this.#replayOrphanedLogs();
+    return claim;
+  }
+
+  renewRunLease(runId: string, owner: LeaseOwner): boolean {
+    return this.#writeNow(() => renewLease(this.#leaseSql, runId, owner));
+  }
+
+  releaseRunLease(runId: string, owner: LeaseOwner): void {
+    this.#writeNow(() => releaseLease(this.#leaseSql, runId, owner));
+  }
+
+  getRunLease(runId: string): RunLease | undefined {
+    this.#read();
+    return getLease(this.#leaseSql, runId);
+  }
+
+  /** A lease write: committed at once, after the held writes, in a transaction of its own. */
+  #writeNow<T>(work: () => T): T {
+    this.flush();
+    return this.#sqliteTransaction(work, "BEGIN IMMEDIATE");
   }
 
   /**
@@ -465,8 +493,4 @@ export class SqliteStore implements Store {
     this.#log?.remove();
     this.#db.close();
   }
-}
-
-function logLine(name: GroupedWriteName, values: SqlValue[]): string {
-  return `${JSON.stringify([name, values])}\n`;
 }

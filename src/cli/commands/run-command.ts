@@ -20,6 +20,7 @@ interface RunFlags {
   driver?: string;
   cache: boolean;
   retryErrors?: boolean;
+  wait?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -48,6 +49,10 @@ export function registerRunCommand(program: Command): void {
     .option("--driver <driver>", "auto | live | replay")
     .option("--no-cache", "do not reuse cached answers from earlier runs")
     .option("--retry-errors", "replay cases that errored in an earlier session of this run")
+    .option(
+      "--wait",
+      "if another command is playing this run, wait for it to finish, then report (default: refuse, exit 4)",
+    )
     .option("--json", "print one JSON object with the outcome on stdout")
     .option("--quiet", "no progress or notes on stderr")
     .action(async (file: string, flags: RunFlags) => {
@@ -58,7 +63,7 @@ export function registerRunCommand(program: Command): void {
         env: process.env,
         retryErrored: flags.retryErrors,
       });
-      process.exitCode = await playPlannedRun(planned, output);
+      process.exitCode = await playPlannedRun(planned, output, { wait: flags.wait });
     });
 }
 
