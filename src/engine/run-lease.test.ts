@@ -1,13 +1,15 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { describe, expect, it } from "vitest";
 import { CancelledError, RunBusyError } from "../errors.ts";
 import { holdRunLease, leaseIsLive, leaseOwner } from "./run-lease.ts";
+import { callValues } from "./sqlite-rows.ts";
 import { STORE_SCHEMA } from "./sqlite-schema.ts";
 import { SqliteStore } from "./sqlite-store.ts";
-import type { LeaseOwner, RunLease } from "./store.ts";
+import type { CallRecord, LeaseOwner, RunLease } from "./store.ts";
+import { logLine } from "./write-log.ts";
 
 const otherHost: LeaseOwner = { id: "elsewhere:123:abc", host: "elsewhere.invalid", pid: 123 };
 
@@ -51,6 +53,38 @@ describe("run leases in the SQLite store", () => {
     const claim = store.acquireRunLease("r", a, () => false);
     expect(claim).toMatchObject({ acquired: true, takenOver: { owner: b } });
     expect(store.renewRunLease("r", b)).toBe(false);
+    store.close();
+  });
+
+  it("applies the write log of a holder that died after the store was opened when taking its run over", () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "turnsafe-lease-")), "s.db");
+    const store = new SqliteStore(file);
+    const deadPid = 2 ** 22 + 4321;
+    const holder: LeaseOwner = { id: `${hostname()}:${deadPid}:x`, host: hostname(), pid: deadPid };
+    expect(store.acquireRunLease("r", holder, () => true)).toEqual({ acquired: true });
+    // What the holder answered and logged before it was killed, never committed.
+    const call: CallRecord = {
+      workKey: "r/c1/target/turn-1",
+      runId: "r",
+      caseId: "c1",
+      role: "target",
+      targetId: "t",
+      requestHash: "h1",
+      status: "ok",
+      cached: false,
+      attempts: 1,
+      error: null,
+      text: "answer",
+      usage: { inputTokens: 3, outputTokens: 4 },
+      costUsd: 0.5,
+      latencyMs: 10,
+      createdAt: "2026-01-01T00:00:00Z",
+    };
+    writeFileSync(`${path.resolve(file)}-turnsafe-log-${deadPid}-abcdef`, logLine("call", callValues(call)));
+    expect(store.getCall(call.workKey)).toBeUndefined();
+    const claim = store.acquireRunLease("r", leaseOwner(), (lease) => leaseIsLive(lease));
+    expect(claim).toMatchObject({ acquired: true, takenOver: { owner: holder } });
+    expect(store.getCall(call.workKey)).toMatchObject({ costUsd: 0.5, usage: { outputTokens: 4 } });
     store.close();
   });
 
