@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { leaseOwner } from "../src/engine/run-lease.ts";
 import { SqliteStore } from "../src/engine/sqlite-store.ts";
 import type { UsageRow } from "../src/engine/store.ts";
 import { parseSimulatorScript } from "../src/simulator/script.ts";
@@ -122,6 +123,28 @@ describe("two commands on one run and store", () => {
     expect(usageOf(store)).toEqual(referenceUsage);
   });
 
+  it("`runs` names the command playing a running run", async () => {
+    const file = path.join(dir, "listed.db");
+    const store = new SqliteStore(file);
+    const now = new Date().toISOString();
+    store.putRun({
+      id: "listed-1",
+      name: "listed",
+      recipe: "dialogues",
+      status: "running",
+      config: {},
+      simulator: false,
+      createdAt: now,
+      updatedAt: now,
+    });
+    store.acquireRunLease("listed-1", leaseOwner(), () => true);
+    store.close();
+    const listed = await runCli(["runs", "--store", file, "--json"]);
+    expect(JSON.parse(listed.stdout).runs[0].playedBy).toMatchObject({ pid: process.pid, host: hostname() });
+    const human = await runCli(["runs", "--store", file]);
+    expect(human.stdout).toContain(`played by pid ${process.pid} on ${hostname()}`);
+  });
+
   it("takes over the lease of a command killed with SIGKILL", async () => {
     const store = path.join(dir, "killed.db");
     const child = startCli(["run", config, "--store", store, "--quiet"]);
@@ -133,6 +156,8 @@ describe("two commands on one run and store", () => {
     const runId = leftBehind.findRun("leasetest")?.id ?? "";
     expect(leftBehind.getRunLease(runId)?.owner.pid).toBe(child.pid);
     leftBehind.close();
+    const listed = await runCli(["runs", "--store", store, "--json"]);
+    expect(JSON.parse(listed.stdout).runs[0]).toMatchObject({ status: "running", playedBy: null });
 
     const next = await runCli(["run", config, "--store", store, "--quiet", "--json"]);
     expect(next.code, next.stderr).toBe(0);
