@@ -26,8 +26,10 @@ import {
 import {
   callValues,
   now,
+  PUT_RUN,
   type Row,
   responseValues,
+  runValues,
   scoreValues,
   toCachedResponse,
   toCall,
@@ -268,20 +270,7 @@ export class SqliteStore implements Store {
   }
 
   putRun(run: RunRecord): void {
-    this.#run(
-      `INSERT INTO runs (id, name, recipe, status, config, simulator, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET name = excluded.name, status = excluded.status,
-         config = excluded.config, simulator = excluded.simulator, updated_at = excluded.updated_at`,
-      run.id,
-      run.name,
-      run.recipe,
-      run.status,
-      JSON.stringify(run.config),
-      run.simulator ? 1 : 0,
-      run.createdAt,
-      run.updatedAt,
-    );
+    this.#run(PUT_RUN, ...runValues(run));
   }
 
   getRun(id: string): RunRecord | undefined {
