@@ -72,6 +72,22 @@ export class StoreError extends TurnsafeError {
   }
 }
 
+/** Another live command is playing the run; `holder` names its process and since when. */
+export class RunBusyError extends TurnsafeError {
+  readonly runId: string;
+  readonly holder: { host: string; pid: number; since: string; heartbeatAt: string };
+  constructor(runId: string, holder: RunBusyError["holder"]) {
+    super(
+      "run-busy",
+      `run ${runId} is being played by another command (pid ${holder.pid} on ${holder.host}, since ` +
+        `${holder.since}, last heartbeat ${holder.heartbeatAt}); rerun with --wait to wait for it ` +
+        "and then report, or stop that command first",
+    );
+    this.runId = runId;
+    this.holder = holder;
+  }
+}
+
 /** An image could not be loaded, fetched or encoded. */
 export class ImageError extends TurnsafeError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -12,6 +12,8 @@ export const EXIT = {
   erroredCases: 3,
   /** The run finished, but a CI gate rule (`--fail-on`, `thresholds:`) was crossed. */
   thresholdCrossed: 4,
+  /** Another live command is playing the same run (it is named); rerun with --wait to wait for it. */
+  runBusy: 5,
   /** Interrupted (Ctrl-C / SIGTERM); rerun the same command to resume. */
   interrupted: 130,
 } as const;

@@ -1,4 +1,4 @@
-import { CancelledError, ConfigError, InputError, TurnsafeError } from "../errors.ts";
+import { CancelledError, ConfigError, InputError, RunBusyError, TurnsafeError } from "../errors.ts";
 import { EXIT } from "./exit-codes.ts";
 
 /** Where a command writes: results to stdout, people-facing notes to stderr. */
@@ -49,6 +49,7 @@ export function reportError(error: unknown, json: boolean): number {
 
 function exitCodeOf(error: unknown): number {
   if (error instanceof CancelledError) return EXIT.interrupted;
+  if (error instanceof RunBusyError) return EXIT.runBusy;
   if (error instanceof InputError || error instanceof ConfigError) return EXIT.usage;
   if ((error as { code?: string })?.code?.startsWith?.("commander.")) return EXIT.usage;
   return EXIT.failure;

@@ -3,8 +3,9 @@ import { type CallEvent, CallExecutor } from "./call-executor.ts";
 import type { PriceTable } from "./pricing.ts";
 import type { RetryPolicy } from "./retry-policy.ts";
 import type { RunProgress } from "./run-cases.ts";
+import { type HeldRunLease, holdRunLease } from "./run-lease.ts";
 import { SqliteStore } from "./sqlite-store.ts";
-import type { RunRecord, ScoreStatus, Store, TargetOutcomeCount } from "./store.ts";
+import type { RunLease, RunRecord, ScoreStatus, Store, TargetOutcomeCount } from "./store.ts";
 
 /**
  * Writes during a run are grouped and committed to SQLite this often. Each is also appended to the
@@ -38,6 +39,13 @@ export interface RunSessionHooks {
   onExecutor?: (executor: CallExecutor) => void;
   /** Called once the run is registered in the store. */
   onStart?: (run: RunRecord, resumed: boolean) => void;
+  /**
+   * When another live command is playing the run: wait for it to finish (then play what is left,
+   * usually nothing, and report) instead of refusing with RunBusyError.
+   */
+  wait?: boolean;
+  /** Called once when this command starts waiting for another one (see `wait`). */
+  onWait?: (holder: RunLease) => void;
 }
 
 /** One run of a recipe: its identity, how calls are made, how cases are played and reported. */
@@ -73,8 +81,8 @@ export interface RunSessionOutcome {
 }
 
 /**
- * The life of a run, shared by every recipe: open the store, play the run (see playRun), write
- * the reports, close the store.
+ * The life of a run, shared by every recipe: open the store, play the run and write its reports
+ * (see playRun), close the store.
  */
 export async function executeRunSession(
   spec: RunSessionSpec,
@@ -85,33 +93,75 @@ export async function executeRunSession(
     writeLog: true,
   });
   try {
-    const played = await playRun(store, spec.run, spec.executor, spec.play, hooks);
-    const reports = await spec.writeReports(store, spec.run.id);
+    const played = await playRun(store, spec.run, spec.executor, spec.play, hooks, () =>
+      spec.writeReports(store, spec.run.id),
+    );
     return {
       ...played,
       counts: store.countCases(spec.run.id),
       targets: store.targetOutcomes(spec.run.id),
       scores: store.countScores(spec.run.id),
-      ...reports,
+      ...played.finished,
     };
   } finally {
     store.close();
   }
 }
 
+/** How a session of a run ended, with what its `finish` step returned. */
+export interface PlayedRun<Finished> {
+  run: RunRecord;
+  resumed: boolean;
+  interrupted: boolean;
+  progress: RunProgress | undefined;
+  finished: Finished;
+}
+
 /**
- * Registers (or reopens) a run in an open store, plays it with one executor and records how it
- * ended: completed, interrupted (CancelledError; the run can be resumed) or failed (rethrown).
+ * Registers (or reopens) a run in an open store, plays it with one executor, runs `finish` (the
+ * recipe's reports or output files, also after an interruption) and only then records how it
+ * ended: completed, interrupted (CancelledError; the run can be resumed) or failed (rethrown; also
+ * when `finish` fails). So a run marked completed always has its reports: a kill before that
+ * leaves it "running", and the next command replays it (from the store, at no cost) and reports.
+ *
+ * All of it happens under the run's lease (run-lease.ts): a second command on the same run refuses
+ * (RunBusyError) or waits (`hooks.wait`) while this one lives, so no call is made twice. If this
+ * command's heartbeat stops long enough for another to take the run over, it stops at its next
+ * heartbeat and records nothing more about the run.
  */
-export async function playRun(
+export async function playRun<Finished = undefined>(
   store: Store,
   identity: RunSessionSpec["run"],
   executorOptions: RunSessionSpec["executor"],
   play: RunSessionSpec["play"],
   hooks: RunSessionHooks = {},
-): Promise<{ run: RunRecord; resumed: boolean; interrupted: boolean; progress: RunProgress | undefined }> {
+  finish?: (session: { interrupted: boolean; resumed: boolean }) => Promise<Finished> | Finished,
+): Promise<PlayedRun<Finished>> {
+  const runId = identity.id;
+  const lease = await holdRunLease(store, runId, {
+    wait: hooks.wait,
+    onWait: hooks.onWait,
+    signal: hooks.signal,
+  });
+  try {
+    return await playLeased(store, identity, executorOptions, play, hooks, finish, lease);
+  } finally {
+    lease.release();
+  }
+}
+
+async function playLeased<Finished>(
+  store: Store,
+  identity: RunSessionSpec["run"],
+  executorOptions: RunSessionSpec["executor"],
+  play: RunSessionSpec["play"],
+  hooks: RunSessionHooks,
+  finish: ((session: { interrupted: boolean; resumed: boolean }) => Promise<Finished> | Finished) | undefined,
+  lease: HeldRunLease,
+): Promise<PlayedRun<Finished>> {
   const runId = identity.id;
   const existing = store.getRun(runId);
+  const resumed = existing !== undefined;
   const now = new Date().toISOString();
   const run: RunRecord = {
     ...identity,
@@ -122,7 +172,7 @@ export async function playRun(
     updatedAt: now,
   };
   store.putRun(run);
-  hooks.onStart?.(run, existing !== undefined);
+  hooks.onStart?.(run, resumed);
   const executor = new CallExecutor({
     store,
     runId,
@@ -130,24 +180,31 @@ export async function playRun(
     retry: executorOptions.retry,
     cache: executorOptions.cache,
     concurrency: executorOptions.endpointConcurrency,
-    signal: hooks.signal,
-    newRun: existing === undefined,
+    // Calls stop when Ctrl-C is pressed or the lease is lost.
+    signal: hooks.signal ? AbortSignal.any([hooks.signal, lease.lost]) : lease.lost,
+    newRun: !resumed,
     onEvent: hooks.onCall,
   });
   hooks.onExecutor?.(executor);
   let progress: RunProgress | undefined;
   let interrupted = false;
+  let finished: Finished;
   try {
-    progress = await play({ store, runId, executor });
-    store.setRunStatus(runId, "completed");
-  } catch (error) {
-    if (!(error instanceof CancelledError)) {
-      store.setRunStatus(runId, "failed");
-      throw error;
+    try {
+      progress = await play({ store, runId, executor });
+    } catch (error) {
+      if (!(error instanceof CancelledError)) throw error;
+      interrupted = true;
     }
-    interrupted = true;
-    store.setRunStatus(runId, "interrupted");
+    if (lease.lost.aborted) throw lease.lost.reason;
+    finished = (await finish?.({ interrupted, resumed })) as Finished;
+    // Still ours? (A heartbeat may have been missed while the reports were built.)
+    lease.confirm();
+  } catch (error) {
+    if (!lease.lost.aborted) store.setRunStatus(runId, "failed");
+    throw error;
   }
+  store.setRunStatus(runId, interrupted ? "interrupted" : "completed");
   store.flush();
-  return { run: store.getRun(runId) ?? run, resumed: existing !== undefined, interrupted, progress };
+  return { run: store.getRun(runId) ?? run, resumed, interrupted, progress, finished };
 }

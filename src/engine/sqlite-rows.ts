@@ -18,6 +18,25 @@ export function parseJson(value: string | number | null | undefined): unknown {
   return typeof value === "string" ? JSON.parse(value) : null;
 }
 
+/** Registers a run, or updates it (its creation time is kept); values from runValues. */
+export const PUT_RUN = `INSERT INTO runs (id, name, recipe, status, config, simulator, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, status = excluded.status,
+         config = excluded.config, simulator = excluded.simulator, updated_at = excluded.updated_at`;
+
+export function runValues(run: RunRecord): SqlValue[] {
+  return [
+    run.id,
+    run.name,
+    run.recipe,
+    run.status,
+    JSON.stringify(run.config),
+    run.simulator ? 1 : 0,
+    run.createdAt,
+    run.updatedAt,
+  ];
+}
+
 /** Maps a `runs` row to its record. */
 export function toRun(row: Row): RunRecord {
   return {
@@ -150,4 +169,16 @@ export function now(): string {
     lastIso = new Date(ms).toISOString();
   }
   return lastIso;
+}
+
+/** Maps a `responses` row to the cached answer. */
+export function toCachedResponse(row: Row): CachedResponse {
+  return {
+    requestHash: row.request_hash as string,
+    targetFingerprint: row.target_fingerprint as string,
+    text: row.text as string,
+    usage: { inputTokens: Number(row.input_tokens), outputTokens: Number(row.output_tokens) },
+    finishReason: row.finish_reason as string,
+    modelId: row.model_id as string,
+  };
 }

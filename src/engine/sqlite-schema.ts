@@ -78,7 +78,6 @@ CREATE TABLE IF NOT EXISTS scores (
 `;
 
 /**
-/**
  * Columns added after a table was first released, as [table, column, definition]. Stores
  * created before them get them on open (ALTER TABLE ADD COLUMN), so existing stores keep
  * opening and older turnsafe versions can still read and write newer stores (the columns have
@@ -121,3 +120,20 @@ export function checkSchema(db: DatabaseSync, file: string): void {
     }
   }
 }
+
+/**
+ * Tables added after version 1, created with `IF NOT EXISTS` when any store is opened (so stores
+ * made before them open as they are; the version is unchanged because older readers can ignore
+ * them). `leases`: which process is playing a run (see src/engine/run-lease.ts); `owner` is
+ * `host:pid:random`, times are ISO strings.
+ */
+export const STORE_ADDED_TABLES = `
+CREATE TABLE IF NOT EXISTS leases (
+  run_id TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  host TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  acquired_at TEXT NOT NULL,
+  heartbeat_at TEXT NOT NULL
+) WITHOUT ROWID;
+`;

@@ -1,8 +1,8 @@
-import { mkdirSync, rmSync } from "node:fs";
-import path from "node:path";
-import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { rmSync } from "node:fs";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { Dialogue } from "../dialogue/dialogue.ts";
 import { StoreError } from "../errors.ts";
+import { openSqlite } from "./open-sqlite.ts";
 import {
   GROUPED_WRITES,
   type GroupedWriteName,
@@ -12,6 +12,7 @@ import {
   type SqliteStoreOptions,
   type SqlValue,
 } from "./pending-writes.ts";
+import { acquireLease, getLease, type LeaseStatements, releaseLease, renewLease } from "./sqlite-leases.ts";
 import {
   caseCalls,
   caseIds,
@@ -30,15 +31,17 @@ import {
 import {
   callValues,
   now,
+  PUT_RUN,
   type Row,
   responseValues,
+  runValues,
   scoreValues,
+  toCachedResponse,
   toCall,
   toCase,
   toRun,
   toScore,
 } from "./sqlite-rows.ts";
-import { checkSchema, STORE_SCHEMA } from "./sqlite-schema.ts";
 import type {
   BreakdownGroup,
   CachedResponse,
@@ -47,6 +50,9 @@ import type {
   CaseRecord,
   CaseStatus,
   CaseSummary,
+  LeaseClaim,
+  LeaseOwner,
+  RunLease,
   RunRecord,
   RunStatus,
   ScoreGroup,
@@ -57,7 +63,7 @@ import type {
   TargetOutcomes,
   UsageRow,
 } from "./store.ts";
-import { orphanedLogs, readLog, WriteLog } from "./write-log.ts";
+import { logLine, orphanedLogs, readLog, WriteLog } from "./write-log.ts";
 
 export type { SqliteStoreOptions };
 
@@ -82,6 +88,10 @@ export class SqliteStore implements Store {
     all: (sql, ...values) => this.#all(sql, ...values),
     iterate: (sql, ...values) => this.#iterate(sql, ...values),
   };
+  readonly #leaseSql: LeaseStatements = {
+    get: (sql, ...values) => this.#peek(sql, ...values),
+    run: (sql, ...values) => Number(this.#statement(sql).run(...values).changes),
+  };
   /** Whether a read transaction is open for the hot-path lookups (see #lookup). */
   #snapshotOpen = false;
 
@@ -96,20 +106,7 @@ export class SqliteStore implements Store {
     this.file = file;
     this.#commitIntervalMs = options.commitIntervalMs ?? 0;
     this.#maxGroupedWrites = options.maxGroupedWrites ?? 2000;
-    try {
-      if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-      this.#db = new DatabaseSync(file);
-      // 16 KiB pages (new stores only): whole dialogues fit in a page instead of spilling into
-      // overflow pages, which made every case write several times dearer at 4 KiB.
-      // WAL with synchronous=NORMAL survives a killed process (not a power cut) without an fsync per write.
-      this.#db.exec(
-        "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;",
-      );
-      this.#db.exec(STORE_SCHEMA);
-    } catch (error) {
-      throw new StoreError(`cannot open store ${file}: ${(error as Error).message}`, { cause: error });
-    }
-    checkSchema(this.#db, file);
+    this.#db = openSqlite(file);
     if (file !== ":memory:") {
       this.#replayOrphanedLogs();
       if (options.writeLog && this.#commitIntervalMs > 0) this.#log = new WriteLog(file);
@@ -230,7 +227,7 @@ export class SqliteStore implements Store {
     this.#log?.clear();
   }
 
-  #sqliteTransaction(work: () => void, begin = "BEGIN"): void {
+  #sqliteTransaction<T>(work: () => T, begin = "BEGIN"): T {
     this.#endSnapshot();
     try {
       this.#db.exec(begin);
@@ -240,8 +237,9 @@ export class SqliteStore implements Store {
       });
     }
     try {
-      work();
+      const result = work();
       this.#db.exec("COMMIT");
+      return result;
     } catch (error) {
       if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
       throw error instanceof StoreError
@@ -281,20 +279,7 @@ export class SqliteStore implements Store {
   }
 
   putRun(run: RunRecord): void {
-    this.#run(
-      `INSERT INTO runs (id, name, recipe, status, config, simulator, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET name = excluded.name, status = excluded.status,
-         config = excluded.config, simulator = excluded.simulator, updated_at = excluded.updated_at`,
-      run.id,
-      run.name,
-      run.recipe,
-      run.status,
-      JSON.stringify(run.config),
-      run.simulator ? 1 : 0,
-      run.createdAt,
-      run.updatedAt,
-    );
+    this.#run(PUT_RUN, ...runValues(run));
   }
 
   getRun(id: string): RunRecord | undefined {
@@ -399,15 +384,7 @@ export class SqliteStore implements Store {
     const held = this.#pending.response(requestHash);
     if (held) return { ...held };
     const row = this.#lookup("SELECT * FROM responses WHERE request_hash = ?", requestHash);
-    if (!row) return undefined;
-    return {
-      requestHash,
-      targetFingerprint: row.target_fingerprint as string,
-      text: row.text as string,
-      usage: { inputTokens: Number(row.input_tokens), outputTokens: Number(row.output_tokens) },
-      finishReason: row.finish_reason as string,
-      modelId: row.model_id as string,
-    };
+    return row ? toCachedResponse(row) : undefined;
   }
 
   putCachedResponse(response: CachedResponse): void {
@@ -460,6 +437,32 @@ export class SqliteStore implements Store {
     return caseCalls(this.#queries, runId, caseId);
   }
 
+  acquireRunLease(runId: string, owner: LeaseOwner, isLive: (lease: RunLease) => boolean): LeaseClaim {
+    const claim = this.#writeNow(() => acquireLease(this.#leaseSql, runId, owner, isLive));
+    // A holder that died after this store was opened may have left a write log: apply it first.
+    if (claim.acquired && this.file !== ":memory:") this.#replayOrphanedLogs();
+    return claim;
+  }
+
+  renewRunLease(runId: string, owner: LeaseOwner): boolean {
+    return this.#writeNow(() => renewLease(this.#leaseSql, runId, owner));
+  }
+
+  releaseRunLease(runId: string, owner: LeaseOwner): void {
+    this.#writeNow(() => releaseLease(this.#leaseSql, runId, owner));
+  }
+
+  getRunLease(runId: string): RunLease | undefined {
+    this.#read();
+    return getLease(this.#leaseSql, runId);
+  }
+
+  /** A lease write: committed at once, after the held writes, in a transaction of its own. */
+  #writeNow<T>(work: () => T): T {
+    this.flush();
+    return this.#sqliteTransaction(work, "BEGIN IMMEDIATE");
+  }
+
   /**
    * Runs several writes atomically. Grouped, the unit's writes are held until it returns and then
    * join the group (a unit that throws leaves none); reads inside it do not see them yet.
@@ -506,8 +509,4 @@ export class SqliteStore implements Store {
     this.#log?.remove();
     this.#db.close();
   }
-}
-
-function logLine(name: GroupedWriteName, values: SqlValue[]): string {
-  return `${JSON.stringify([name, values])}\n`;
 }

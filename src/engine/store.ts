@@ -164,6 +164,25 @@ export interface CaseCallRow {
   erroredCalls: number;
 }
 
+/** Who holds a run's lease: one process (`id` is `host:pid:random`, unique per session). */
+export interface LeaseOwner {
+  id: string;
+  host: string;
+  pid: number;
+}
+
+/** The lease of a run being played: one command at a time plays a run (see run-lease.ts). */
+export interface RunLease {
+  runId: string;
+  owner: LeaseOwner;
+  acquiredAt: string;
+  /** Renewed every few seconds while the owner plays the run. */
+  heartbeatAt: string;
+}
+
+/** The outcome of trying to take a run's lease. */
+export type LeaseClaim = { acquired: true; takenOver?: RunLease } | { acquired: false; holder: RunLease };
+
 /**
  * Persistence for runs. Kept behind this interface so a server database can replace
  * SQLite without touching recipes (design.md).
@@ -225,6 +244,17 @@ export interface Store {
   usage(runId: string): UsageRow[];
   /** One case's calls per role and model, with their retries (for the report's case view). */
   caseCalls(runId: string, caseId: string): CaseCallRow[];
+
+  /**
+   * Takes the run's lease for `owner`, atomically: when it is free, already `owner`'s, or held by
+   * an owner `isLive` says is gone (then `takenOver` names it); otherwise names the live holder.
+   */
+  acquireRunLease(runId: string, owner: LeaseOwner, isLive: (lease: RunLease) => boolean): LeaseClaim;
+  /** Renews `owner`'s heartbeat; false when the lease is no longer `owner`'s (it was taken over). */
+  renewRunLease(runId: string, owner: LeaseOwner): boolean;
+  /** Gives the lease up (a no-op when `owner` no longer holds it). */
+  releaseRunLease(runId: string, owner: LeaseOwner): void;
+  getRunLease(runId: string): RunLease | undefined;
 
   /** Makes every write so far durable (stores that group writes commit them now). */
   flush(): void;

@@ -1,11 +1,17 @@
 import { closeSync, ftruncateSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from "node:fs";
 import path from "node:path";
 import { StoreError } from "../errors.ts";
+import { processAlive } from "./process-alive.ts";
 
 /** One logged write: the name of a store statement and the values bound to it. */
 export type LoggedWrite = [statement: string, values: (string | number | null)[]];
 
 const LOG_MARK = "-turnsafe-log-";
+
+/** One log line: a store statement's name and its values, as JSON. */
+export function logLine(name: string, values: LoggedWrite[1]): string {
+  return `${JSON.stringify([name, values])}\n`;
+}
 
 /**
  * An append-only file of the writes a store has made since its last commit, one JSON line each,
@@ -69,10 +75,19 @@ export function orphanedLogs(storeFile: string): string[] {
 
 /**
  * The writes of a log file, each checked to name one of `known`. A torn last line (the process
- * died mid-write) is skipped; any other bad line is an error naming the file and line.
+ * died mid-write) is skipped; any other bad line is an error naming the file and line. A log that
+ * is gone (replayed and removed by another process meanwhile) has no writes left.
  */
 export function readLog(file: string, known: ReadonlySet<string>): LoggedWrite[] {
-  const lines = readFileSync(file, "utf8").split("\n");
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    // Another process opening the store at the same time replayed and removed it first.
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw new StoreError(`cannot read the write log ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  const lines = text.split("\n");
   const writes: LoggedWrite[] = [];
   lines.forEach((line, index) => {
     if (line === "") return;
@@ -93,16 +108,4 @@ export function readLog(file: string, known: ReadonlySet<string>): LoggedWrite[]
     writes.push(write);
   });
   return writes;
-}
-
-function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

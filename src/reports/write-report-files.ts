@@ -1,9 +1,14 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { renderHtmlReport } from "./html-report.ts";
 import type { ReportData } from "./report-data.ts";
+import { writeFilesAtomically } from "./write-files-atomically.ts";
 
-/** Writes a report as `<runId>.html` (self-contained) and `<runId>.json` into `reportDir`. */
+/**
+ * Writes a report as `<runId>.json` and `<runId>.html` (self-contained) into `reportDir`. Both are
+ * rendered first, then written to temporary files and renamed into place (JSON first), so a
+ * failure or a kill leaves each file either whole and new or as it was.
+ */
 export function writeReportFiles(
   reportDir: string,
   runId: string,
@@ -12,7 +17,10 @@ export function writeReportFiles(
   mkdirSync(reportDir, { recursive: true });
   const reportHtml = path.join(reportDir, `${runId}.html`);
   const reportJson = path.join(reportDir, `${runId}.json`);
-  writeFileSync(reportHtml, renderHtmlReport(data));
-  writeFileSync(reportJson, `${JSON.stringify(data, null, 2)}\n`);
+  const html = renderHtmlReport(data);
+  writeFilesAtomically([
+    { file: reportJson, content: `${JSON.stringify(data, null, 2)}\n` },
+    { file: reportHtml, content: html },
+  ]);
   return { reportHtml, reportJson };
 }

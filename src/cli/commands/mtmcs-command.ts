@@ -42,6 +42,7 @@ interface MtmcsRunFlags {
   reportCases: string;
   cache: boolean;
   retryErrors?: boolean;
+  wait?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -106,6 +107,7 @@ export function registerMtmcsCommand(program: Command): void {
     .option("--report-cases <n>", "dialogues shown in full in the report", "200")
     .option("--no-cache", "do not reuse cached answers from earlier runs")
     .option("--retry-errors", "replay cases that errored in an earlier session of this run")
+    .option("--wait", "if another command is playing this run, wait for it, then report (default: exit 5)")
     .option("--json", "print one JSON object with the outcome on stdout")
     .option("--quiet", "no progress or notes on stderr")
     .action(async (flags: MtmcsRunFlags) => {
@@ -113,7 +115,7 @@ export function registerMtmcsCommand(program: Command): void {
       const simulators: RunningSimulator[] = [];
       try {
         const plan = await planMtmcsRun(flags, simulators);
-        process.exitCode = await playMtmcsRun(plan, output);
+        process.exitCode = await playMtmcsRun(plan, output, flags.wait);
       } finally {
         await Promise.all(simulators.map((simulator) => simulator.close()));
       }
@@ -213,10 +215,14 @@ async function planMtmcsRun(flags: MtmcsRunFlags, simulators: RunningSimulator[]
   };
 }
 
-async function playMtmcsRun(plan: MtmcsRunPlan, output: ReturnType<typeof createOutput>): Promise<number> {
+async function playMtmcsRun(
+  plan: MtmcsRunPlan,
+  output: ReturnType<typeof createOutput>,
+  wait: boolean | undefined,
+): Promise<number> {
   const interrupt = onInterrupt(output.note);
   try {
-    return await presentRun(output, { storePath: plan.storePath, signal: interrupt.signal }, (hooks) =>
+    return await presentRun(output, { storePath: plan.storePath, signal: interrupt.signal, wait }, (hooks) =>
       executeMtmcsRun(plan, hooks),
     );
   } finally {

@@ -10,11 +10,12 @@ import { presentRun } from "./present-run.ts";
  * Runs a planned dialogue run with progress, Ctrl-C handling, a summary with the results table
  * and the CI gate (`thresholds` from the config, then `--fail-on` rules); returns the exit code.
  * Gate rules naming an unknown judge or metric fail before anything runs.
+ * `wait`: when another command is playing the same run, wait for it instead of refusing.
  */
 export async function playPlannedRun(
   planned: PlannedRun,
   output: Output,
-  gate: { thresholds?: readonly string[]; failOn?: readonly string[] } = {},
+  gate: { thresholds?: readonly string[]; failOn?: readonly string[]; wait?: boolean } = {},
 ): Promise<number> {
   const { plan } = planned;
   const interrupt = onInterrupt(output.note);
@@ -29,7 +30,7 @@ export async function playPlannedRun(
     const total = lines === undefined ? undefined : lines * (plan.repeat ?? 1);
     return await presentRun(
       output,
-      { storePath: plan.storePath, total, signal: interrupt.signal, gate: rules },
+      { storePath: plan.storePath, total, signal: interrupt.signal, gate: rules, wait: gate.wait },
       (hooks) => executeDialogueRun(plan, hooks),
     );
   } finally {

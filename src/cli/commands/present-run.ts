@@ -13,6 +13,8 @@ export interface RunPresentation<Outcome extends RunSessionOutcome> {
   /** Cases expected, for the progress bar, when known up front. */
   total?: number;
   signal: AbortSignal;
+  /** Wait for another command playing the same run instead of refusing (--wait). */
+  wait?: boolean;
   /** Extra fields of the --json summary. */
   json?: (outcome: Outcome) => Record<string, unknown>;
   /** Extra human lines, shown before the report path. */
@@ -39,6 +41,11 @@ export async function presentRun<Outcome extends RunSessionOutcome>(
       onProgress: (value) => progress.update(value),
       onCall: (event) => progress.call(event),
       onExecutor: (executor) => progress.watch(() => executor.stats()),
+      wait: presentation.wait,
+      onWait: (holder) =>
+        output.note(
+          `run is being played by pid ${holder.owner.pid} on ${holder.owner.host} since ${holder.acquiredAt}; waiting for it to finish`,
+        ),
       onStart: (run, resumed) => {
         if (run.simulator)
           output.note("note: this run uses the turnsafe simulator (scripted replies, not a model)");

@@ -24,6 +24,7 @@ interface RunFlags {
   retryErrors?: boolean;
   repeat?: string;
   failOn: string[];
+  wait?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -59,6 +60,10 @@ export function registerRunCommand(program: Command): void {
       (rule: string, rules: string[]) => [...rules, rule],
       [] as string[],
     )
+    .option(
+      "--wait",
+      "if another command is playing this run, wait for it to finish, then report (default: refuse, exit 5)",
+    )
     .option("--json", "print one JSON object with the outcome on stdout")
     .option("--quiet", "no progress or notes on stderr")
     .option("--breakdown <key...>", "metadata keys the report breaks rates down by (default: category)")
@@ -73,6 +78,7 @@ export function registerRunCommand(program: Command): void {
       process.exitCode = await playPlannedRun(planned, output, {
         thresholds: config.thresholds,
         failOn: flags.failOn,
+        wait: flags.wait,
       });
     });
 }

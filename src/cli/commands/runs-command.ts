@@ -1,4 +1,6 @@
 import type { Command } from "commander";
+import { leaseIsLive } from "../../engine/run-lease.ts";
+import type { SqliteStore } from "../../engine/sqlite-store.ts";
 import { createOutput } from "../output.ts";
 import { openExistingStore } from "./store-option.ts";
 
@@ -23,14 +25,22 @@ export function registerRunsCommand(program: Command): void {
           updatedAt: run.updatedAt,
           cases: store.countCases(run.id),
           costUsd: store.usage(run.id).reduce((sum, row) => sum + row.costUsd, 0),
+          playedBy: run.status === "running" ? playedBy(store, run.id) : null,
         }));
         const lines = runs.map(
           (run) =>
-            `${run.id}  ${run.status.padEnd(11)} ${run.recipe.padEnd(9)} ${String(run.cases.done).padStart(6)} done ${String(run.cases.errored).padStart(5)} errored ${String(run.cases.pending).padStart(6)} pending  $${run.costUsd.toFixed(4)}  ${run.updatedAt}${run.simulator ? "  [simulator]" : ""}`,
+            `${run.id}  ${run.status.padEnd(11)} ${run.recipe.padEnd(9)} ${String(run.cases.done).padStart(6)} done ${String(run.cases.errored).padStart(5)} errored ${String(run.cases.pending).padStart(6)} pending  $${run.costUsd.toFixed(4)}  ${run.updatedAt}${run.simulator ? "  [simulator]" : ""}${run.status !== "running" ? "" : run.playedBy ? `  played by pid ${run.playedBy.pid} on ${run.playedBy.host}` : "  (no live command: rerun to resume)"}`,
         );
         output.result({ store: store.file, runs }, runs.length ? lines.join("\n") : "no runs yet");
       } finally {
         store.close();
       }
     });
+}
+
+/** The live command playing a run, if any (a "running" run without one was killed). */
+function playedBy(store: SqliteStore, runId: string): { pid: number; host: string; since: string } | null {
+  const lease = store.getRunLease(runId);
+  if (!lease || !leaseIsLive(lease)) return null;
+  return { pid: lease.owner.pid, host: lease.owner.host, since: lease.acquiredAt };
 }

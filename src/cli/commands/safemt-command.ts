@@ -43,6 +43,7 @@ interface RunFlags {
   reportCases: string;
   cache: boolean;
   retryErrors?: boolean;
+  wait?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -98,6 +99,7 @@ export function registerSafemtCommand(program: Command): Command {
     .option("--report-cases <n>", "cases shown in full in the report, worst first", "300")
     .option("--no-cache", "do not reuse cached answers from earlier runs")
     .option("--retry-errors", "replay cases that errored in an earlier session of this run")
+    .option("--wait", "if another command is playing this run, wait for it, then report (default: exit 5)")
     .option("--json", "print one JSON object with the outcome on stdout")
     .option("--quiet", "no progress or notes on stderr")
     .action(async (flags: RunFlags) => {
@@ -191,6 +193,7 @@ async function runSafemt(flags: RunFlags, output: Output): Promise<number> {
         storePath: planned.plan.storePath,
         total: dataset.dialogues.length,
         signal: interrupt.signal,
+        wait: flags.wait,
         json: (outcome) => ({
           judge: { model: judgeTarget.id, mode },
           conditions: outcome.conditions,

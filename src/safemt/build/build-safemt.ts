@@ -127,8 +127,10 @@ export async function buildSafemt(options: SafemtBuildOptions): Promise<SafemtBu
         },
       }),
     { signal: options.signal, onCall: options.onCall },
+    // The files are written before the build is marked completed.
+    ({ resumed, interrupted }) => collect(options, runId, resumed, interrupted, samples, lengths),
   );
-  return collect(options, runId, played.resumed, played.interrupted, samples, lengths);
+  return played.finished;
 }
 
 function buildRunId(

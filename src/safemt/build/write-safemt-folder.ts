@@ -1,5 +1,6 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
+import { writeFilesAtomically } from "../../reports/write-files-atomically.ts";
 import type { BuiltTurn } from "./built-dialogue.ts";
 
 /** One record of a SafeMT data file, GitHub layout (spec/safemt.md). */
@@ -39,7 +40,8 @@ export function turnFileName(length: number): string {
 
 /**
  * Writes `N_turn.json` (a JSON array per length, in sample order) and `build-report.json`
- * (what was built, and every failure with its reasons) into `outDir`.
+ * (what was built, and every failure with its reasons) into `outDir`, each through a temporary
+ * file renamed into place.
  */
 export async function writeSafemtFolder(
   outDir: string,
@@ -48,12 +50,15 @@ export async function writeSafemtFolder(
 ): Promise<{ files: WrittenFile[]; reportFile: string }> {
   await mkdir(outDir, { recursive: true });
   const files: WrittenFile[] = [];
+  const contents: { file: string; content: string }[] = [];
   for (const [length, records] of [...byLength].sort(([a], [b]) => a - b)) {
     const file = path.join(outDir, turnFileName(length));
-    await writeFile(file, `${JSON.stringify(records, null, 2)}\n`);
+    contents.push({ file, content: `${JSON.stringify(records, null, 2)}\n` });
     files.push({ length, file, records: records.length });
   }
   const reportFile = path.join(outDir, "build-report.json");
-  await writeFile(reportFile, `${JSON.stringify({ ...report, files }, null, 2)}\n`);
+  contents.push({ file: reportFile, content: `${JSON.stringify({ ...report, files }, null, 2)}\n` });
+  // Each file is whole (new or old) even if the process is killed while writing.
+  writeFilesAtomically(contents);
   return { files, reportFile };
 }
