@@ -1,6 +1,9 @@
-import { readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
+import { formatIssues } from "../dialogue/format-issues.ts";
+import { formatBytes } from "../dialogue/input-limits.ts";
+import { tooDeepAt, tooDeepMessage } from "../dialogue/json-depth.ts";
 import { InputError } from "../errors.ts";
 
 /**
@@ -8,22 +11,23 @@ import { InputError } from "../errors.ts";
  * path and, where it can be found, the line: `config.yaml:12 targets.0.model: ...`.
  */
 export function loadYamlFile<T extends z.ZodType>(file: string, schema: T): z.infer<T> {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new InputError(
-      `cannot read file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-      file,
-    );
-  }
-  return parseYamlText(text, file, schema);
+  return parseYamlText(readSmallTextFile(file, MAX_YAML_BYTES), file, schema);
 }
 
 /** Parses YAML text (see loadYamlFile); `source` names it in errors. */
 export function parseYamlText<T extends z.ZodType>(text: string, source: string, schema: T): z.infer<T> {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  let document: ReturnType<typeof parseDocument>;
+  let value: unknown;
+  try {
+    document = parseDocument(text, { lineCounter, prettyErrors: false });
+    value = document.errors.length > 0 ? undefined : document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // The yaml package throws (not reports) on alias bombs and similar resource exhaustion.
+    const message = (error as Error).message;
+    const hint = /alias/i.test(message) ? ` (aliases may expand to at most ${MAX_ALIAS_COUNT} nodes)` : "";
+    throw new InputError(`cannot be read as YAML: ${message}${hint}`, source);
+  }
   const syntax = document.errors[0];
   if (syntax) {
     const line = syntax.linePos?.[0]?.line;
@@ -32,15 +36,55 @@ export function parseYamlText<T extends z.ZodType>(text: string, source: string,
       line ? `${source}:${line}` : source,
     );
   }
-  const result = schema.safeParse(document.toJS() ?? {});
+  const input = value ?? {};
+  const deep = tooDeepAt(input, MAX_DEPTH);
+  if (deep !== undefined) throw new InputError(tooDeepMessage(deep, MAX_DEPTH), source);
+  const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const fieldPath = issue?.path ?? [];
-  const line = lineOf(document.contents, fieldPath, lineCounter);
-  const field = fieldPath.length > 0 ? `${fieldPath.join(".")}: ` : "";
-  const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more problems)` : "";
-  throw new InputError(`${field}${issue?.message ?? "invalid"}${more}`, line ? `${source}:${line}` : source);
+  const issues = formatIssues(result.error, input, schema).map((issue) => {
+    const line = lineOf(document.contents, issue.path, lineCounter);
+    return { where: line ? `${source}:${line}` : source, text: `${issue.field}: ${issue.message}` };
+  });
+  const [only] = issues;
+  if (issues.length === 1 && only) throw new InputError(only.text, only.where);
+  const shown = issues.slice(0, MAX_LISTED).map((issue) => `${issue.where}: ${issue.text}`);
+  const rest = issues.length > MAX_LISTED ? `\n  ... and ${issues.length - MAX_LISTED} more` : "";
+  throw new InputError(`${issues.length} problems:\n  ${shown.join("\n  ")}${rest}`, source);
 }
+
+/**
+ * Reads a small text file whole: only a regular file (opened non-blocking, so a FIFO or device
+ * is refused rather than waited on) of at most `maxBytes`. Errors name the file.
+ */
+export function readSmallTextFile(file: string, maxBytes: number): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new InputError("cannot read file: not a regular file", file);
+    if (stats.size > maxBytes)
+      throw new InputError(
+        `file is too large (${formatBytes(stats.size)}; at most ${formatBytes(maxBytes)})`,
+        file,
+      );
+    return readFileSync(fd, "utf8");
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(
+      `cannot read file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      file,
+    );
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+const MAX_YAML_BYTES = 16 * 1024 * 1024;
+
+/** Aliases may expand to at most this many nodes (the yaml package's guard against alias bombs). */
+const MAX_ALIAS_COUNT = 100;
+const MAX_DEPTH = 64;
+const MAX_LISTED = 20;
 
 function lineOf(
   node: unknown,

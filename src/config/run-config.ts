@@ -62,6 +62,17 @@ export const RunConfigSchema = z
     /** Cases shown in full in the HTML report (errored and flagged ones first). */
     reportCases: z.number().int().min(0).default(300),
     limit: z.number().int().min(1).optional(),
+    /** Caps on what is read from the data: line size, image size, nesting depth. */
+    limits: z
+      .object({
+        maxLineBytes: z.number().int().min(1024).optional(),
+        maxImageBytes: z.number().int().min(1).optional(),
+        maxDepth: z.number().int().min(2).max(500).optional(),
+      })
+      .strict()
+      .default({}),
+    /** Accept image paths that resolve (after symlinks) outside the image folder. */
+    allowImagesOutsideDataDir: z.boolean().default(false),
   })
   .strict()
   .refine((config) => config.target !== undefined || config.targets.length > 0, {

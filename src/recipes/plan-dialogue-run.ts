@@ -3,6 +3,7 @@ import { createReadStream, readFileSync } from "node:fs";
 import path from "node:path";
 import type { RunConfig } from "../config/run-config.ts";
 import { sha256Hex } from "../dialogue/image-ref.ts";
+import { type ValidatedDialogueFile, validateDialogueFile } from "../dialogue/validate-dialogue-file.ts";
 import { PriceTable } from "../engine/pricing.ts";
 import { InputError } from "../errors.ts";
 import type { Judge } from "../judges/judge.ts";
@@ -24,6 +25,10 @@ import { type DialogueRunPlan, limitedDialogues } from "./run-dialogues.ts";
 export interface PlannedRun {
   plan: DialogueRunPlan;
   close(): Promise<void>;
+  /** Things found while checking the data that did not stop it (`file:line: ...`), for the CLI to show. */
+  warnings: string[];
+  /** Dialogues in the data file, when it was checked (for progress totals). */
+  total?: number;
 }
 
 export interface PlanOptions {
@@ -47,11 +52,21 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
     ]);
   };
   try {
+    const resolve = (file: string) => path.resolve(options.baseDir, file);
+    // The whole data file and its images are checked before anything starts or is stored.
+    let checked: ValidatedDialogueFile | undefined;
+    if (config.data !== "quickstart") {
+      const file = resolve(config.data);
+      checked = await validateDialogueFile(file, {
+        imageBaseDir: config.imageDir ? resolve(config.imageDir) : path.dirname(file),
+        limits: config.limits,
+        allowOutsideImages: config.allowImagesOutsideDataDir,
+      });
+    }
     const specs = [...(config.target !== undefined ? [config.target] : []), ...config.targets];
     const targets: Target[] = [];
     for (const [index, spec] of specs.entries())
       targets.push(await buildTarget(spec, `targets.${index}`, options, simulators));
-    const resolve = (file: string) => path.resolve(options.baseDir, file);
     let cases: DialogueRunPlan["cases"];
     let dataIdentity: string;
     let imageBaseDir: string;
@@ -65,7 +80,7 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
       const file = resolve(config.data);
       dataFile = file;
       imageBaseDir = config.imageDir ? resolve(config.imageDir) : path.dirname(file);
-      cases = () => limitedDialogues(file, config.limit);
+      cases = () => limitedDialogues(file, config.limit, { limits: config.limits });
       // The content is part of the run's identity: an edited data file starts a new run (whose
       // unchanged requests are still served from the response cache) instead of reusing old results.
       dataIdentity = `file:${file}#${await fileSha256(file)}`;
@@ -113,7 +128,8 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
       retryErrored: options.retryErrored,
       config: { ...config, resolved: { imageBaseDir, data: dataIdentity } },
     };
-    return { plan, close };
+    const total = checked && Math.min(checked.dialogues, config.limit ?? Number.POSITIVE_INFINITY);
+    return { plan, close, warnings: checked?.warnings ?? [], total };
   } catch (error) {
     await close();
     throw error;

@@ -1,6 +1,6 @@
 import type { Dialogue } from "../dialogue/dialogue.ts";
 import { sha256Hex } from "../dialogue/image-ref.ts";
-import { readDialogues } from "../dialogue/jsonl.ts";
+import { type JsonlOptions, readDialogues } from "../dialogue/jsonl.ts";
 import { stableStringify } from "../engine/request-hash.ts";
 import {
   executeRunSession,
@@ -123,9 +123,13 @@ export async function writeDialogueReports(
 }
 
 /** Streams dialogues from a JSONL file, stopping after `limit` when given. */
-export async function* limitedDialogues(file: string, limit?: number): AsyncGenerator<Dialogue> {
+export async function* limitedDialogues(
+  file: string,
+  limit?: number,
+  options: JsonlOptions = {},
+): AsyncGenerator<Dialogue> {
   let count = 0;
-  for await (const dialogue of readDialogues(file)) {
+  for await (const dialogue of readDialogues(file, options)) {
     if (limit !== undefined && count++ >= limit) return;
     yield dialogue;
   }

@@ -99,7 +99,8 @@ export async function loadSafemtData(
       const rawId = (value as { id?: unknown } | null)?.id;
       const where = `${file} record ${index}${typeof rawId === "string" || typeof rawId === "number" ? ` (id ${rawId})` : ""}`;
       const parsed = SafemtRecordSchema.safeParse(value);
-      if (!parsed.success) throw new InputError(formatZodError(parsed.error), where);
+      if (!parsed.success)
+        throw new InputError(formatZodError(parsed.error, value, SafemtRecordSchema), where);
       const record = parsed.data;
       if (seen.has(record.id)) throw new InputError(`duplicate id "${record.id}" in this file`, where);
       seen.add(record.id);

@@ -10,7 +10,11 @@ export async function playPlannedRun(planned: PlannedRun, output: Output): Promi
   const { plan } = planned;
   const interrupt = onInterrupt(output.note);
   try {
-    const total = plan.dataFile ? await countDialogueLines(plan.dataFile) : undefined;
+    const shown = planned.warnings.slice(0, 20);
+    for (const warning of shown) output.note(`warning: ${warning}`);
+    if (planned.warnings.length > shown.length)
+      output.note(`warning: ... and ${planned.warnings.length - shown.length} more`);
+    const total = planned.total ?? (plan.dataFile ? await countDialogueLines(plan.dataFile) : undefined);
     return await presentRun(output, { storePath: plan.storePath, total, signal: interrupt.signal }, (hooks) =>
       executeDialogueRun(plan, hooks),
     );

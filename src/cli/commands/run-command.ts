@@ -20,6 +20,9 @@ interface RunFlags {
   driver?: string;
   cache: boolean;
   retryErrors?: boolean;
+  maxImageBytes?: string;
+  maxLineBytes?: string;
+  allowOutsideImages?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -48,6 +51,9 @@ export function registerRunCommand(program: Command): void {
     .option("--driver <driver>", "auto | live | replay")
     .option("--no-cache", "do not reuse cached answers from earlier runs")
     .option("--retry-errors", "replay cases that errored in an earlier session of this run")
+    .option("--max-image-bytes <n>", "largest image file accepted, in bytes (default 20 MiB)")
+    .option("--max-line-bytes <n>", "longest data line accepted, in bytes (default 8 MiB)")
+    .option("--allow-outside-images", "accept image paths outside the image folder")
     .option("--json", "print one JSON object with the outcome on stdout")
     .option("--quiet", "no progress or notes on stderr")
     .action(async (file: string, flags: RunFlags) => {
@@ -93,6 +99,17 @@ function applyFlags(config: RunConfig, flags: RunFlags): RunConfig {
     next.driver = flags.driver as RunConfig["driver"];
   }
   if (!flags.cache) next.cache = false;
+  if (flags.maxImageBytes || flags.maxLineBytes)
+    next.limits = {
+      ...config.limits,
+      ...(flags.maxImageBytes
+        ? { maxImageBytes: positiveInteger(flags.maxImageBytes, "--max-image-bytes") }
+        : {}),
+      ...(flags.maxLineBytes
+        ? { maxLineBytes: positiveInteger(flags.maxLineBytes, "--max-line-bytes") }
+        : {}),
+    };
+  if (flags.allowOutsideImages) next.allowImagesOutsideDataDir = true;
   return next;
 }
 
