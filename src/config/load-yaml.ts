@@ -1,9 +1,8 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { formatIssues } from "../dialogue/format-issues.ts";
-import { formatBytes } from "../dialogue/input-limits.ts";
 import { tooDeepAt, tooDeepMessage } from "../dialogue/json-depth.ts";
+import { readSmallTextFile } from "../dialogue/read-small-text-file.ts";
 import { InputError } from "../errors.ts";
 
 /**
@@ -50,33 +49,6 @@ export function parseYamlText<T extends z.ZodType>(text: string, source: string,
   const shown = issues.slice(0, MAX_LISTED).map((issue) => `${issue.where}: ${issue.text}`);
   const rest = issues.length > MAX_LISTED ? `\n  ... and ${issues.length - MAX_LISTED} more` : "";
   throw new InputError(`${issues.length} problems:\n  ${shown.join("\n  ")}${rest}`, source);
-}
-
-/**
- * Reads a small text file whole: only a regular file (opened non-blocking, so a FIFO or device
- * is refused rather than waited on) of at most `maxBytes`. Errors name the file.
- */
-export function readSmallTextFile(file: string, maxBytes: number): string {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
-    const stats = fstatSync(fd);
-    if (!stats.isFile()) throw new InputError("cannot read file: not a regular file", file);
-    if (stats.size > maxBytes)
-      throw new InputError(
-        `file is too large (${formatBytes(stats.size)}; at most ${formatBytes(maxBytes)})`,
-        file,
-      );
-    return readFileSync(fd, "utf8");
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(
-      `cannot read file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-      file,
-    );
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }
 
 const MAX_YAML_BYTES = 16 * 1024 * 1024;

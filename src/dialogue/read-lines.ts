@@ -13,6 +13,8 @@ export interface ReadLinesOptions {
   maxLineBytes: number;
   /** Told about lines that were read with a repair (invalid UTF-8), naming `file:line`. */
   onWarning?: (warning: string) => void;
+  /** Yield blank lines too (CSV fields may hold them). */
+  keepBlank?: boolean;
   /** Option name shown in the over-long line message. */
   limitName?: string;
 }
@@ -58,7 +60,7 @@ export async function* readLines(file: string, options: ReadLinesOptions): Async
       bytes = bytes.subarray(3);
     if (!isUtf8(bytes)) options.onWarning?.(`${file}:${current}: invalid UTF-8, replaced with U+FFFD`);
     const text = bytes.toString("utf8");
-    return text.trim() === "" ? undefined : { line: current, text };
+    return !options.keepBlank && text.trim() === "" ? undefined : { line: current, text };
   };
   const keep = (part: Buffer) => {
     if (overLong || part.length === 0) return;

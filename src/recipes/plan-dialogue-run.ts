@@ -160,6 +160,7 @@ export async function buildTarget(
   options: PlanOptions,
   simulators: RunningSimulator[],
 ): Promise<Target> {
+  if (typeof spec !== "string" && spec.provider === "simulator") spec = simulatorSpecString(spec, where);
   if (
     typeof spec === "string" &&
     (spec === "simulator" || spec.startsWith("simulator:") || spec.startsWith("simulator#"))
@@ -186,6 +187,23 @@ export async function buildTarget(
     typeof spec === "string" ? { simulator: false } : (spec as { simulator?: unknown });
   const config = parseTargetSpec(typeof spec === "string" ? spec : rest, where);
   return createProviderTarget(config, { env: options.env, simulator: simulator === true });
+}
+
+/** `{provider: simulator, script?, model?}` as the string form `simulator[:script][#model]`. */
+function simulatorSpecString(spec: Record<string, unknown>, where: string): string {
+  const { provider: _provider, script, model, ...rest } = spec;
+  const extra = Object.keys(rest);
+  if (extra.length > 0)
+    throw new InputError(
+      `unknown field${extra.length > 1 ? "s" : ""} ${extra.join(", ")} (a simulator target takes script and model)`,
+      where,
+    );
+  if (
+    (script !== undefined && typeof script !== "string") ||
+    (model !== undefined && typeof model !== "string")
+  )
+    throw new InputError("script and model must be strings", where);
+  return `simulator${script ? `:${script}` : ""}${model ? `#${model}` : ""}`;
 }
 
 /**
