@@ -1,0 +1,47 @@
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "./cli-helpers.ts";
+
+describe("turnsafe run: bad input exits 2 with a message naming the file", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "turnsafe-input-cli-"));
+
+  it("a YAML alias bomb, an empty data file, and bad data leave no run behind", async () => {
+    const bomb = path.join(dir, "bomb.yaml");
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (const [index, name] of [..."bcdefgh"].entries())
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${"abcdefgh"[index]}`).join(",")}]`);
+    writeFileSync(bomb, levels.join("\n"));
+    const exploded = await runCli(["run", bomb]);
+    expect(exploded.code).toBe(2);
+    expect(exploded.stderr).toMatch(`turnsafe: ${bomb}: cannot be read as YAML`);
+    expect(exploded.stderr).not.toMatch(/\n\s+at /);
+
+    const store = path.join(dir, "store.db");
+    writeFileSync(path.join(dir, "empty.jsonl"), "\n\n");
+    const config = path.join(dir, "config.yaml");
+    writeFileSync(config, `data: empty.jsonl\ntarget: simulator\nstore: ${store}\n`);
+    const empty = await runCli(["run", config, "--json"]);
+    expect(empty.code).toBe(2);
+    expect(JSON.parse(empty.stdout).error.message).toBe(
+      `${path.join(dir, "empty.jsonl")}: no dialogues in the file (it is empty)`,
+    );
+
+    writeFileSync(
+      path.join(dir, "bad.jsonl"),
+      '{"id":"a","messages":[{"role":"user","content":"hi"}]}\n{"id":\n',
+    );
+    const bad = await runCli([
+      "run",
+      config,
+      "--data",
+      path.join(dir, "bad.jsonl"),
+      "--max-line-bytes",
+      "4096",
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/bad\.jsonl:2: invalid JSON/);
+    expect(existsSync(store)).toBe(false);
+  }, 60_000);
+});
