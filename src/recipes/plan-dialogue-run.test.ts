@@ -136,4 +136,25 @@ describe("planDialogueRun checks the whole data file before the run exists", () 
     expect(planned.warnings).toEqual([`${allowed.data}:3: invalid UTF-8, replaced with U+FFFD`]);
     expect(outcome.counts).toMatchObject({ done: 3, errored: 0 });
   }, 30_000);
+
+  it("reads images during the run under the run's maxImageBytes", async () => {
+    const { config, dir, store } = setup([record("a", imageTurn("images/ok.png"))], {
+      limits: { maxImageBytes: 4096 },
+    });
+    const planned = await planDialogueRun(config, { baseDir: dir, env: {} });
+    expect(planned.plan.imageMaxBytes).toBe(4096);
+    try {
+      // As if the file had grown past the cap after it was checked.
+      const outcome = await executeDialogueRun({ ...planned.plan, imageMaxBytes: 10 });
+      expect(outcome.counts).toMatchObject({ errored: 1 });
+    } finally {
+      await planned.close();
+    }
+    const opened = new SqliteStore(store);
+    const [run] = opened.listRuns();
+    expect(JSON.stringify([...opened.iterateCases(run?.id ?? "")])).toMatch(
+      /ok\.png is too large \(\d+ bytes is over 10 bytes/,
+    );
+    opened.close();
+  }, 30_000);
 });

@@ -105,6 +105,7 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
             target: await buildTarget(judge.model, `judges.${index}.model`, options, simulators),
             vision: judge.vision,
             imageBaseDir,
+            imageMaxBytes: config.limits.maxImageBytes,
           }),
         );
     }
@@ -114,6 +115,7 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
       dataFile,
       cases,
       imageBaseDir,
+      imageMaxBytes: config.limits.maxImageBytes,
       targets,
       judges,
       driver: config.driver,

@@ -25,6 +25,8 @@ export interface DialogueRunPlan extends RunSettings {
   dataFile?: string;
   cases: () => AsyncIterable<Dialogue> | Iterable<Dialogue>;
   imageBaseDir: string;
+  /** Largest image file read during the run (default 20 MiB; `limits.maxImageBytes`). */
+  imageMaxBytes?: number;
   targets: Target[];
   judges: Judge[];
   driver: DriverChoice;
@@ -89,6 +91,7 @@ export function executeDialogueRun(
           executor,
           concurrency: plan.concurrency,
           imageBaseDir: plan.imageBaseDir,
+          imageMaxBytes: plan.imageMaxBytes,
           retryErrored: plan.retryErrored,
           signal: hooks.signal,
           onProgress: hooks.onProgress,
