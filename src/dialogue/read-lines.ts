@@ -56,13 +56,16 @@ export async function* readLines(file: string, options: ReadLinesOptions): Async
     let bytes = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingBytes);
     pending = [];
     pendingBytes = 0;
+    if (bytes.length > 0 && bytes[bytes.length - 1] === 13) bytes = bytes.subarray(0, bytes.length - 1);
     if (current === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
       bytes = bytes.subarray(3);
     if (!isUtf8(bytes)) options.onWarning?.(`${file}:${current}: invalid UTF-8, replaced with U+FFFD`);
     const text = bytes.toString("utf8");
     return !options.keepBlank && text.trim() === "" ? undefined : { line: current, text };
   };
-  const keep = (part: Buffer) => {
+  // Lines inside one chunk are decoded before the next read reuses the buffer; only the
+  // unfinished tail of a chunk is copied.
+  const keep = (part: Buffer, copy: boolean) => {
     if (overLong || part.length === 0) return;
     if (pendingBytes + part.length > options.maxLineBytes) {
       overLong = true;
@@ -70,7 +73,7 @@ export async function* readLines(file: string, options: ReadLinesOptions): Async
       pendingBytes = 0;
       return;
     }
-    pending.push(Buffer.from(part));
+    pending.push(copy ? Buffer.from(part) : part);
     pendingBytes += part.length;
   };
   try {
@@ -85,12 +88,12 @@ export async function* readLines(file: string, options: ReadLinesOptions): Async
       const chunk = buffer.subarray(0, bytesRead);
       let start = 0;
       for (let end = chunk.indexOf(10, start); end !== -1; end = chunk.indexOf(10, start)) {
-        keep(chunk.subarray(start, end > start && chunk[end - 1] === 13 ? end - 1 : end));
+        keep(chunk.subarray(start, end), false);
         start = end + 1;
         const done = finish();
         if (done) yield done;
       }
-      keep(chunk.subarray(start));
+      keep(chunk.subarray(start), true);
     }
     if (pendingBytes > 0 || overLong) {
       const done = finish();
