@@ -44,4 +44,24 @@ describe("turnsafe run: bad input exits 2 with a message naming the file", () =>
     expect(bad.stderr).toMatch(/bad\.jsonl:2: invalid JSON/);
     expect(existsSync(store)).toBe(false);
   }, 60_000);
+
+  it("prints a warning naming file:line for invalid UTF-8 and still runs", async () => {
+    const data = path.join(dir, "latin1.jsonl");
+    writeFileSync(
+      data,
+      Buffer.concat([
+        Buffer.from('{"id":"a","messages":[{"role":"user","content":"caf'),
+        Buffer.from([0xe9]),
+        Buffer.from('"}]}\n'),
+      ]),
+    );
+    const config = path.join(dir, "warn.yaml");
+    writeFileSync(
+      config,
+      `data: latin1.jsonl\ntarget: simulator\nstore: ${path.join(dir, "warn.db")}\nreportDir: ${path.join(dir, "reports")}\n`,
+    );
+    const result = await runCli(["run", config]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(`warning: ${data}:1: invalid UTF-8, replaced with U+FFFD`);
+  }, 60_000);
 });

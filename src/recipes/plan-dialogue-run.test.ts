@@ -157,4 +157,20 @@ describe("planDialogueRun checks the whole data file before the run exists", () 
     );
     opened.close();
   }, 30_000);
+
+  it("accepts the simulator in object form, naming a wrong field", async () => {
+    const { config, dir } = setup([record("a")]);
+    const planned = await planDialogueRun(
+      { ...config, targets: [{ provider: "simulator", model: "sim-2" }] },
+      { baseDir: dir, env: {} },
+    );
+    expect(planned.plan.targets[0]?.id).toMatch(/sim-2/);
+    await planned.close();
+    await expect(
+      planDialogueRun(
+        { ...config, targets: [{ provider: "simulator", modle: "x" }] },
+        { baseDir: dir, env: {} },
+      ),
+    ).rejects.toThrow("targets.0: unknown field modle (a simulator target takes script and model)");
+  });
 });
