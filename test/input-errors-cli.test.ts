@@ -43,6 +43,18 @@ describe("turnsafe run: bad input exits 2 with a message naming the file", () =>
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/bad\.jsonl:2: invalid JSON/);
     expect(existsSync(store)).toBe(false);
+
+    const typo = path.join(dir, "typo.yaml");
+    writeFileSync(
+      typo,
+      `data: bad.jsonl\nstore: ${store}\ntargets:\n  - simulator\n  - { provider: openia, model: m }\n`,
+    );
+    writeFileSync(path.join(dir, "bad.jsonl"), '{"id":"a","messages":[{"role":"user","content":"hi"}]}\n');
+    const provider = await runCli(["run", typo]);
+    expect(provider.code).toBe(2);
+    expect(provider.stderr).toMatch(
+      `${typo}:5: targets.1.provider: expected one of openai, anthropic, google, openai-compatible, simulator`,
+    );
   }, 60_000);
 
   it("prints a warning naming file:line for invalid UTF-8 and still runs", async () => {

@@ -58,6 +58,21 @@ const MAX_ALIAS_COUNT = 100;
 const MAX_DEPTH = 64;
 const MAX_LISTED = 20;
 
+/**
+ * Where a field of a YAML file is: `file:line` (or `file` when the field is not found). For
+ * errors found after loading, e.g. a target spec checked when the run is planned.
+ */
+export function locateInYamlFile(file: string, fieldPath: readonly (string | number)[]): string {
+  try {
+    const lineCounter = new LineCounter();
+    const document = parseDocument(readSmallTextFile(file, MAX_YAML_BYTES), { lineCounter });
+    const line = lineOf(document.contents, fieldPath, lineCounter);
+    return line ? `${file}:${line}` : file;
+  } catch {
+    return file;
+  }
+}
+
 function lineOf(
   node: unknown,
   fieldPath: readonly PropertyKey[],

@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Command } from "commander";
-import { loadYamlFile } from "../../config/load-yaml.ts";
+import { loadYamlFile, locateInYamlFile } from "../../config/load-yaml.ts";
 import { type RunConfig, RunConfigSchema } from "../../config/run-config.ts";
 import { InputError } from "../../errors.ts";
 import { planDialogueRun } from "../../recipes/plan-dialogue-run.ts";
@@ -63,9 +63,22 @@ export function registerRunCommand(program: Command): void {
         baseDir: path.dirname(path.resolve(file)),
         env: process.env,
         retryErrored: flags.retryErrors,
+      }).catch((error: unknown) => {
+        throw inConfigFile(error, file, flags);
       });
       process.exitCode = await playPlannedRun(planned, output);
     });
+}
+
+/** A target or judge error found while planning, located in the config file when it came from there. */
+function inConfigFile(error: unknown, file: string, flags: RunFlags): unknown {
+  if (!(error instanceof InputError) || error.where === undefined) return error;
+  const match = /^(targets|judges)\.(\d+)(?:\.(.+))?$/.exec(error.where);
+  if (!match || (match[1] === "targets" && flags.target) || (match[1] === "judges" && flags.judge))
+    return error;
+  const message = error.message.slice(error.where.length + 2);
+  const fieldPath = [match[1] as string, Number(match[2]), ...(match[3]?.split(".") ?? [])];
+  return new InputError(`${error.where}: ${message}`, locateInYamlFile(file, fieldPath), { cause: error });
 }
 
 function applyFlags(config: RunConfig, flags: RunFlags): RunConfig {
