@@ -54,6 +54,18 @@ describe("loadYamlFile", () => {
     ).toThrow("c.yaml:3: cache: expected boolean, found 3 (number)");
   });
 
+  it("explains a judge by the form it resembles, or lists the accepted forms", () => {
+    const judges = (value: string) => () =>
+      parseYamlText(`data: d.jsonl\ntarget: simulator\njudges: ${value}\n`, "c.yaml", RunConfigSchema);
+    expect(judges("[{type: safety, modle: x}]")).toThrow(
+      'c.yaml:3: judges.0.modle: unknown field (did you mean "model"?)',
+    );
+    expect(judges("[{type: moderator}]")).toThrow("c.yaml:3: judges.0.moderator: required (expected string)");
+    expect(judges("[foo]")).toThrow(
+      /c\.yaml:3: judges\.0: expected refusal, \{type: safety.*found "foo" \(string\)$/,
+    );
+  });
+
   it("lists simulator among the providers", () => {
     expect(() => parseTargetSpec({ provider: "openia", model: "m" }, "targets.0")).toThrow(
       /targets\.0\.provider: expected one of openai, anthropic, google, openai-compatible, simulator .*found "openia"/,

@@ -1,26 +1,32 @@
 import { z } from "zod";
 
 /** A judge in a run: the embedded refusal detector, the LLM safety judge on a model, or any dialogue moderator. */
-export const JudgeConfigSchema = z.union([
-  z.literal("refusal"),
-  z.object({ type: z.literal("refusal") }).strict(),
-  z
-    .object({
-      type: z.literal("safety"),
-      model: z.union([z.string(), z.record(z.string(), z.unknown())]),
-      vision: z.boolean().optional(),
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal("moderator"),
-      /** A moderator spec: local, prompted:<target>, llavashield:<target>, llama-guard-4:<target>, ... */
-      moderator: z.string().min(1),
-      /** Policy YAML (default: the eight built-in dimensions). */
-      policy: z.string().optional(),
-    })
-    .strict(),
-]);
+export const JudgeConfigSchema = z.union(
+  [
+    z.literal("refusal"),
+    z.object({ type: z.literal("refusal") }).strict(),
+    z
+      .object({
+        type: z.literal("safety"),
+        model: z.union([z.string(), z.record(z.string(), z.unknown())]),
+        vision: z.boolean().optional(),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal("moderator"),
+        /** A moderator spec: local, prompted:<target>, llavashield:<target>, llama-guard-4:<target>, ... */
+        moderator: z.string().min(1),
+        /** Policy YAML (default: the eight built-in dimensions). */
+        policy: z.string().optional(),
+      })
+      .strict(),
+  ],
+  {
+    error:
+      "expected refusal, {type: safety, model: <target spec>, vision?}, or {type: moderator, moderator: <spec>, policy?}",
+  },
+);
 export type JudgeConfig = z.infer<typeof JudgeConfigSchema>;
 
 const PriceSchema = z

@@ -29,6 +29,13 @@ export function formatIssues(error: z.ZodError, input: unknown, schema?: z.ZodTy
       }
       continue;
     }
+    const branch = issue.code === "invalid_union" ? matchingBranch(issue.errors) : undefined;
+    if (branch) {
+      // One form of the union fits the value's shape: its own problems say more than "one of".
+      const nested = { issues: branch.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] })) };
+      out.push(...formatIssues(nested as z.ZodError, input, schema));
+      continue;
+    }
     out.push({
       path,
       field: path.join(".") || "(record)",
@@ -36,6 +43,25 @@ export function formatIssues(error: z.ZodError, input: unknown, schema?: z.ZodTy
     });
   }
   return out;
+}
+
+/**
+ * The one union branch whose problems are not about the value's kind (a wrong type at its root,
+ * or a wrong literal such as `type: safety` in the other branches), if exactly one is.
+ */
+function matchingBranch(
+  branches: readonly (readonly z.core.$ZodIssue[])[],
+): readonly z.core.$ZodIssue[] | undefined {
+  const fitting = branches.filter(
+    (issues) =>
+      issues.length > 0 &&
+      !issues.some(
+        (inner) =>
+          (inner.code === "invalid_type" && inner.path.length === 0) ||
+          (inner.code === "invalid_value" && inner.path.length <= 1),
+      ),
+  );
+  return fitting.length === 1 ? fitting[0] : undefined;
 }
 
 /** The issues as one line: `a.b: expected X, found Y; c: ...` (at most `max`, then a count). */
@@ -56,7 +82,8 @@ function describeIssue(issue: z.core.$ZodIssue, found: unknown): string {
       return `expected ${issue.values.map((value) => JSON.stringify(value)).join(" | ")}, ${foundText}`;
     case "invalid_union": {
       const custom = issue.message && !/^Invalid input/.test(issue.message) ? issue.message : undefined;
-      return `${custom ?? "expected one of the accepted forms"}, ${foundText}`;
+      const expected = custom ?? "expected one of the accepted forms";
+      return found === undefined ? `required (${expected})` : `${expected}, ${foundText}`;
     }
     default: {
       const message = issue.message.replace(/^Invalid input:?\s*/i, "");

@@ -149,6 +149,27 @@ describe("input loaders under fuzzing", () => {
     await fc.assert(fc.asyncProperty(fileBytes, loadEach), { numRuns: 80, seed: 20261202 });
   });
 
+  it("refuse an empty input, naming it, rather than load nothing", async () => {
+    const dir = path.join(root, "empty");
+    for (const loader of LOADERS) {
+      const folder = path.join(dir, loader.name.replace(/\W+/g, "-"));
+      mkdirSync(folder, { recursive: true });
+      const file = path.join(
+        folder,
+        loader.extension.startsWith("/") ? loader.extension.slice(1) : `data${loader.extension}`,
+      );
+      writeFileSync(file, loader.extension.endsWith(".json") ? "[]" : "\n");
+      const error = await loader.load(file).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(error, loader.name).toBeInstanceOf(TurnsafeError);
+      expect((error as Error).message, loader.name).toContain(
+        loader.name === "SafeMT folder" ? folder : file,
+      );
+    }
+  });
+
   it("keep memory bounded on a 64 MiB line without a newline and a 300 MiB whole file", async () => {
     const sparse = (file: string, bytes: number) => {
       mkdirSync(path.dirname(file), { recursive: true });

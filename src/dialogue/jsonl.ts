@@ -75,7 +75,7 @@ export async function* readJsonl<T extends z.ZodType>(
   }
 }
 
-/** Streams dialogues from a JSONL file. */
+/** Streams dialogues from a JSONL file; a file without any is an InputError. */
 export async function* readDialogues(file: string, options: JsonlOptions = {}): AsyncGenerator<Dialogue> {
   const seen = new Set<string>();
   for await (const { line, value } of readJsonl(file, DialogueSchema, options)) {
@@ -83,6 +83,7 @@ export async function* readDialogues(file: string, options: JsonlOptions = {}): 
     seen.add(value.id);
     yield value as Dialogue;
   }
+  if (seen.size === 0) throw new InputError("no dialogues in the file (it is empty)", file);
 }
 
 /** Appends JSON values as lines, honouring back-pressure. */

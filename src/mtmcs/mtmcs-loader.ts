@@ -133,6 +133,7 @@ export async function* readMtmcsRows(
       : null;
     yield { ...row, image };
   }
+  if (count === 0) throw new InputError("no rows in the file (it is empty)", source.file);
 }
 
 /** Streams raw rows (1-based row numbers: JSONL lines, JSON array positions, Parquet rows). */

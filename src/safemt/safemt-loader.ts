@@ -127,6 +127,11 @@ export async function loadSafemtData(
       `some records have a different number of user turns than their file's length (kept at the file's length): ${offLength.join(", ")}`,
     );
   let sampleIds = [...bySample.keys()];
+  if (sampleIds.length === 0)
+    throw new InputError(
+      `no records in ${files.map((entry) => path.basename(entry.file)).join(", ")} (empty)`,
+      root,
+    );
   if (options.limit !== undefined) sampleIds = sampleIds.slice(0, options.limit);
   const { missing, renamed } = await checkImages(root, sampleIds, bySample);
   const missingSamples = new Set(missing.map((entry) => entry.sampleId));
