@@ -1,6 +1,8 @@
-import { readFileSync } from "node:fs";
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
+import { formatIssues } from "../dialogue/format-issues.ts";
+import { tooDeepAt, tooDeepMessage } from "../dialogue/json-depth.ts";
+import { readSmallTextFile } from "../dialogue/read-small-text-file.ts";
 import { InputError } from "../errors.ts";
 
 /**
@@ -8,22 +10,23 @@ import { InputError } from "../errors.ts";
  * path and, where it can be found, the line: `config.yaml:12 targets.0.model: ...`.
  */
 export function loadYamlFile<T extends z.ZodType>(file: string, schema: T): z.infer<T> {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new InputError(
-      `cannot read file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-      file,
-    );
-  }
-  return parseYamlText(text, file, schema);
+  return parseYamlText(readSmallTextFile(file, MAX_YAML_BYTES), file, schema);
 }
 
 /** Parses YAML text (see loadYamlFile); `source` names it in errors. */
 export function parseYamlText<T extends z.ZodType>(text: string, source: string, schema: T): z.infer<T> {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  let document: ReturnType<typeof parseDocument>;
+  let value: unknown;
+  try {
+    document = parseDocument(text, { lineCounter, prettyErrors: false });
+    value = document.errors.length > 0 ? undefined : document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // The yaml package throws (not reports) on alias bombs and similar resource exhaustion.
+    const message = (error as Error).message;
+    const hint = /alias/i.test(message) ? ` (aliases may expand to at most ${MAX_ALIAS_COUNT} nodes)` : "";
+    throw new InputError(`cannot be read as YAML: ${message}${hint}`, source);
+  }
   const syntax = document.errors[0];
   if (syntax) {
     const line = syntax.linePos?.[0]?.line;
@@ -32,14 +35,42 @@ export function parseYamlText<T extends z.ZodType>(text: string, source: string,
       line ? `${source}:${line}` : source,
     );
   }
-  const result = schema.safeParse(document.toJS() ?? {});
+  const input = value ?? {};
+  const deep = tooDeepAt(input, MAX_DEPTH);
+  if (deep !== undefined) throw new InputError(tooDeepMessage(deep, MAX_DEPTH), source);
+  const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const fieldPath = issue?.path ?? [];
-  const line = lineOf(document.contents, fieldPath, lineCounter);
-  const field = fieldPath.length > 0 ? `${fieldPath.join(".")}: ` : "";
-  const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more problems)` : "";
-  throw new InputError(`${field}${issue?.message ?? "invalid"}${more}`, line ? `${source}:${line}` : source);
+  const issues = formatIssues(result.error, input, schema).map((issue) => {
+    const line = lineOf(document.contents, issue.path, lineCounter);
+    return { where: line ? `${source}:${line}` : source, text: `${issue.field}: ${issue.message}` };
+  });
+  const [only] = issues;
+  if (issues.length === 1 && only) throw new InputError(only.text, only.where);
+  const shown = issues.slice(0, MAX_LISTED).map((issue) => `${issue.where}: ${issue.text}`);
+  const rest = issues.length > MAX_LISTED ? `\n  ... and ${issues.length - MAX_LISTED} more` : "";
+  throw new InputError(`${issues.length} problems:\n  ${shown.join("\n  ")}${rest}`, source);
+}
+
+const MAX_YAML_BYTES = 16 * 1024 * 1024;
+
+/** Aliases may expand to at most this many nodes (the yaml package's guard against alias bombs). */
+const MAX_ALIAS_COUNT = 100;
+const MAX_DEPTH = 64;
+const MAX_LISTED = 20;
+
+/**
+ * Where a field of a YAML file is: `file:line` (or `file` when the field is not found). For
+ * errors found after loading, e.g. a target spec checked when the run is planned.
+ */
+export function locateInYamlFile(file: string, fieldPath: readonly (string | number)[]): string {
+  try {
+    const lineCounter = new LineCounter();
+    const document = parseDocument(readSmallTextFile(file, MAX_YAML_BYTES), { lineCounter });
+    const line = lineOf(document.contents, fieldPath, lineCounter);
+    return line ? `${file}:${line}` : file;
+  } catch {
+    return file;
+  }
 }
 
 function lineOf(

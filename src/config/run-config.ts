@@ -10,31 +10,37 @@ import {
  * A judge in a run: the embedded refusal detector, the LLM safety judge on a model, any dialogue
  * moderator, or a custom judge (regex, contains, rubric) defined in the config.
  */
-export const JudgeConfigSchema = z.union([
-  z.literal("refusal"),
-  z.discriminatedUnion("type", [
-    z.object({ type: z.literal("refusal") }).strict(),
-    z
-      .object({
-        type: z.literal("safety"),
-        model: z.union([z.string(), z.record(z.string(), z.unknown())]),
-        vision: z.boolean().optional(),
-      })
-      .strict(),
-    z
-      .object({
-        type: z.literal("moderator"),
-        /** A moderator spec: local, prompted:<target>, llavashield:<target>, llama-guard-4:<target>, ... */
-        moderator: z.string().min(1),
-        /** Policy YAML (default: the eight built-in dimensions). */
-        policy: z.string().optional(),
-      })
-      .strict(),
-    RegexJudgeConfigSchema,
-    ContainsJudgeConfigSchema,
-    RubricJudgeConfigSchema,
-  ]),
-]);
+export const JudgeConfigSchema = z.union(
+  [
+    z.literal("refusal"),
+    z.discriminatedUnion("type", [
+      z.object({ type: z.literal("refusal") }).strict(),
+      z
+        .object({
+          type: z.literal("safety"),
+          model: z.union([z.string(), z.record(z.string(), z.unknown())]),
+          vision: z.boolean().optional(),
+        })
+        .strict(),
+      z
+        .object({
+          type: z.literal("moderator"),
+          /** A moderator spec: local, prompted:<target>, llavashield:<target>, llama-guard-4:<target>, ... */
+          moderator: z.string().min(1),
+          /** Policy YAML (default: the eight built-in dimensions). */
+          policy: z.string().optional(),
+        })
+        .strict(),
+      RegexJudgeConfigSchema,
+      ContainsJudgeConfigSchema,
+      RubricJudgeConfigSchema,
+    ]),
+  ],
+  {
+    error:
+      "expected refusal, {type: safety, model: <target spec>, vision?}, {type: moderator, moderator: <spec>, policy?}, or a custom judge {type: regex | contains | rubric, name, ...}",
+  },
+);
 export type JudgeConfig = z.infer<typeof JudgeConfigSchema>;
 
 const PriceSchema = z
@@ -92,6 +98,17 @@ export const RunConfigSchema = z
     repeat: z.number().int().min(1).max(1000).default(1),
     /** CI gate rules, `<judge>[@<target>] <metric> <op> <value>`; a crossed rule exits 4. */
     thresholds: z.array(z.string()).default([]),
+    /** Caps on what is read from the data: line size, image size, nesting depth. */
+    limits: z
+      .object({
+        maxLineBytes: z.number().int().min(1024).optional(),
+        maxImageBytes: z.number().int().min(1).optional(),
+        maxDepth: z.number().int().min(2).max(500).optional(),
+      })
+      .strict()
+      .default({}),
+    /** Accept image paths that resolve (after symlinks) outside the image folder. */
+    allowImagesOutsideDataDir: z.boolean().default(false),
   })
   .strict()
   .superRefine((config, context) => {

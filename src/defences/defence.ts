@@ -31,7 +31,10 @@ export function defineDefence<Options>(definition: DefenceDefinition<Options>): 
     build(options = {}, dependencies = {}) {
       const parsed = definition.options.safeParse(options);
       if (!parsed.success)
-        throw new InputError(formatZodError(parsed.error), `defence ${definition.name} options`);
+        throw new InputError(
+          formatZodError(parsed.error, options, definition.options),
+          `defence ${definition.name} options`,
+        );
       return definition.create(parsed.data, dependencies);
     },
   };

@@ -1,5 +1,9 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseCsv } from "./csv.ts";
+import { InputError } from "../errors.ts";
+import { parseCsv, readCsv } from "./csv.ts";
 
 describe("parseCsv", () => {
   it("reads quoted fields with commas, doubled quotes, newlines and CRLF", () => {
@@ -23,5 +27,29 @@ describe("parseCsv (more)", () => {
       { line: 5, values: { a: "last", b: "" } },
     ]);
     expect(() => parseCsv('a\n"open\nmore', "t.csv")).toThrow(/t\.csv:2/);
+  });
+});
+
+describe("readCsv", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "turnsafe-csv-"));
+
+  it("streams the same rows as parseCsv, quoted newlines included", async () => {
+    const text = 'id,prompt,label\r\n1,"Hello, ""you""",safe\r\n2,"two\n\nlines",unsafe\n\n3,last,\n';
+    const file = path.join(dir, "same.csv");
+    writeFileSync(file, text);
+    const rows = [];
+    for await (const row of readCsv(file)) rows.push(row);
+    expect(rows).toEqual(parseCsv(text, file));
+    expect(rows[1]?.values.prompt).toBe("two\n\nlines");
+  });
+
+  it("rejects a field longer than maxLineBytes naming the file and line, even across lines", async () => {
+    const file = path.join(dir, "big.csv");
+    writeFileSync(file, `id,prompt\n1,ok\n2,"${"word ".repeat(400)}\n${"more ".repeat(400)}"\n`);
+    const read = async () => {
+      for await (const _ of readCsv(file, { limits: { maxLineBytes: 3000 } }));
+    };
+    await expect(read()).rejects.toThrow(`${file}:3: record is longer than 3000 bytes`);
+    await expect(read()).rejects.toBeInstanceOf(InputError);
   });
 });

@@ -57,7 +57,11 @@ export const DialogueSchema = z
     version: z.literal(DIALOGUE_FORMAT_VERSION).default(DIALOGUE_FORMAT_VERSION),
     id: z.string().min(1),
     messages: z.array(MessageSchema).min(1),
-    labels: z.record(z.string(), z.unknown()).default({}),
+    /** `expected` (refuse / comply) drives the missed-risk and over-refusal table; other keys are free. */
+    labels: z
+      .object({ expected: z.enum(["refuse", "comply"]).optional() })
+      .catchall(z.unknown())
+      .default({}),
     metadata: z.record(z.string(), z.unknown()).default({}),
   })
   .strict();

@@ -1,9 +1,10 @@
 import { hash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
 import { ImageError } from "../errors.ts";
 import type { ImageRef } from "./dialogue.ts";
+import { DEFAULT_INPUT_LIMITS, formatBytes } from "./input-limits.ts";
+import { NotReadableFile, openRegularFile, readCapped } from "./open-regular-file.ts";
 import { DEFAULT_FETCH_POLICY, type FetchPolicy, redact, safeFetch } from "./safe-fetch.ts";
 
 /** Image bytes with their media type and content hash. */
@@ -18,6 +19,8 @@ export interface ImageLoadOptions {
   baseDir?: string;
   fetchPolicy?: FetchPolicy;
   signal?: AbortSignal;
+  /** Largest image read, in bytes (default 20 MiB; `limits.maxImageBytes`). */
+  maxBytes?: number;
 }
 
 /** What a provider accepts for one image. */
@@ -44,18 +47,14 @@ export function describeImage(ref: ImageRef): string {
 export async function loadImage(ref: ImageRef, options: ImageLoadOptions = {}): Promise<LoadedImage> {
   let bytes: Buffer;
   let declared = ref.mediaType;
+  const maxBytes = options.maxBytes ?? DEFAULT_INPUT_LIMITS.maxImageBytes;
   if (ref.path !== undefined) {
-    const file = path.resolve(options.baseDir ?? process.cwd(), ref.path);
-    try {
-      bytes = await readFile(file);
-    } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : "unreadable";
-      throw new ImageError(`image file ${file} is ${reason}`, { cause: error });
-    }
+    bytes = await readImageFile(path.resolve(options.baseDir ?? process.cwd(), ref.path), maxBytes);
   } else if (ref.url !== undefined) {
     if (ref.url.startsWith("data:")) {
       const match = /^data:(image\/[\w.+-]+);base64,(.*)$/s.exec(ref.url);
       if (!match?.[2]) throw new ImageError("data URL images must be base64 image/* data");
+      checkBase64Size(match[2].length, maxBytes, describeImage(ref));
       bytes = Buffer.from(match[2], "base64");
       declared ??= match[1];
     } else {
@@ -64,6 +63,7 @@ export async function loadImage(ref: ImageRef, options: ImageLoadOptions = {}): 
       declared ??= fetched.contentType?.split(";")[0];
     }
   } else {
+    checkBase64Size(ref.base64?.length ?? 0, maxBytes, describeImage(ref));
     bytes = Buffer.from(ref.base64 ?? "", "base64");
   }
   if (bytes.length === 0) throw new ImageError(`image ${describeImage(ref)} is empty`);
@@ -75,6 +75,50 @@ export async function loadImage(ref: ImageRef, options: ImageLoadOptions = {}): 
   const mediaType = sniffMediaType(bytes) ?? declared;
   if (!mediaType) throw new ImageError(`image ${describeImage(ref)} is not a recognised image format`);
   return { bytes, mediaType, sha256: hash };
+}
+
+/**
+ * Reads an image file: only a regular file (a FIFO or device is refused without blocking), at
+ * most `maxBytes` (checked on its size first, and again while reading, so a growing file stops).
+ */
+export async function readImageFile(file: string, maxBytes: number): Promise<Buffer> {
+  let opened: Awaited<ReturnType<typeof openRegularFile>>;
+  try {
+    opened = await openRegularFile(file);
+  } catch (error) {
+    if (error instanceof NotReadableFile)
+      throw new ImageError(`image file ${file} is ${error.message}`, { cause: error });
+    throw error;
+  }
+  try {
+    if (opened.size > maxBytes) throw imageTooLarge(file, `${formatBytes(opened.size)}`, maxBytes);
+    const { bytes, exceeded } = await readCapped(opened.handle, maxBytes);
+    if (exceeded) throw imageTooLarge(file, "it grew while read and", maxBytes);
+    return bytes;
+  } catch (error) {
+    if (error instanceof ImageError) throw error;
+    throw new ImageError(
+      `image file ${file} is unreadable (${(error as NodeJS.ErrnoException).code ?? error})`,
+      {
+        cause: error,
+      },
+    );
+  } finally {
+    await opened.handle.close();
+  }
+}
+
+function imageTooLarge(file: string, size: string, maxBytes: number): ImageError {
+  return new ImageError(
+    `image file ${file} is too large (${size} is over ${formatBytes(maxBytes)}; raise limits.maxImageBytes / --max-image-bytes to allow it)`,
+  );
+}
+
+function checkBase64Size(chars: number, maxBytes: number, name: string): void {
+  if (Math.floor((chars * 3) / 4) > maxBytes + 2)
+    throw new ImageError(
+      `image ${name} is too large (over ${formatBytes(maxBytes)}; raise limits.maxImageBytes / --max-image-bytes to allow it)`,
+    );
 }
 
 /** Recognises PNG, JPEG, GIF and WebP from their first bytes. */

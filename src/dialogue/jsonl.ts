@@ -1,60 +1,89 @@
 import { once } from "node:events";
-import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
-import { createInterface } from "node:readline";
+import { createWriteStream, type WriteStream } from "node:fs";
 import type { z } from "zod";
 import { InputError } from "../errors.ts";
 import { type Dialogue, DialogueSchema } from "./dialogue.ts";
+import { formatIssues, issuesLine } from "./format-issues.ts";
+import { type InputLimits, inputLimits } from "./input-limits.ts";
+import { tooDeepAt, tooDeepMessage } from "./json-depth.ts";
+import { readLines } from "./read-lines.ts";
 
-/** Formats a zod error as `field.path: message; ...`. */
-export function formatZodError(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.length ? issue.path.join(".") : "(record)"}: ${issue.message}`)
-    .join("; ");
+/** Formats a zod error as `field.path: expected X, found Y; ...` (the value is what was validated). */
+export function formatZodError(error: z.ZodError, input?: unknown, schema?: z.ZodType): string {
+  return issuesLine(formatIssues(error, input, schema));
 }
 
-/** Streams a JSONL file, validating each line; errors name the file, line and field. */
-export async function* readJsonl<T extends z.ZodType>(
+/** How JSONL files are read: size and depth caps, and where repair warnings go. */
+export interface JsonlOptions {
+  limits?: Partial<InputLimits>;
+  onWarning?: (warning: string) => void;
+}
+
+/** A validated record, or why its line was rejected (an InputError naming `file:line`). */
+export type JsonlEntry<T> =
+  | { line: number; value: T; error?: undefined }
+  | { line: number; error: InputError };
+
+/**
+ * Streams a JSONL file, validating each line, and yields the bad lines as errors instead of
+ * stopping, so a caller can report every problem in one pass. Lines are capped at
+ * `maxLineBytes` and records at `maxDepth` levels of nesting.
+ */
+export async function* readJsonlEntries<T extends z.ZodType>(
   file: string,
   schema: T,
-): AsyncGenerator<{ line: number; value: z.infer<T> }> {
-  const stream = createReadStream(file, { encoding: "utf8" });
-  const opened = new Promise<void>((resolve, reject) => {
-    stream.once("open", () => resolve());
-    stream.once("error", (error) => reject(new InputError(`cannot read file (${error.message})`, file)));
-  });
-  await opened;
-  const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
-  let line = 0;
-  try {
-    for await (const raw of lines) {
-      line++;
-      const trimmed = raw.trim();
-      if (trimmed === "") continue;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(trimmed);
-      } catch (error) {
-        throw new InputError(`invalid JSON (${(error as Error).message})`, `${file}:${line}`);
-      }
-      const result = schema.safeParse(parsed);
-      if (!result.success) throw new InputError(formatZodError(result.error), `${file}:${line}`);
-      yield { line, value: result.data };
+  options: JsonlOptions = {},
+): AsyncGenerator<JsonlEntry<z.infer<T>>> {
+  const limits = inputLimits(options.limits);
+  for await (const entry of readLines(file, {
+    maxLineBytes: limits.maxLineBytes,
+    onWarning: options.onWarning,
+  })) {
+    const where = `${file}:${entry.line}`;
+    if (entry.problem !== undefined) {
+      yield { line: entry.line, error: new InputError(entry.problem, where) };
+      continue;
     }
-  } finally {
-    lines.close();
-    stream.destroy();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(entry.text);
+    } catch (error) {
+      yield { line: entry.line, error: new InputError(`invalid JSON (${(error as Error).message})`, where) };
+      continue;
+    }
+    const deep = tooDeepAt(parsed, limits.maxDepth);
+    if (deep !== undefined) {
+      yield { line: entry.line, error: new InputError(tooDeepMessage(deep, limits.maxDepth), where) };
+      continue;
+    }
+    const result = schema.safeParse(parsed);
+    if (!result.success)
+      yield { line: entry.line, error: new InputError(formatZodError(result.error, parsed, schema), where) };
+    else yield { line: entry.line, value: result.data };
   }
 }
 
-/** Streams dialogues from a JSONL file. */
-export async function* readDialogues(file: string): AsyncGenerator<Dialogue> {
+/** Streams a JSONL file, validating each line; the first bad line throws, naming the file, line and field. */
+export async function* readJsonl<T extends z.ZodType>(
+  file: string,
+  schema: T,
+  options: JsonlOptions = {},
+): AsyncGenerator<{ line: number; value: z.infer<T> }> {
+  for await (const entry of readJsonlEntries(file, schema, options)) {
+    if (entry.error) throw entry.error;
+    yield { line: entry.line, value: entry.value };
+  }
+}
+
+/** Streams dialogues from a JSONL file; a file without any is an InputError. */
+export async function* readDialogues(file: string, options: JsonlOptions = {}): AsyncGenerator<Dialogue> {
   const seen = new Set<string>();
-  for await (const { line, value } of readJsonl(file, DialogueSchema)) {
+  for await (const { line, value } of readJsonl(file, DialogueSchema, options)) {
     if (seen.has(value.id)) throw new InputError(`duplicate dialogue id "${value.id}"`, `${file}:${line}`);
     seen.add(value.id);
     yield value as Dialogue;
   }
+  if (seen.size === 0) throw new InputError("no dialogues in the file (it is empty)", file);
 }
 
 /** Appends JSON values as lines, honouring back-pressure. */

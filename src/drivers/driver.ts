@@ -21,6 +21,8 @@ export interface DriverContext {
   caller: ModelCaller;
   target: Target;
   imageBaseDir?: string;
+  /** Largest image file read (default 20 MiB). */
+  imageMaxBytes?: number;
 }
 
 /** Plays a dialogue case against a target. */

@@ -24,7 +24,7 @@ export function createLiveDriver(options: LiveDriverOptions = {}): Driver {
   const placement = options.imagePlacement ?? "as-given";
   return {
     name: "live",
-    async play(dialogue, { caller, target, imageBaseDir }) {
+    async play(dialogue, { caller, target, imageBaseDir, imageMaxBytes }) {
       const history: Message[] = [];
       const answers: TurnAnswer[] = [];
       let turn = 0;
@@ -33,7 +33,11 @@ export function createLiveDriver(options: LiveDriverOptions = {}): Driver {
         history.push(message);
         if (message.role !== "user") continue;
         turn++;
-        const request: TargetRequest = { messages: placeImages(history, placement), imageBaseDir };
+        const request: TargetRequest = {
+          messages: placeImages(history, placement),
+          imageBaseDir,
+          imageMaxBytes,
+        };
         if (options.params !== undefined) request.params = options.params;
         const response = await caller.call(
           "target",

@@ -8,7 +8,7 @@ import type { Driver } from "./driver.ts";
  */
 export const replayDriver: Driver = {
   name: "replay",
-  async play(dialogue, { caller, target, imageBaseDir }) {
+  async play(dialogue, { caller, target, imageBaseDir, imageMaxBytes }) {
     const last = dialogue.messages.at(-1);
     if (last?.role !== "user")
       throw new InputError("a replayed dialogue must end with a user message", `dialogue ${dialogue.id}`);
@@ -16,7 +16,7 @@ export const replayDriver: Driver = {
     const response = await caller.call(
       "target",
       target,
-      { messages: dialogue.messages, imageBaseDir },
+      { messages: dialogue.messages, imageBaseDir, imageMaxBytes },
       `${target.id}/final`,
     );
     const messages = [

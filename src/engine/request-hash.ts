@@ -22,7 +22,7 @@ export class ImageHasher {
   readonly #byLocation = new Map<string, Promise<string>>();
 
   /** The sha256 of an image: given, or computed from its bytes. */
-  hash(image: ImageRef, baseDir: string | undefined): Promise<string> {
+  hash(image: ImageRef, baseDir: string | undefined, maxBytes?: number): Promise<string> {
     if (image.sha256) return Promise.resolve(image.sha256);
     if (image.base64) return Promise.resolve(sha256Hex(Buffer.from(image.base64, "base64")));
     const location = image.path ? `file:${baseDir ?? ""}\u001f${image.path}` : `url:${image.url}`;
@@ -30,7 +30,7 @@ export class ImageHasher {
     if (!pending) {
       // URLs are not fetched just to hash them: the URL itself identifies the request.
       pending = image.path
-        ? loadImage(image, { baseDir }).then((loaded) => loaded.sha256)
+        ? loadImage(image, { baseDir, maxBytes }).then((loaded) => loaded.sha256)
         : Promise.resolve(sha256Hex(image.url ?? ""));
       this.#byLocation.set(location, pending);
       if (this.#byLocation.size > 10_000)
@@ -61,7 +61,7 @@ export async function requestHash(
     message.content.forEach((part, index) => {
       if (part.type === "image")
         images.push(
-          hasher.hash(part.image, request.imageBaseDir).then((sha256) => {
+          hasher.hash(part.image, request.imageBaseDir, request.imageMaxBytes).then((sha256) => {
             parts[index] = { image: sha256 };
           }),
         );

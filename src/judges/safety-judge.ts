@@ -15,6 +15,8 @@ export interface SafetyJudgeOptions {
   name?: string;
   /** Where relative image paths in transcripts are resolved. */
   imageBaseDir?: string;
+  /** Largest image file read (default 20 MiB). */
+  imageMaxBytes?: number;
   /** Output budget for the verdict (default 400 tokens). */
   maxOutputTokens?: number;
 }
@@ -97,6 +99,7 @@ export function buildSafetyRequest(
     params: { temperature: 0, maxOutputTokens: options.maxOutputTokens ?? 400 },
   };
   if (options.imageBaseDir !== undefined) request.imageBaseDir = options.imageBaseDir;
+  if (options.imageMaxBytes !== undefined) request.imageMaxBytes = options.imageMaxBytes;
   return request;
 }
 

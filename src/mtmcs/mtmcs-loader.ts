@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } from "hyparquet";
 import { z } from "zod";
 import type { ImageRef } from "../dialogue/dialogue.ts";
 import { readJsonl } from "../dialogue/jsonl.ts";
+import { MAX_WHOLE_FILE_BYTES, readSmallTextFile } from "../dialogue/read-small-text-file.ts";
 import { InputError } from "../errors.ts";
 import { resolveRowImage } from "./mtmcs-image.ts";
 import {
@@ -133,6 +133,7 @@ export async function* readMtmcsRows(
       : null;
     yield { ...row, image };
   }
+  if (count === 0) throw new InputError("no rows in the file (it is empty)", source.file);
 }
 
 /** Streams raw rows (1-based row numbers: JSONL lines, JSON array positions, Parquet rows). */
@@ -147,8 +148,9 @@ export async function* readRawRows(source: Pick<MtmcsSource, "file" | "format">)
   if (source.format === "json") {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(await readFile(source.file, "utf8"));
+      parsed = JSON.parse(readSmallTextFile(source.file, MAX_WHOLE_FILE_BYTES));
     } catch (error) {
+      if (error instanceof InputError) throw error;
       throw new InputError(`not readable as JSON (${(error as Error).message})`, source.file);
     }
     const rows = Array.isArray(parsed) ? parsed : (parsed as { rows?: unknown })?.rows;

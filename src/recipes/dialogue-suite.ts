@@ -29,6 +29,8 @@ export interface DialogueSuiteOptions {
   executor: CallExecutor;
   concurrency: number;
   imageBaseDir?: string;
+  /** Largest image file read (default 20 MiB). */
+  imageMaxBytes?: number;
   retryErrored?: boolean;
   signal?: AbortSignal;
   onProgress?: (progress: RunProgress) => void;
@@ -73,6 +75,7 @@ export function runDialogueSuite(options: DialogueSuiteOptions): Promise<RunProg
               caller,
               target,
               imageBaseDir: options.imageBaseDir,
+              imageMaxBytes: options.imageMaxBytes,
             });
             result.targets[target.id] = { answers: transcript.answers, error: null };
             const response = transcript.answers.at(-1)?.text ?? "";

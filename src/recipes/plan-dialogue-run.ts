@@ -3,6 +3,7 @@ import { createReadStream, readFileSync } from "node:fs";
 import path from "node:path";
 import type { RunConfig } from "../config/run-config.ts";
 import { sha256Hex } from "../dialogue/image-ref.ts";
+import { type ValidatedDialogueFile, validateDialogueFile } from "../dialogue/validate-dialogue-file.ts";
 import { PriceTable } from "../engine/pricing.ts";
 import { InputError } from "../errors.ts";
 import type { Judge } from "../judges/judge.ts";
@@ -26,6 +27,10 @@ import { type DialogueRunPlan, limitedDialogues } from "./run-dialogues.ts";
 export interface PlannedRun {
   plan: DialogueRunPlan;
   close(): Promise<void>;
+  /** Things found while checking the data that did not stop it (`file:line: ...`), for the CLI to show. */
+  warnings: string[];
+  /** Dialogues in the data file, when it was checked (for progress totals). */
+  total?: number;
 }
 
 export interface PlanOptions {
@@ -49,11 +54,21 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
     ]);
   };
   try {
+    const resolve = (file: string) => path.resolve(options.baseDir, file);
+    // The whole data file and its images are checked before anything starts or is stored.
+    let checked: ValidatedDialogueFile | undefined;
+    if (config.data !== "quickstart") {
+      const file = resolve(config.data);
+      checked = await validateDialogueFile(file, {
+        imageBaseDir: config.imageDir ? resolve(config.imageDir) : path.dirname(file),
+        limits: config.limits,
+        allowOutsideImages: config.allowImagesOutsideDataDir,
+      });
+    }
     const specs = [...(config.target !== undefined ? [config.target] : []), ...config.targets];
     const targets: Target[] = [];
     for (const [index, spec] of specs.entries())
       targets.push(await buildTarget(spec, `targets.${index}`, options, simulators));
-    const resolve = (file: string) => path.resolve(options.baseDir, file);
     let cases: DialogueRunPlan["cases"];
     let dataIdentity: string;
     let imageBaseDir: string;
@@ -67,7 +82,7 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
       const file = resolve(config.data);
       dataFile = file;
       imageBaseDir = config.imageDir ? resolve(config.imageDir) : path.dirname(file);
-      cases = () => limitedDialogues(file, config.limit);
+      cases = () => limitedDialogues(file, config.limit, { limits: config.limits });
       // The content is part of the run's identity: an edited data file starts a new run (whose
       // unchanged requests are still served from the response cache) instead of reusing old results.
       dataIdentity = `file:${file}#${await fileSha256(file)}`;
@@ -102,6 +117,7 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
             target: await buildTarget(judge.model, `judges.${index}.model`, options, simulators),
             vision: judge.vision,
             imageBaseDir,
+            imageMaxBytes: config.limits.maxImageBytes,
           }),
         );
     }
@@ -111,6 +127,7 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
       dataFile,
       cases,
       imageBaseDir,
+      imageMaxBytes: config.limits.maxImageBytes,
       targets,
       judges,
       driver: config.driver,
@@ -127,7 +144,8 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
       retryErrored: options.retryErrored,
       config: { ...config, resolved: { imageBaseDir, data: dataIdentity } },
     };
-    return { plan, close };
+    const total = checked && Math.min(checked.dialogues, config.limit ?? Number.POSITIVE_INFINITY);
+    return { plan, close, warnings: checked?.warnings ?? [], total };
   } catch (error) {
     await close();
     throw error;
@@ -158,6 +176,7 @@ export async function buildTarget(
   options: PlanOptions,
   simulators: RunningSimulator[],
 ): Promise<Target> {
+  if (typeof spec !== "string" && spec.provider === "simulator") spec = simulatorSpecString(spec, where);
   if (
     typeof spec === "string" &&
     (spec === "simulator" || spec.startsWith("simulator:") || spec.startsWith("simulator#"))
@@ -184,6 +203,23 @@ export async function buildTarget(
     typeof spec === "string" ? { simulator: false } : (spec as { simulator?: unknown });
   const config = parseTargetSpec(typeof spec === "string" ? spec : rest, where);
   return createProviderTarget(config, { env: options.env, simulator: simulator === true });
+}
+
+/** `{provider: simulator, script?, model?}` as the string form `simulator[:script][#model]`. */
+function simulatorSpecString(spec: Record<string, unknown>, where: string): string {
+  const { provider: _provider, script, model, ...rest } = spec;
+  const extra = Object.keys(rest);
+  if (extra.length > 0)
+    throw new InputError(
+      `unknown field${extra.length > 1 ? "s" : ""} ${extra.join(", ")} (a simulator target takes script and model)`,
+      where,
+    );
+  if (
+    (script !== undefined && typeof script !== "string") ||
+    (model !== undefined && typeof model !== "string")
+  )
+    throw new InputError("script and model must be strings", where);
+  return `simulator${script ? `:${script}` : ""}${model ? `#${model}` : ""}`;
 }
 
 /**

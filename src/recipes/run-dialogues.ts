@@ -1,6 +1,6 @@
 import type { Dialogue } from "../dialogue/dialogue.ts";
 import { sha256Hex } from "../dialogue/image-ref.ts";
-import { readDialogues } from "../dialogue/jsonl.ts";
+import { type JsonlOptions, readDialogues } from "../dialogue/jsonl.ts";
 import { stableStringify } from "../engine/request-hash.ts";
 import {
   executeRunSession,
@@ -25,6 +25,8 @@ export interface DialogueRunPlan extends RunSettings {
   dataFile?: string;
   cases: () => AsyncIterable<Dialogue> | Iterable<Dialogue>;
   imageBaseDir: string;
+  /** Largest image file read during the run (default 20 MiB; `limits.maxImageBytes`). */
+  imageMaxBytes?: number;
   targets: Target[];
   judges: Judge[];
   driver: DriverChoice;
@@ -101,6 +103,7 @@ export function executeDialogueRun(
           executor,
           concurrency: plan.concurrency,
           imageBaseDir: plan.imageBaseDir,
+          imageMaxBytes: plan.imageMaxBytes,
           retryErrored: plan.retryErrored,
           signal: hooks.signal,
           onProgress: hooks.onProgress,
@@ -137,9 +140,13 @@ export async function writeDialogueReports(
 }
 
 /** Streams dialogues from a JSONL file, stopping after `limit` when given. */
-export async function* limitedDialogues(file: string, limit?: number): AsyncGenerator<Dialogue> {
+export async function* limitedDialogues(
+  file: string,
+  limit?: number,
+  options: JsonlOptions = {},
+): AsyncGenerator<Dialogue> {
   let count = 0;
-  for await (const dialogue of readDialogues(file)) {
+  for await (const dialogue of readDialogues(file, options)) {
     if (limit !== undefined && count++ >= limit) return;
     yield dialogue;
   }

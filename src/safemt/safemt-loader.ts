@@ -1,8 +1,11 @@
 import { createHash } from "node:crypto";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Dialogue } from "../dialogue/dialogue.ts";
+import { DEFAULT_INPUT_LIMITS } from "../dialogue/input-limits.ts";
+import { tooDeepAt, tooDeepMessage } from "../dialogue/json-depth.ts";
 import { formatZodError } from "../dialogue/jsonl.ts";
+import { MAX_WHOLE_FILE_BYTES, readSmallTextFile } from "../dialogue/read-small-text-file.ts";
 import { InputError } from "../errors.ts";
 import {
   type RecordQuirks,
@@ -91,15 +94,19 @@ export async function loadSafemtData(
   const offLength: string[] = [];
   for (const length of wanted) {
     const file = available.get(length) ?? "";
-    const bytes = await readFile(file);
+    const bytes = Buffer.from(readSmallTextFile(file, MAX_WHOLE_FILE_BYTES), "utf8");
     hash.update(`${path.basename(file)}\n`).update(bytes);
     const values = parseDataFile(bytes.toString("utf8"), file);
     const seen = new Set<string>();
     values.forEach((value, index) => {
       const rawId = (value as { id?: unknown } | null)?.id;
       const where = `${file} record ${index}${typeof rawId === "string" || typeof rawId === "number" ? ` (id ${rawId})` : ""}`;
+      const deep = tooDeepAt(value, DEFAULT_INPUT_LIMITS.maxDepth);
+      if (deep !== undefined)
+        throw new InputError(tooDeepMessage(deep, DEFAULT_INPUT_LIMITS.maxDepth), where);
       const parsed = SafemtRecordSchema.safeParse(value);
-      if (!parsed.success) throw new InputError(formatZodError(parsed.error), where);
+      if (!parsed.success)
+        throw new InputError(formatZodError(parsed.error, value, SafemtRecordSchema), where);
       const record = parsed.data;
       if (seen.has(record.id)) throw new InputError(`duplicate id "${record.id}" in this file`, where);
       seen.add(record.id);
@@ -120,6 +127,11 @@ export async function loadSafemtData(
       `some records have a different number of user turns than their file's length (kept at the file's length): ${offLength.join(", ")}`,
     );
   let sampleIds = [...bySample.keys()];
+  if (sampleIds.length === 0)
+    throw new InputError(
+      `no records in ${files.map((entry) => path.basename(entry.file)).join(", ")} (empty)`,
+      root,
+    );
   if (options.limit !== undefined) sampleIds = sampleIds.slice(0, options.limit);
   const { missing, renamed } = await checkImages(root, sampleIds, bySample);
   const missingSamples = new Set(missing.map((entry) => entry.sampleId));
@@ -164,7 +176,7 @@ export async function readSafemtIds(folder: string, length: number): Promise<str
   const root = path.resolve(folder);
   const file = (await listDataFiles(root)).get(length);
   if (file === undefined) throw new InputError(`no data file for length ${length}`, root);
-  return parseDataFile(await readFile(file, "utf8"), file).map((value, index) => {
+  return parseDataFile(readSmallTextFile(file, MAX_WHOLE_FILE_BYTES), file).map((value, index) => {
     const id = (value as { id?: unknown } | null)?.id;
     if (typeof id !== "string" && typeof id !== "number")
       throw new InputError("id: missing", `${file} record ${index}`);

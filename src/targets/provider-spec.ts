@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { ConfigError, InputError } from "../errors.ts";
 
+/** How the in-process simulator is named where providers are listed (it is not an AI SDK provider). */
+export const SIMULATOR_PROVIDER_HINT = "simulator (scripted, not a model: simulator[:script.yaml][#model])";
+
 /** Model providers reachable through the AI SDK adapters turnsafe ships. */
 export const PROVIDERS = ["openai", "anthropic", "google", "openai-compatible"] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
@@ -63,7 +66,10 @@ const BaseUrlSchema = z.string().transform((value, context) => {
 /** One target as written in a config file or on the command line (object form). */
 export const TargetConfigSchema = z
   .object({
-    provider: z.enum(PROVIDERS, { error: `must be one of ${PROVIDERS.join(", ")}` }),
+    provider: z.enum(PROVIDERS, {
+      error: (issue) =>
+        `expected one of ${PROVIDERS.join(", ")}, ${SIMULATOR_PROVIDER_HINT}; found ${JSON.stringify(issue.input)}`,
+    }),
     model: z.string().trim().min(1, "must name a model"),
     baseURL: BaseUrlSchema.optional(),
     apiKeyEnv: z.string().regex(ENV_NAME, "must be an environment variable name, not a key").optional(),
@@ -114,7 +120,7 @@ function splitSpecString(spec: string, where: string): Record<string, string> {
   const colon = trimmed.indexOf(":");
   if (colon <= 0)
     throw new InputError(
-      `expected provider:model (e.g. openai:gpt-4o-mini), got ${JSON.stringify(trimmed)}; providers: ${PROVIDERS.join(", ")}`,
+      `expected provider:model (e.g. openai:gpt-4o-mini), got ${JSON.stringify(trimmed)}; providers: ${PROVIDERS.join(", ")}, ${SIMULATOR_PROVIDER_HINT}`,
       where,
     );
   const provider = trimmed.slice(0, colon);

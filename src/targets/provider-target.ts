@@ -57,6 +57,7 @@ export function createProviderTarget(config: TargetConfig, options: ProviderTarg
       throw mapProviderError(request.signal.reason, { signal: request.signal, targetId: id });
     const converted = await toModelPrompt(request.messages, capabilities, {
       baseDir: request.imageBaseDir,
+      maxImageBytes: request.imageMaxBytes,
       fetchPolicy: options.imageFetchPolicy,
       signal: request.signal,
     }).catch((error: unknown) => {

@@ -42,6 +42,8 @@ export interface TargetRequest {
   timeoutMs?: number;
   /** Resolves relative image paths. */
   imageBaseDir?: string;
+  /** Largest image file read for this request (default 20 MiB; a run's `limits.maxImageBytes`). */
+  imageMaxBytes?: number;
   /**
    * Set by the engine when it runs a middleware target: extra calls made through it (the inner
    * target, a moderator) are each cached, retried, rate-limited, resumed and counted by role.
@@ -168,6 +170,7 @@ export function callThrough(
     ...request,
     signal: outer.signal,
     imageBaseDir: request.imageBaseDir ?? outer.imageBaseDir,
+    imageMaxBytes: request.imageMaxBytes ?? outer.imageMaxBytes,
   };
   if (outer.context) return outer.context.call(role, target, inner, step);
   return target.generate({ ...inner, context: undefined });

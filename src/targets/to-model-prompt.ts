@@ -16,6 +16,8 @@ import type { TargetCapabilities } from "./target.ts";
 export interface ToModelPromptOptions {
   /** Resolves relative image paths. */
   baseDir?: string;
+  /** Largest image file read (default 20 MiB). */
+  maxImageBytes?: number;
   fetchPolicy?: FetchPolicy;
   signal?: AbortSignal;
 }
@@ -140,6 +142,7 @@ async function prepareImage(
   try {
     const loaded = await loadImage(ref, {
       baseDir: options.baseDir,
+      maxBytes: options.maxImageBytes,
       fetchPolicy: options.fetchPolicy,
       signal: options.signal,
     });

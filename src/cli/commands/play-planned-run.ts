@@ -20,13 +20,17 @@ export async function playPlannedRun(
   const { plan } = planned;
   const interrupt = onInterrupt(output.note);
   try {
+    const shown = planned.warnings.slice(0, 20);
+    for (const warning of shown) output.note(`warning: ${warning}`);
+    if (planned.warnings.length > shown.length)
+      output.note(`warning: ... and ${planned.warnings.length - shown.length} more`);
     const rules = gateRules(gate.thresholds ?? [], gate.failOn ?? []);
     validateGate(
       rules,
       dialogueRunMetrics(plan.judges, plan.config),
       plan.targets.map((target) => target.id),
     );
-    const lines = plan.dataFile ? await countDialogueLines(plan.dataFile) : undefined;
+    const lines = planned.total ?? (plan.dataFile ? await countDialogueLines(plan.dataFile) : undefined);
     const total = lines === undefined ? undefined : lines * (plan.repeat ?? 1);
     return await presentRun(
       output,

@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Command } from "commander";
-import { loadYamlFile } from "../../config/load-yaml.ts";
+import { loadYamlFile, locateInYamlFile } from "../../config/load-yaml.ts";
 import { type RunConfig, RunConfigSchema } from "../../config/run-config.ts";
 import { InputError } from "../../errors.ts";
 import { planDialogueRun } from "../../recipes/plan-dialogue-run.ts";
@@ -25,6 +25,9 @@ interface RunFlags {
   repeat?: string;
   failOn: string[];
   wait?: boolean;
+  maxImageBytes?: string;
+  maxLineBytes?: string;
+  allowOutsideImages?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -64,6 +67,9 @@ export function registerRunCommand(program: Command): void {
       "--wait",
       "if another command is playing this run, wait for it to finish, then report (default: refuse, exit 5)",
     )
+    .option("--max-image-bytes <n>", "largest image file accepted, in bytes (default 20 MiB)")
+    .option("--max-line-bytes <n>", "longest data line accepted, in bytes (default 8 MiB)")
+    .option("--allow-outside-images", "accept image paths outside the image folder")
     .option("--json", "print one JSON object with the outcome on stdout")
     .option("--quiet", "no progress or notes on stderr")
     .option("--breakdown <key...>", "metadata keys the report breaks rates down by (default: category)")
@@ -74,6 +80,8 @@ export function registerRunCommand(program: Command): void {
         baseDir: path.dirname(path.resolve(file)),
         env: process.env,
         retryErrored: flags.retryErrors,
+      }).catch((error: unknown) => {
+        throw inConfigFile(error, file, flags);
       });
       process.exitCode = await playPlannedRun(planned, output, {
         thresholds: config.thresholds,
@@ -81,6 +89,17 @@ export function registerRunCommand(program: Command): void {
         wait: flags.wait,
       });
     });
+}
+
+/** A target or judge error found while planning, located in the config file when it came from there. */
+function inConfigFile(error: unknown, file: string, flags: RunFlags): unknown {
+  if (!(error instanceof InputError) || error.where === undefined) return error;
+  const match = /^(targets|judges)\.(\d+)(?:\.(.+))?$/.exec(error.where);
+  if (!match || (match[1] === "targets" && flags.target) || (match[1] === "judges" && flags.judge))
+    return error;
+  const message = error.message.slice(error.where.length + 2);
+  const fieldPath = [match[1] as string, Number(match[2]), ...(match[3]?.split(".") ?? [])];
+  return new InputError(`${error.where}: ${message}`, locateInYamlFile(file, fieldPath), { cause: error });
 }
 
 function applyFlags(config: RunConfig, flags: RunFlags): RunConfig {
@@ -116,6 +135,17 @@ function applyFlags(config: RunConfig, flags: RunFlags): RunConfig {
   }
   if (!flags.cache) next.cache = false;
   if (flags.breakdown) next.breakdown = checkBreakdownKeys(flags.breakdown, "--breakdown");
+  if (flags.maxImageBytes || flags.maxLineBytes)
+    next.limits = {
+      ...config.limits,
+      ...(flags.maxImageBytes
+        ? { maxImageBytes: positiveInteger(flags.maxImageBytes, "--max-image-bytes") }
+        : {}),
+      ...(flags.maxLineBytes
+        ? { maxLineBytes: positiveInteger(flags.maxLineBytes, "--max-line-bytes") }
+        : {}),
+    };
+  if (flags.allowOutsideImages) next.allowImagesOutsideDataDir = true;
   return next;
 }
 

@@ -1,8 +1,10 @@
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { type Dialogue, DialogueSchema, type ImageRef, type Part } from "../../dialogue/dialogue.ts";
+import { DEFAULT_INPUT_LIMITS } from "../../dialogue/input-limits.ts";
+import { tooDeepAt, tooDeepMessage } from "../../dialogue/json-depth.ts";
 import { formatZodError, readJsonl } from "../../dialogue/jsonl.ts";
+import { MAX_WHOLE_FILE_BYTES, readSmallTextFile } from "../../dialogue/read-small-text-file.ts";
 import { InputError } from "../../errors.ts";
 import { extractJsonObject } from "../../judges/parse-output.ts";
 import type { PolicyDimension } from "../moderator.ts";
@@ -48,6 +50,7 @@ export async function* readMmdsDialogues(
     seen.add(dialogue.id);
     yield dialogue;
   }
+  if (seen.size === 0) throw new InputError("no dialogues in the file (it is empty)", file);
 }
 
 async function* readItems(file: string): AsyncGenerator<{ line: number; value: Item }> {
@@ -57,12 +60,16 @@ async function* readItems(file: string): AsyncGenerator<{ line: number; value: I
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, "utf8"));
+    parsed = JSON.parse(readSmallTextFile(file, MAX_WHOLE_FILE_BYTES));
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError(`cannot read a JSON array (${(error as Error).message})`, file);
   }
   const list = Array.isArray(parsed) ? parsed : [parsed];
   for (const [index, value] of list.entries()) {
+    const deep = tooDeepAt(value, DEFAULT_INPUT_LIMITS.maxDepth);
+    if (deep !== undefined)
+      throw new InputError(tooDeepMessage(deep, DEFAULT_INPUT_LIMITS.maxDepth), `${file}[${index}]`);
     const item = ItemSchema.safeParse(value);
     if (!item.success) throw new InputError("each item must be an object", `${file}[${index}]`);
     yield { line: index + 1, value: item.data };

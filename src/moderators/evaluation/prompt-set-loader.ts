@@ -1,6 +1,5 @@
-import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { parseCsv } from "../../dialogue/csv.ts";
+import { readCsv } from "../../dialogue/csv.ts";
 import type { Dialogue } from "../../dialogue/dialogue.ts";
 import { readJsonl } from "../../dialogue/jsonl.ts";
 import { InputError } from "../../errors.ts";
@@ -76,6 +75,7 @@ export async function* readLabelledPrompts(
       metadata,
     };
   }
+  if (index === 0) throw new InputError("no prompts in the file (it is empty)", file);
 }
 
 /** True when a file looks like a single-turn prompt set rather than MMDS dialogues. */
@@ -85,13 +85,7 @@ export function isPromptSetFile(file: string): boolean {
 
 async function* readRows(file: string): AsyncGenerator<{ line: number; values: Record<string, unknown> }> {
   if (/\.(csv|tsv)$/i.test(file)) {
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch (error) {
-      throw new InputError(`cannot read file (${(error as NodeJS.ErrnoException).code ?? error})`, file);
-    }
-    yield* parseCsv(text, file, /\.tsv$/i.test(file) ? "\t" : ",");
+    yield* readCsv(file, { delimiter: /\.tsv$/i.test(file) ? "\t" : "," });
     return;
   }
   for await (const { line, value } of readJsonl(file, z.record(z.string(), z.unknown())))

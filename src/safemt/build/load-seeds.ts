@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseCsv } from "../../dialogue/csv.ts";
+import { MAX_WHOLE_FILE_BYTES, readSmallTextFile } from "../../dialogue/read-small-text-file.ts";
 import { InputError } from "../../errors.ts";
 import { scenarioFor } from "./seed-scenario.ts";
 
@@ -27,15 +27,7 @@ const IMAGE_COLUMNS = ["image", "image_path"];
  * `image` (relative to the seed file). Errors name the file and line.
  */
 export function loadSeeds(file: string): Seed[] {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new InputError(
-      `cannot read seeds (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`,
-      file,
-    );
-  }
+  const text = readSmallTextFile(file, MAX_WHOLE_FILE_BYTES);
   const rows = /\.jsonl?$/i.test(file) ? jsonRows(text, file) : csvRows(text, file);
   const baseDir = path.dirname(path.resolve(file));
   const seeds: Seed[] = [];
