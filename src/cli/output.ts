@@ -1,5 +1,6 @@
 import { CancelledError, ConfigError, InputError, TurnsafeError } from "../errors.ts";
 import { EXIT } from "./exit-codes.ts";
+import { writeStdout } from "./stdout-closed.ts";
 
 /** Where a command writes: results to stdout, people-facing notes to stderr. */
 export interface Output {
@@ -22,8 +23,8 @@ export function createOutput(options: { json?: boolean; quiet?: boolean }): Outp
       if (!quiet) process.stderr.write(`${line}\n`);
     },
     result(value, human) {
-      if (json) process.stdout.write(`${JSON.stringify(value)}\n`);
-      else if (human) process.stdout.write(human.endsWith("\n") ? human : `${human}\n`);
+      if (json) writeStdout(`${JSON.stringify(value)}\n`);
+      else if (human) writeStdout(human.endsWith("\n") ? human : `${human}\n`);
     },
   };
 }

@@ -1,4 +1,3 @@
-import path from "node:path";
 import type { Command } from "commander";
 import { ConfigError, InputError } from "../../errors.ts";
 import { createModeratorFromSpec, MODERATOR_SPEC_HELP } from "../../moderators/moderator-spec.ts";
@@ -9,7 +8,7 @@ import { resolveGuardUpstream } from "../../servers/guard/resolve-guard-upstream
 import { onInterrupt } from "../interrupt.ts";
 import { createOutput } from "../output.ts";
 import { positiveInteger } from "./run-command.ts";
-import { DEFAULT_STORE } from "./store-option.ts";
+import { resolveStorePath } from "./store-option.ts";
 
 /** The flags of `turnsafe guard serve`, as commander hands them over. */
 export interface GuardServeFlags {
@@ -26,7 +25,7 @@ export interface GuardServeFlags {
   fetchImages?: boolean;
   streamWindow: string;
   moderationTimeoutS: string;
-  store: string;
+  store?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -67,7 +66,7 @@ export function registerGuardCommand(program: Command): void {
       "seconds one moderation may take before it counts as a failure",
       "30",
     )
-    .option("--store <file>", "SQLite file for the guard_audit table", DEFAULT_STORE)
+    .option("--store <file>", "SQLite file for the guard_audit table")
     .option("--json", "print one JSON line with the URL once listening")
     .option("--quiet", "no per-request log lines on stderr")
     .action(async (flags: GuardServeFlags) => {
@@ -125,7 +124,7 @@ export async function startGuardFromFlags(
   const { upstream, secrets } = resolveGuardUpstream(flags.upstream, { env, keyEnv: flags.upstreamKeyEnv });
   const resolved = await createModeratorFromSpec(flags.moderator, { env, baseDir: process.cwd() });
   const moderator = resolved.moderator;
-  const store = path.resolve(flags.store);
+  const store = resolveStorePath(flags.store);
   let audit: SqliteGuardAuditLog | undefined;
   try {
     audit = new SqliteGuardAuditLog(store, {

@@ -5,7 +5,7 @@ import { reportBuilderFor } from "../../recipes/report-builders.ts";
 import { writeDialogueReports } from "../../recipes/run-dialogues.ts";
 import { renderMarkdownReport } from "../../reports/markdown-report.ts";
 import { createOutput } from "../output.ts";
-import { openExistingStore, requireRun } from "./store-option.ts";
+import { DEFAULT_REPORT_DIR, openExistingStore, requireRun } from "./store-option.ts";
 
 /** `turnsafe report <run>`: re-renders a run's HTML and JSON reports (or prints Markdown). */
 export function registerReportCommand(program: Command): void {
@@ -14,7 +14,7 @@ export function registerReportCommand(program: Command): void {
     .description("Re-render a run's reports from the store")
     .argument("<run>", "run id, id prefix or name")
     .option("--store <file>", "SQLite store file")
-    .option("--out <dir>", "folder for the HTML and JSON reports", ".turnsafe/reports")
+    .option("--out <dir>", "folder for the HTML and JSON reports", DEFAULT_REPORT_DIR)
     .option("--markdown", "print a Markdown summary on stdout instead")
     .option("--cases <n>", "cases shown in full", "300")
     .option("--json", "print one JSON object on stdout")

@@ -6,6 +6,7 @@ import { InputError } from "../../errors.ts";
 import { planDialogueRun } from "../../recipes/plan-dialogue-run.ts";
 import { createOutput } from "../output.ts";
 import { playPlannedRun } from "./play-planned-run.ts";
+import { DEFAULT_REPORT_DIR, resolveStorePath } from "./store-option.ts";
 
 interface RunFlags {
   name?: string;
@@ -57,6 +58,8 @@ export function registerRunCommand(program: Command): void {
         baseDir: path.dirname(path.resolve(file)),
         env: process.env,
         retryErrored: flags.retryErrors,
+        defaultStorePath: resolveStorePath(undefined),
+        defaultReportDir: path.resolve(DEFAULT_REPORT_DIR),
       });
       process.exitCode = await playPlannedRun(planned, output);
     });

@@ -21,7 +21,7 @@ import { onInterrupt } from "../interrupt.ts";
 import { createOutput, type Output } from "../output.ts";
 import { presentRun } from "./present-run.ts";
 import { positiveInteger } from "./run-command.ts";
-import { DEFAULT_STORE, openExistingStore, requireRun } from "./store-option.ts";
+import { DEFAULT_REPORT_DIR, openExistingStore, requireRun, resolveStorePath } from "./store-option.ts";
 
 interface RunFlags {
   data: string;
@@ -38,7 +38,7 @@ interface RunFlags {
   concurrency?: string;
   endpointConcurrency?: string;
   name: string;
-  store: string;
+  store?: string;
   reportDir: string;
   reportCases: string;
   cache: boolean;
@@ -93,8 +93,8 @@ export function registerSafemtCommand(program: Command): Command {
     .option("--concurrency <n>", "cases played at once")
     .option("--endpoint-concurrency <n>", "default concurrent requests per endpoint")
     .option("--name <name>", "run name (part of the run id)", "safemt")
-    .option("--store <file>", "SQLite store file", DEFAULT_STORE)
-    .option("--report-dir <dir>", "where reports are written", ".turnsafe/reports")
+    .option("--store <file>", "SQLite store file")
+    .option("--report-dir <dir>", "where reports are written", DEFAULT_REPORT_DIR)
     .option("--report-cases <n>", "cases shown in full in the report, worst first", "300")
     .option("--no-cache", "do not reuse cached answers from earlier runs")
     .option("--retry-errors", "replay cases that errored in an earlier session of this run")
@@ -160,7 +160,7 @@ async function runSafemt(flags: RunFlags, output: Output): Promise<number> {
       defences,
       moderator,
       policy: flags.policy ? loadPolicyFile(path.resolve(flags.policy)) : undefined,
-      storePath: path.resolve(flags.store),
+      storePath: resolveStorePath(flags.store),
       reportDir: path.resolve(flags.reportDir),
       reportCases: nonNegativeInteger(flags.reportCases, "--report-cases"),
       concurrency: flags.concurrency ? positiveInteger(flags.concurrency, "--concurrency") : undefined,
