@@ -110,6 +110,26 @@ describe("CLI paper cuts", () => {
     }
   });
 
+  it("safemt si reads the SafeMT scorer's own <k>/label/<model>.json folders", async () => {
+    const base = path.join(dir, "scorer");
+    const a = ["safe", "safe", "unsafe", "safe", "safe"];
+    const b = ["safe", "unsafe", "unsafe", "unsafe", "unsafe"];
+    for (const [index, length] of [1, 2, 4, 6, 8].entries()) {
+      mkdirSync(path.join(base, String(length), "label"), { recursive: true });
+      const labels = [
+        { id: "mm_a_1", safety_label: a[index] },
+        { id: "mm_b_2", safety_label: b[index] },
+      ];
+      writeFileSync(path.join(base, String(length), "label", "Qwen2.5-VL-7B.json"), JSON.stringify(labels));
+      writeFileSync(path.join(base, String(length), "label", "other.json"), "[]");
+    }
+    const result = await runCli(["safemt", "si", base, "--model", "Qwen2.5-VL-7B", "--json"]);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary).toMatchObject({ target: "Qwen2.5-VL-7B", source: { format: "published-tree" } });
+    expect(summary.si.toFixed(4)).toBe("0.6369");
+  });
+
   it("run, runs, report and export share one store: the current directory's, or TURNSAFE_STORE", async () => {
     const work = path.join(dir, "work");
     const configDir = path.join(work, "configs");
