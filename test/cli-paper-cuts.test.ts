@@ -84,12 +84,14 @@ describe("CLI paper cuts", () => {
   });
 
   it("stops when the process that started it dies without passing the signal on (npx -> sh -> node)", async () => {
-    // npx and npm run start turnsafe through `sh -c`; the shell dies on SIGTERM and does not pass it on.
+    // npx and npm run start turnsafe through `sh -c` (with npm_command / npm_lifecycle_event set);
+    // npm passes SIGTERM to that shell, which dies without passing it on.
     const shell = spawn(
       "sh",
       ["-c", `"${process.execPath}" "${BIN}" sim serve --port 0 --json; echo after`],
       {
         stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, npm_command: "exec", npm_lifecycle_event: "npx" },
       },
     );
     const { url } = JSON.parse(await firstLine(shell));
@@ -107,6 +109,33 @@ describe("CLI paper cuts", () => {
       await expect(fetch(`${url}/models`)).rejects.toThrow();
     } finally {
       if (alive(pid as number)) process.kill(pid as number, "SIGKILL");
+    }
+  });
+
+  it("started another way (nohup node bin/turnsafe.js ... &), it outlives its parent as before", async () => {
+    const env: NodeJS.ProcessEnv = {};
+    for (const [key, value] of Object.entries(process.env)) if (!key.startsWith("npm_")) env[key] = value;
+    const shell = spawn(
+      "sh",
+      ["-c", `"${process.execPath}" "${BIN}" sim serve --port 0 --json; echo after`],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+        env,
+      },
+    );
+    const { url } = JSON.parse(await firstLine(shell));
+    const [pid] = execFileSync("ps", ["-o", "pid=", "--ppid", String(shell.pid)], { encoding: "utf8" })
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    try {
+      shell.kill("SIGTERM");
+      await once(shell, "exit");
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(alive(pid as number)).toBe(true);
+      expect((await fetch(`${url}/models`)).status).toBe(200);
+    } finally {
+      if (alive(pid as number)) process.kill(pid as number, "SIGTERM");
     }
   });
 

@@ -36,6 +36,11 @@ export function onInterrupt(note: (line: string) => void): { signal: AbortSignal
   };
 }
 
+/** Whether npm (npx, npm exec, npm run) started this process: it sets these in the environment. */
+export function startedByNpm(env: NodeJS.ProcessEnv): boolean {
+  return env.npm_command !== undefined || env.npm_lifecycle_event !== undefined;
+}
+
 /**
  * Stops turnsafe when the process that started it goes away. `npx turnsafe` and `npm run` start
  * turnsafe through `sh -c`; a signal sent to npm reaches that shell, which dies without passing it

@@ -11,7 +11,7 @@ import { registerSafemtBuildCommand } from "./commands/safemt-build-command.ts";
 import { registerSafemtCommand } from "./commands/safemt-command.ts";
 import { registerSimulatorCommand } from "./commands/simulator-command.ts";
 import { EXIT } from "./exit-codes.ts";
-import { stopWhenOrphaned } from "./interrupt.ts";
+import { startedByNpm, stopWhenOrphaned } from "./interrupt.ts";
 import { reportError } from "./output.ts";
 import { watchStdout } from "./stdout-closed.ts";
 
@@ -36,12 +36,14 @@ export function buildProgram(): Command {
 }
 
 /**
- * Runs the CLI; returns the exit code (the bin script sets it). `standalone` (the bin script) also
- * stops turnsafe when the process that started it goes away (see `stopWhenOrphaned`).
+ * Runs the CLI; returns the exit code (the bin script sets it). `standalone` (the bin script),
+ * when started through npm (`npx turnsafe`, `npm run`), also stops turnsafe when npm goes away (see
+ * `stopWhenOrphaned`). Started any other way (`nohup node bin/turnsafe.js run ... &`), it outlives
+ * its parent as before.
  */
 export async function main(argv: string[], options: { standalone?: boolean } = {}): Promise<number> {
   watchStdout();
-  if (options.standalone) stopWhenOrphaned();
+  if (options.standalone && startedByNpm(process.env)) stopWhenOrphaned();
   const program = buildProgram();
   const json = argv.includes("--json");
   try {
