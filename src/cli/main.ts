@@ -11,7 +11,9 @@ import { registerSafemtBuildCommand } from "./commands/safemt-build-command.ts";
 import { registerSafemtCommand } from "./commands/safemt-command.ts";
 import { registerSimulatorCommand } from "./commands/simulator-command.ts";
 import { EXIT } from "./exit-codes.ts";
+import { startedByNpm, stopWhenOrphaned } from "./interrupt.ts";
 import { reportError } from "./output.ts";
+import { watchStdout } from "./stdout-closed.ts";
 
 /** Builds the command tree (exported for tests and `--help` checks). */
 export function buildProgram(): Command {
@@ -33,8 +35,15 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Runs the CLI; returns the exit code (the bin script sets it). */
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Runs the CLI; returns the exit code (the bin script sets it). `standalone` (the bin script),
+ * when started through npm (`npx turnsafe`, `npm run`), also stops turnsafe when npm goes away (see
+ * `stopWhenOrphaned`). Started any other way (`nohup node bin/turnsafe.js run ... &`), it outlives
+ * its parent as before.
+ */
+export async function main(argv: string[], options: { standalone?: boolean } = {}): Promise<number> {
+  watchStdout();
+  if (options.standalone && startedByNpm(process.env)) stopWhenOrphaned();
   const program = buildProgram();
   const json = argv.includes("--json");
   try {

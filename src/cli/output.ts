@@ -1,5 +1,6 @@
 import { CancelledError, ConfigError, InputError, RunBusyError, TurnsafeError } from "../errors.ts";
 import { EXIT } from "./exit-codes.ts";
+import { writeStdout } from "./stdout-closed.ts";
 
 /** Where a command writes: results to stdout, people-facing notes to stderr. */
 export interface Output {
@@ -27,8 +28,8 @@ export function createOutput(options: { json?: boolean; quiet?: boolean }): Outp
       process.stderr.write(`\nWARNING: ${line}\n\n`);
     },
     result(value, human) {
-      if (json) process.stdout.write(`${JSON.stringify(value)}\n`);
-      else if (human) process.stdout.write(human.endsWith("\n") ? human : `${human}\n`);
+      if (json) writeStdout(`${JSON.stringify(value)}\n`);
+      else if (human) writeStdout(human.endsWith("\n") ? human : `${human}\n`);
     },
   };
 }

@@ -62,8 +62,10 @@ export const RunConfigSchema = z
     target: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
     targets: z.array(z.union([z.string(), z.record(z.string(), z.unknown())])).default([]),
     judges: z.array(JudgeConfigSchema).default(["refusal"]),
-    store: z.string().default(".turnsafe/turnsafe.db"),
-    reportDir: z.string().default(".turnsafe/reports"),
+    /** SQLite store, relative to the config file; unset: the command's default store (current directory). */
+    store: z.string().optional(),
+    /** Report folder, relative to the config file; unset: `.turnsafe/reports` in the current directory. */
+    reportDir: z.string().optional(),
     /** Cases played at once. */
     concurrency: z.number().int().min(1).max(10_000).default(16),
     /** Default concurrent requests per endpoint (a target's own `concurrency` wins). */

@@ -61,6 +61,9 @@ export function createCascadeModerator(options: CascadeOptions): CascadeModerato
   return {
     name: `cascade(${first.name}->${fallback.name})`,
     target: fallback.target,
+    async warmUp() {
+      await Promise.all([first.warmUp?.(), fallback.warmUp?.()]);
+    },
     async moderate(dialogue, policy, caller) {
       total++;
       const result = await first.moderate(dialogue, policy, caller);

@@ -61,4 +61,9 @@ export interface Moderator {
   /** The model behind the moderator, when there is one. */
   readonly target?: Target;
   moderate(dialogue: Dialogue, policy: Policy, caller: ModelCaller): Promise<ModerationResult>;
+  /**
+   * Loads what the first moderation would otherwise load (models, workers), so timings start warm.
+   * Never calls a model through a caller; a failure here is left for `moderate` to report.
+   */
+  warmUp?(): Promise<void>;
 }

@@ -38,6 +38,10 @@ export interface PlanOptions {
   baseDir: string;
   env: Record<string, string | undefined>;
   retryErrored?: boolean;
+  /** The store when the config names none (default: `.turnsafe/turnsafe.db` in the current directory). */
+  defaultStorePath?: string;
+  /** The report folder when the config names none (default: `.turnsafe/reports` in the current directory). */
+  defaultReportDir?: string;
 }
 
 /**
@@ -132,8 +136,14 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
       judges,
       driver: config.driver,
       repeat: config.repeat,
-      storePath: resolve(config.store),
-      reportDir: resolve(config.reportDir),
+      // Paths written in the config are relative to it; the defaults are not (they are the
+      // current directory's, like every other command's), so `turnsafe runs` finds the run.
+      storePath: config.store
+        ? resolve(config.store)
+        : path.resolve(options.defaultStorePath ?? ".turnsafe/turnsafe.db"),
+      reportDir: config.reportDir
+        ? resolve(config.reportDir)
+        : path.resolve(options.defaultReportDir ?? ".turnsafe/reports"),
       concurrency: config.concurrency,
       endpointConcurrency: config.endpointConcurrency,
       cache: config.cache,

@@ -7,7 +7,7 @@ import { parseSafemtCaseId } from "./safemt-record.ts";
 
 /** Labels read from a file: outcomes per model (or target condition), plus notes for the reader. */
 export interface ImportedLabels {
-  format: "published-by-length" | "published-list" | "turnsafe-export";
+  format: "published-by-length" | "published-list" | "published-tree" | "turnsafe-export";
   results: Map<string, LengthOutcome[]>;
   notes: string[];
 }
@@ -28,7 +28,8 @@ export const ACCEPTED_LABEL_SHAPES = `accepted shapes:
   5. turnsafe's own export: \`turnsafe export <run> --format jsonl\` (one JSON row per case and target)`;
 
 const LENGTH_KEY = /^(?:turns?[_-]?)?(\d+)(?:[_-]?turns?)?(?:\.json)?$/i;
-const LABEL_KEYS = ["label", "result", "verdict", "judgment", "judgement", "output"];
+// `safety_label` is what the SafeMT evaluation scripts write into `{k}/label/<model>.json`.
+const LABEL_KEYS = ["safety_label", "label", "result", "verdict", "judgment", "judgement", "output"];
 const LENGTH_FIELDS = ["turn", "turns", "length", "num_turns", "n_turns"];
 
 /** Reads a label's outcome the way the published scorer matched: exact after trim and lowercase. */
@@ -105,17 +106,9 @@ async function importByLength(
             where,
           );
       }
-      labels.forEach((label, index) => {
-        if (isRecord(label)) {
-          const id = label.id;
-          if (typeof id !== "string" && typeof id !== "number")
-            throw new InputError(`entry ${index} has no id\n${ACCEPTED_LABEL_SHAPES}`, where);
-          outcomes.push({ sampleId: String(id), length, outcome: labelOutcome(firstLabel(label)) });
-        } else {
-          if (!ids) positional = true;
-          outcomes.push({ sampleId: ids?.[index] ?? `#${index}`, length, outcome: labelOutcome(label) });
-        }
-      });
+      const listed = listOutcomes(labels, length, where, ids);
+      outcomes.push(...listed.outcomes);
+      positional ||= listed.positional;
     } else if (isRecord(labels)) {
       for (const [id, label] of Object.entries(labels))
         outcomes.push({ sampleId: id, length, outcome: labelOutcome(label) });
@@ -126,6 +119,30 @@ async function importByLength(
       "labels given as bare lists were matched across lengths by position (#0, #1, ...); pass --data to use the data files' ids",
     );
   return { format: "published-by-length", results: new Map([[model, outcomes]]), notes };
+}
+
+/**
+ * Outcomes of one length's label list: `{id, label}` entries, or bare labels given the data file's
+ * `ids` (else numbered by position, `positional`). `where` names the list in errors.
+ */
+export function listOutcomes(
+  labels: unknown[],
+  length: number,
+  where: string,
+  ids?: string[],
+): { outcomes: LengthOutcome[]; positional: boolean } {
+  let positional = false;
+  const outcomes = labels.map((label, index): LengthOutcome => {
+    if (isRecord(label)) {
+      const id = label.id;
+      if (typeof id !== "string" && typeof id !== "number")
+        throw new InputError(`entry ${index} has no id\n${ACCEPTED_LABEL_SHAPES}`, where);
+      return { sampleId: String(id), length, outcome: labelOutcome(firstLabel(label)) };
+    }
+    if (!ids) positional = true;
+    return { sampleId: ids?.[index] ?? `#${index}`, length, outcome: labelOutcome(label) };
+  });
+  return { outcomes, positional };
 }
 
 function importList(value: unknown[], model: string, file: string): ImportedLabels {
@@ -205,6 +222,6 @@ function firstLabel(entry: Record<string, unknown>): unknown {
   return undefined;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -6,6 +6,7 @@ import { InputError } from "../../errors.ts";
 import { exportUnitsFor } from "../../recipes/export-units.ts";
 import { csvColumns, exportRows } from "../../reports/export-rows.ts";
 import { createOutput } from "../output.ts";
+import { stdoutClosed, stdoutReady, writeStdout } from "../stdout-closed.ts";
 import { openExistingStore, requireRun } from "./store-option.ts";
 
 /** `turnsafe export <run> --format jsonl|csv`: writes one row per case and target. */
@@ -29,14 +30,24 @@ export function registerExportCommand(program: Command): void {
         try {
           const run = requireRun(store, idOrName);
           const file = flags.out ? path.resolve(flags.out) : undefined;
-          const sink = file ? createWriteStream(file) : process.stdout;
+          const sink = file ? createWriteStream(file) : undefined;
+          // A reader that stops early (`| head`) ends the export quietly (see stdout-closed.ts);
+          // yielding now and then lets a closed pipe's error surface so the loop stops.
+          let written = 0;
+          const stopped = () => !sink && stdoutClosed();
           const write = async (line: string) => {
-            if (!sink.write(`${line}\n`)) await once(sink, "drain");
+            if (sink) {
+              if (!sink.write(`${line}\n`)) await once(sink, "drain");
+            } else {
+              if (!writeStdout(`${line}\n`)) await stdoutReady();
+              if (++written % 256 === 0) await new Promise(setImmediate);
+            }
           };
           const units = exportUnitsFor(run);
           let rows = 0;
           if (flags.format === "jsonl") {
             for (const row of exportRows(store, run.id, units)) {
+              if (stopped()) break;
               await write(JSON.stringify(row));
               rows++;
             }
@@ -48,11 +59,12 @@ export function registerExportCommand(program: Command): void {
             const csv = csvColumns([...judges].sort());
             await write(csv.header);
             for (const row of exportRows(store, run.id, units)) {
+              if (stopped()) break;
               await write(csv.encode(row));
               rows++;
             }
           }
-          if (file) {
+          if (file && sink) {
             sink.end();
             await once(sink, "finish");
             output.result(

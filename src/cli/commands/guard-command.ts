@@ -1,4 +1,3 @@
-import path from "node:path";
 import type { Command } from "commander";
 import { ConfigError, InputError } from "../../errors.ts";
 import { createModeratorFromSpec, MODERATOR_SPEC_HELP } from "../../moderators/moderator-spec.ts";
@@ -9,7 +8,7 @@ import { resolveGuardUpstream } from "../../servers/guard/resolve-guard-upstream
 import { onInterrupt } from "../interrupt.ts";
 import { createOutput } from "../output.ts";
 import { positiveInteger } from "./run-command.ts";
-import { DEFAULT_STORE } from "./store-option.ts";
+import { resolveStorePath } from "./store-option.ts";
 
 /** The flags of `turnsafe guard serve`, as commander hands them over. */
 export interface GuardServeFlags {
@@ -32,7 +31,7 @@ export interface GuardServeFlags {
   maxTextChars: string;
   auditMaxAgeDays: string;
   auditMaxRows: string;
-  store: string;
+  store?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -81,7 +80,7 @@ export function registerGuardCommand(program: Command): void {
     .option("--upstream-timeout-s <n>", "seconds the upstream may take to answer", "300")
     .option("--max-messages <n>", "most messages in one request", "2000")
     .option("--max-text-chars <n>", "most characters of text moderated for one request", "1000000")
-    .option("--store <file>", "SQLite file for the guard_audit table", DEFAULT_STORE)
+    .option("--store <file>", "SQLite file for the guard_audit table")
     .option("--audit-max-age-days <n>", "delete audit rows older than this (0: keep all)", "30")
     .option("--audit-max-rows <n>", "keep only the newest n audit rows (0: no limit)", "1000000")
     .option("--json", "print one JSON line with the URL once listening")
@@ -156,7 +155,7 @@ export async function startGuardFromFlags(
   });
   const resolved = await createModeratorFromSpec(flags.moderator, { env, baseDir: process.cwd() });
   const moderator = resolved.moderator;
-  const store = path.resolve(flags.store);
+  const store = resolveStorePath(flags.store);
   let audit: SqliteGuardAuditLog | undefined;
   try {
     audit = new SqliteGuardAuditLog(store, {

@@ -16,7 +16,7 @@ import { onInterrupt } from "../interrupt.ts";
 import { createOutput } from "../output.ts";
 import { ProgressBar } from "../progress-bar.ts";
 import { positiveInteger } from "./run-command.ts";
-import { DEFAULT_STORE } from "./store-option.ts";
+import { DEFAULT_REPORT_DIR, resolveStorePath } from "./store-option.ts";
 
 interface EvalFlags {
   data: string;
@@ -30,7 +30,7 @@ interface EvalFlags {
   imageDir?: string;
   limit?: string;
   name?: string;
-  store: string;
+  store?: string;
   reportDir: string;
   concurrency?: string;
   flip: boolean;
@@ -73,8 +73,8 @@ export function registerModerateCommand(program: Command): void {
     )
     .option("--limit <n>", "only the first n items")
     .option("--name <name>", "run name (part of the run id)")
-    .option("--store <file>", "SQLite store file", DEFAULT_STORE)
-    .option("--report-dir <dir>", "where reports are written", ".turnsafe/reports")
+    .option("--store <file>", "SQLite store file")
+    .option("--report-dir <dir>", "where reports are written", DEFAULT_REPORT_DIR)
     .option("--concurrency <n>", "dialogues moderated at once", "8")
     .option("--no-flip", "skip re-running unsafe items with their dimension removed from the policy")
     .option("--no-cache", "do not reuse cached answers from earlier runs")
@@ -117,7 +117,7 @@ async function runEval(flags: EvalFlags): Promise<number> {
       imageDir: flags.imageDir,
       limit: flags.limit ? positiveInteger(flags.limit, "--limit") : undefined,
       name: flags.name,
-      store: flags.store,
+      store: resolveStorePath(flags.store),
       reportDir: flags.reportDir,
       concurrency: positiveInteger(flags.concurrency ?? "8", "--concurrency"),
       cache: flags.cache,

@@ -16,7 +16,7 @@ import { onInterrupt } from "../interrupt.ts";
 import { createOutput } from "../output.ts";
 import { presentRun } from "./present-run.ts";
 import { positiveInteger } from "./run-command.ts";
-import { DEFAULT_STORE, openExistingStore, requireRun } from "./store-option.ts";
+import { DEFAULT_REPORT_DIR, openExistingStore, requireRun, resolveStorePath } from "./store-option.ts";
 
 interface MtmcsRunFlags {
   data: string[];
@@ -36,7 +36,7 @@ interface MtmcsRunFlags {
   concurrency: string;
   endpointConcurrency: string;
   name: string;
-  store: string;
+  store?: string;
   reportDir: string;
   imageCache?: string;
   reportCases: string;
@@ -98,8 +98,8 @@ export function registerMtmcsCommand(program: Command): void {
     .option("--concurrency <n>", "cases played at once", "8")
     .option("--endpoint-concurrency <n>", "default concurrent requests per endpoint", "8")
     .option("--name <name>", "run name (part of the run id)", "mtmcs")
-    .option("--store <file>", "SQLite store file", DEFAULT_STORE)
-    .option("--report-dir <dir>", "where reports are written", ".turnsafe/reports")
+    .option("--store <file>", "SQLite store file")
+    .option("--report-dir <dir>", "where reports are written", DEFAULT_REPORT_DIR)
     .option(
       "--image-cache <dir>",
       "where embedded images are written (default: mtmcs-images beside the store)",
@@ -125,7 +125,7 @@ export function registerMtmcsCommand(program: Command): void {
     .description("Re-render an MTMCS run's HTML and JSON reports from the store")
     .argument("<run>", "run id, id prefix or name")
     .option("--store <file>", "SQLite store file")
-    .option("--out <dir>", "folder for the reports", ".turnsafe/reports")
+    .option("--out <dir>", "folder for the reports", DEFAULT_REPORT_DIR)
     .option("--cases <n>", "dialogues shown in full", "200")
     .option("--json", "print one JSON object on stdout")
     .action(
@@ -188,7 +188,7 @@ async function planMtmcsRun(flags: MtmcsRunFlags, simulators: RunningSimulator[]
       flags.captioner ? "--captioner" : "--judge",
     );
   const moderatorTarget = flags.moderator ? await build(flags.moderator, "--moderator") : undefined;
-  const storePath = path.resolve(flags.store);
+  const storePath = resolveStorePath(flags.store);
   const params = { temperature, maxOutputTokens: maxTokens };
   return {
     name: nameOf(flags.name),

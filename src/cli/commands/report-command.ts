@@ -6,7 +6,7 @@ import { writeDialogueReports } from "../../recipes/run-dialogues.ts";
 import { checkBreakdownKeys } from "../../reports/breakdown-table.ts";
 import { renderMarkdownReport } from "../../reports/markdown-report.ts";
 import { createOutput } from "../output.ts";
-import { openExistingStore, requireRun } from "./store-option.ts";
+import { DEFAULT_REPORT_DIR, openExistingStore, requireRun } from "./store-option.ts";
 
 /** `turnsafe report <run>`: re-renders a run's HTML and JSON reports (or prints Markdown). */
 export function registerReportCommand(program: Command): void {
@@ -15,7 +15,7 @@ export function registerReportCommand(program: Command): void {
     .description("Re-render a run's reports from the store")
     .argument("<run>", "run id, id prefix or name")
     .option("--store <file>", "SQLite store file")
-    .option("--out <dir>", "folder for the HTML and JSON reports", ".turnsafe/reports")
+    .option("--out <dir>", "folder for the HTML and JSON reports", DEFAULT_REPORT_DIR)
     .option("--markdown", "print a Markdown summary on stdout instead")
     .option("--cases <n>", "cases shown in full", "300")
     .option(

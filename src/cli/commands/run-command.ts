@@ -7,6 +7,7 @@ import { planDialogueRun } from "../../recipes/plan-dialogue-run.ts";
 import { checkBreakdownKeys } from "../../reports/breakdown-table.ts";
 import { createOutput } from "../output.ts";
 import { playPlannedRun } from "./play-planned-run.ts";
+import { DEFAULT_REPORT_DIR, resolveStorePath } from "./store-option.ts";
 
 interface RunFlags {
   name?: string;
@@ -80,6 +81,8 @@ export function registerRunCommand(program: Command): void {
         baseDir: path.dirname(path.resolve(file)),
         env: process.env,
         retryErrored: flags.retryErrors,
+        defaultStorePath: resolveStorePath(undefined),
+        defaultReportDir: path.resolve(DEFAULT_REPORT_DIR),
       }).catch((error: unknown) => {
         throw inConfigFile(error, file, flags);
       });

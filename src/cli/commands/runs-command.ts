@@ -31,6 +31,7 @@ export function registerRunsCommand(program: Command): void {
           (run) =>
             `${run.id}  ${run.status.padEnd(11)} ${run.recipe.padEnd(9)} ${String(run.cases.done).padStart(6)} done ${String(run.cases.errored).padStart(5)} errored ${String(run.cases.pending).padStart(6)} pending  $${run.costUsd.toFixed(4)}  ${run.updatedAt}${run.simulator ? "  [simulator]" : ""}${run.status !== "running" ? "" : run.playedBy ? `  played by pid ${run.playedBy.pid} on ${run.playedBy.host}` : "  (no live command: rerun to resume)"}`,
         );
+        if (!output.json) output.note(`store: ${store.file}`);
         output.result({ store: store.file, runs }, runs.length ? lines.join("\n") : "no runs yet");
       } finally {
         store.close();

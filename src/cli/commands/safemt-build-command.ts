@@ -14,7 +14,7 @@ import { onInterrupt } from "../interrupt.ts";
 import { createOutput } from "../output.ts";
 import { ProgressBar } from "../progress-bar.ts";
 import { positiveInteger } from "./run-command.ts";
-import { DEFAULT_STORE } from "./store-option.ts";
+import { resolveStorePath } from "./store-option.ts";
 
 interface BuildFlags {
   seeds: string;
@@ -56,7 +56,7 @@ export function registerSafemtBuildCommand(safemt: Command): void {
       "attacker model: provider:model, openai-compatible:<model>@<url>, simulator[:script.yaml][#model]",
     )
     .option("--limit <n>", "only the first n seeds")
-    .option("--store <file>", "SQLite store (resume and cost accounting)", DEFAULT_STORE)
+    .option("--store <file>", "SQLite store (resume and cost accounting)")
     .option("--retries <n>", "extra attempts after a rejected dialogue", "2")
     .option(
       "--assignment <mode>",
@@ -91,7 +91,7 @@ async function runBuild(flags: BuildFlags): Promise<number> {
   if (!Number.isInteger(retries) || retries < 0)
     throw new InputError("must be a whole number, 0 or more", "--retries");
   const simulators: RunningSimulator[] = [];
-  const store = new SqliteStore(path.resolve(flags.store ?? DEFAULT_STORE));
+  const store = new SqliteStore(resolveStorePath(flags.store));
   const interrupt = onInterrupt(output.note);
   const progress = new ProgressBar({ quiet: output.quiet });
   try {

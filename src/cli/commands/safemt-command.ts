@@ -8,6 +8,7 @@ import { createPromptedModerator } from "../../moderators/prompted-moderator.ts"
 import { buildTarget } from "../../recipes/plan-dialogue-run.ts";
 import { parseDefences } from "../../safemt/safemt-defences.ts";
 import type { SafemtJudgeMode } from "../../safemt/safemt-judge.ts";
+import { importSafemtLabelTree } from "../../safemt/safemt-label-tree.ts";
 import { importSafemtLabels } from "../../safemt/safemt-labels.ts";
 import { executeSafemtRun, planSafemtRun } from "../../safemt/safemt-recipe.ts";
 import {
@@ -21,7 +22,7 @@ import { onInterrupt } from "../interrupt.ts";
 import { createOutput, type Output } from "../output.ts";
 import { presentRun } from "./present-run.ts";
 import { positiveInteger } from "./run-command.ts";
-import { DEFAULT_STORE, openExistingStore, requireRun } from "./store-option.ts";
+import { DEFAULT_REPORT_DIR, openExistingStore, requireRun, resolveStorePath } from "./store-option.ts";
 
 interface RunFlags {
   data: string;
@@ -38,7 +39,7 @@ interface RunFlags {
   concurrency?: string;
   endpointConcurrency?: string;
   name: string;
-  store: string;
+  store?: string;
   reportDir: string;
   reportCases: string;
   cache: boolean;
@@ -94,8 +95,8 @@ export function registerSafemtCommand(program: Command): Command {
     .option("--concurrency <n>", "cases played at once")
     .option("--endpoint-concurrency <n>", "default concurrent requests per endpoint")
     .option("--name <name>", "run name (part of the run id)", "safemt")
-    .option("--store <file>", "SQLite store file", DEFAULT_STORE)
-    .option("--report-dir <dir>", "where reports are written", ".turnsafe/reports")
+    .option("--store <file>", "SQLite store file")
+    .option("--report-dir <dir>", "where reports are written", DEFAULT_REPORT_DIR)
     .option("--report-cases <n>", "cases shown in full in the report, worst first", "300")
     .option("--no-cache", "do not reuse cached answers from earlier runs")
     .option("--retry-errors", "replay cases that errored in an earlier session of this run")
@@ -110,11 +111,14 @@ export function registerSafemtCommand(program: Command): Command {
     .description("Recompute ASR by length and the Safety Index from a stored run or a labels file")
     .argument(
       "<results>",
-      "run id/name in the store, a published label/<model>.json, or a turnsafe export JSONL",
+      "run id/name in the store, the SafeMT scorer's folder (<k>/label/<model>.json), a label file, or a turnsafe export JSONL",
     )
     .option("--store <file>", "SQLite store file (for a run id or name)")
     .option("--data <folder>", "SafeMT data folder, giving ids to labels stored as bare lists")
-    .option("--model <name>", "model name for a published label file (default: its file name)")
+    .option(
+      "--model <name>",
+      "the model to read from a scorer's folder (default: every model), or the name of a label file's model (default: its file name)",
+    )
     .option("--target <id>", "only this target (or target+defence) of a run or export")
     .option("--lengths <list>", "the length set R of the Safety Index", "1,2,4,6,8")
     .option(
@@ -162,7 +166,7 @@ async function runSafemt(flags: RunFlags, output: Output): Promise<number> {
       defences,
       moderator,
       policy: flags.policy ? loadPolicyFile(path.resolve(flags.policy)) : undefined,
-      storePath: path.resolve(flags.store),
+      storePath: resolveStorePath(flags.store),
       reportDir: path.resolve(flags.reportDir),
       reportCases: nonNegativeInteger(flags.reportCases, "--report-cases"),
       concurrency: flags.concurrency ? positiveInteger(flags.concurrency, "--concurrency") : undefined,
@@ -223,6 +227,14 @@ async function recomputeSafetyIndex(results: string, flags: SiFlags, output: Out
     for (const note of imported.notes) output.note(`note: ${note}`);
     outcomes = imported.results;
     source = { file: path.resolve(results), format: imported.format };
+  } else if (existsSync(results) && statSync(results).isDirectory()) {
+    const imported = await importSafemtLabelTree(results, {
+      dataDir: flags.data ? path.resolve(flags.data) : undefined,
+      model: flags.model,
+    });
+    for (const note of imported.notes) output.note(`note: ${note}`);
+    outcomes = imported.results;
+    source = { folder: path.resolve(results), format: imported.format };
   } else if (/\.jsonl?$/i.test(results) || results.includes("/")) {
     throw new InputError("no such labels file", path.resolve(results));
   } else {

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { InputError } from "../../errors.ts";
 import { DEFAULT_SIMULATOR_SCRIPT_YAML } from "../../simulator/default-script.ts";
 import { DEFAULT_SIMULATOR_SCRIPT, loadSimulatorScript } from "../../simulator/script.ts";
-import { startSimulator } from "../../simulator/simulator-server.ts";
+import { type SimulatorStats, startSimulator } from "../../simulator/simulator-server.ts";
 import { onInterrupt } from "../interrupt.ts";
 import { createOutput } from "../output.ts";
 import { positiveInteger } from "./run-command.ts";
@@ -45,8 +45,7 @@ export function registerSimulatorCommand(program: Command): void {
         );
         interrupt.dispose();
         await simulator.close();
-        const stats = simulator.stats();
-        output.note(`simulator stopped after ${JSON.stringify(stats)}`);
+        output.note(describeSimulatorStop(simulator.stats()));
       },
     );
   sim
@@ -55,4 +54,22 @@ export function registerSimulatorCommand(program: Command): void {
     .action(() => {
       process.stdout.write(DEFAULT_SIMULATOR_SCRIPT_YAML);
     });
+}
+
+/** The line `sim serve` prints on stopping: what it answered, in words. */
+export function describeSimulatorStop(stats: SimulatorStats): string {
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
+  const parts = [
+    plural(stats.requests, "request"),
+    `${stats.replies} ${stats.replies === 1 ? "reply" : "replies"}`,
+  ];
+  const statuses = Object.entries(stats.errorsByStatus)
+    .map(([status, count]) => `HTTP ${status}: ${count}`)
+    .join(", ");
+  if (stats.errors) parts.push(`${plural(stats.errors, "error")}${statuses ? ` (${statuses})` : ""}`);
+  if (stats.timeouts) parts.push(plural(stats.timeouts, "timeout"));
+  if (stats.malformed) parts.push(`${stats.malformed} malformed`);
+  if (stats.invalid) parts.push(`${stats.invalid} invalid`);
+  if (stats.unauthorized) parts.push(`${stats.unauthorized} unauthorized`);
+  return `simulator stopped: ${parts.join(", ")}`;
 }

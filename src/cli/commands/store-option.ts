@@ -4,15 +4,28 @@ import { SqliteStore } from "../../engine/sqlite-store.ts";
 import type { RunRecord } from "../../engine/store.ts";
 import { InputError } from "../../errors.ts";
 
-/** The default store file, relative to the working directory. */
+/** The default store file, relative to the current directory. */
 export const DEFAULT_STORE = ".turnsafe/turnsafe.db";
+/** The default report folder, relative to the current directory. */
+export const DEFAULT_REPORT_DIR = ".turnsafe/reports";
+/** The environment variable that moves the default store. */
+export const STORE_ENV = "TURNSAFE_STORE";
 
-/** Opens an existing store; a missing file is an input error (never silently created). */
+/**
+ * The one rule for where every command's store is: `--store`, else `$TURNSAFE_STORE`, else
+ * `.turnsafe/turnsafe.db`, each relative to the current directory. (A `store:` written in a run
+ * config is the exception: like every path in that file, it is relative to the config file.)
+ */
+export function resolveStorePath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(flag ?? (env[STORE_ENV] || DEFAULT_STORE));
+}
+
+/** Opens an existing store (see {@link resolveStorePath}); a missing file is an input error (never silently created). */
 export function openExistingStore(file: string | undefined): SqliteStore {
-  const resolved = path.resolve(file ?? DEFAULT_STORE);
+  const resolved = resolveStorePath(file);
   if (!existsSync(resolved))
     throw new InputError(
-      "no turnsafe store here; run `turnsafe quickstart` or `turnsafe run` first, or pass --store",
+      `no turnsafe store here; run \`turnsafe quickstart\` or \`turnsafe run\` in this folder first, or pass --store (or set ${STORE_ENV})`,
       resolved,
     );
   return new SqliteStore(resolved);

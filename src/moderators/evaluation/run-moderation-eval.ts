@@ -10,6 +10,7 @@ import type { ModelCaller } from "../../judges/judge.ts";
 import { writeReportFiles } from "../../reports/write-report-files.ts";
 import type { ModerationResult, Moderator, Policy, PolicyDimension } from "../moderator.ts";
 import { buildPolicy, renderPolicy } from "../policy.ts";
+import { GroupTurns } from "./group-turns.ts";
 import { itemPolicyOf, labelsOf, sameDimension } from "./moderation-labels.ts";
 import { buildModerationReport } from "./moderation-report.ts";
 
@@ -98,6 +99,7 @@ export function executeModerationEval(
   plan: ModerationEvalPlan,
   hooks: ModerationEvalHooks = {},
 ): Promise<ModerationEvalOutcome> {
+  const turns = new GroupTurns();
   return executeRunSession(
     {
       storePath: plan.storePath,
@@ -113,8 +115,10 @@ export function executeModerationEval(
         cache: plan.cache,
         endpointConcurrency: plan.endpointConcurrency ?? 8,
       },
-      play: ({ store, runId, executor }) =>
-        runCases<ModerationCaseResult>({
+      play: async ({ store, runId, executor }) => {
+        // Latency percentiles leave out loading models and workers: warm every moderator first.
+        await Promise.all(plan.moderators.map((entry) => entry.moderator.warmUp?.()));
+        return runCases<ModerationCaseResult>({
           store,
           runId,
           cases: plan.cases(),
@@ -123,8 +127,10 @@ export function executeModerationEval(
           retryErrored: plan.retryErrored,
           signal: hooks.signal,
           onProgress: hooks.onProgress,
-          play: (dialogue) => moderateCase(plan, store, runId, dialogue, executor.forCase(dialogue.id)),
-        }),
+          play: (dialogue) =>
+            moderateCase(plan, turns, store, runId, dialogue, executor.forCase(dialogue.id)),
+        });
+      },
       writeReports: (store, runId) =>
         writeModerationReports(store, runId, plan.reportDir, plan.reportCases ?? 100),
     },
@@ -144,6 +150,7 @@ export async function writeModerationReports(
 
 async function moderateCase(
   plan: ModerationEvalPlan,
+  turns: GroupTurns,
   store: Store,
   runId: string,
   dialogue: Dialogue,
@@ -163,8 +170,10 @@ async function moderateCase(
       ? { name: `${policy.name} without ${[...new Set(removed)].join(", ")}`, dimensions: remaining }
       : undefined;
   const outcomes: ModeratorCaseOutcome[] = [];
-  await Promise.all(
-    plan.moderators.map(async (entry, index) => {
+  // One moderator after another, each in its own turn (GroupTurns): a moderator's latency is its
+  // own, not inflated by another moderator's work on the same event loop.
+  for (const [index, entry] of plan.moderators.entries())
+    await turns.run(index, async () => {
       const usage: ModeratorUsage = { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
       const started = performance.now();
       const result = await safely(
@@ -209,8 +218,7 @@ async function moderateCase(
           createdAt: new Date().toISOString(),
         });
       }
-    }),
-  );
+    });
   // Keyed in the plan's order (not completion order), so reports list moderators as asked.
   const moderators: Record<string, ModeratorCaseOutcome> = {};
   plan.moderators.forEach((entry, index) => {

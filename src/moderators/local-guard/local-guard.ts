@@ -1,3 +1,4 @@
+import sharp from "sharp";
 import { type Dialogue, type ImageRef, messageText } from "../../dialogue/dialogue.ts";
 import type { ImageLoadOptions } from "../../dialogue/image-ref.ts";
 import { CancelledError, describeError } from "../../errors.ts";
@@ -174,6 +175,14 @@ export function createLocalGuard(options: LocalGuardOptions = {}): LocalGuard {
   return {
     name: "local",
     moderate,
+    async warmUp() {
+      // Starts the OCR worker and loads the nudity model on a blank image (both load lazily).
+      if (!reader && !detector) return;
+      const blank = await sharp({ create: { width: 64, height: 32, channels: 3, background: "#fff" } })
+        .png()
+        .toBuffer();
+      await Promise.allSettled([reader?.read(blank), detector?.classify(blank)]);
+    },
     async close() {
       await Promise.all([reader?.close(), detector?.close()]);
     },
