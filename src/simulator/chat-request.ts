@@ -1,3 +1,5 @@
+import { isRecord } from "../http/json.ts";
+
 /** One message of a chat request, reduced to what scripts look at. */
 export interface ChatMessageView {
   role: string;
@@ -139,8 +141,4 @@ function checkImage(imageUrl: unknown, param: string): ChatRequestProblem | unde
     };
   }
   return undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -100,6 +100,7 @@ export function createSimulatorApp(script: SimulatorScript, options: SimulatorOp
       id: `chatcmpl-sim-${index}`,
       created: Math.floor(Date.now() / 1000),
       model: request.model,
+      systemFingerprint: SIMULATOR_FINGERPRINT,
     };
     if (action.kind === "timeout") {
       counts.timeouts++;

@@ -13,7 +13,12 @@ import {
   UnsupportedFunctionalityError,
 } from "ai";
 import { describeError, TargetError, type TargetErrorKind } from "../errors.ts";
+import { redactedLine } from "../http/redact-secrets.ts";
+import { parseRetryAfter, retryAfterApplies, statusKind } from "../http/status-kind.ts";
 import { parseRateLimitHeaders } from "./rate-limit-headers.ts";
+
+/** Re-exported: the one Retry-After parser lives with the status mapper. */
+export { parseRetryAfter };
 
 /** What the caller knows about a failed call beyond the error itself. */
 export interface ProviderErrorContext {
@@ -27,7 +32,6 @@ export interface ProviderErrorContext {
   targetId?: string;
 }
 
-const MAX_DETAIL_LENGTH = 300;
 const NETWORK_CODES = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
@@ -57,7 +61,7 @@ export function mapProviderError(error: unknown, context: ProviderErrorContext =
     kind: TargetErrorKind,
     detail: string,
     extra: { status?: number; retryAfterMs?: number } = {},
-  ) => new TargetError(kind, prefix + clean(detail, context.secrets ?? []), extra);
+  ) => new TargetError(kind, prefix + redactedLine(detail, context.secrets ?? []), extra);
 
   const aborted = abortKind(error, context);
   if (aborted === "timeout") return make("timeout", "request timed out");
@@ -93,43 +97,21 @@ function fromApiCallError(
       return make("malformed", `unusable response: ${describeError(error.cause)}`);
     return make("network", `connection failed: ${error.message}`);
   }
+  // A 2xx whose body could not be read or validated.
+  if (status < 400)
+    return make("malformed", `unusable response (HTTP ${status}): ${describeError(error.cause ?? error)}`, {
+      status,
+    });
   // A 429 without Retry-After may still say when its spent budget resets (rate-limit headers).
   const budget = status === 429 ? parseRateLimitHeaders(error.responseHeaders) : undefined;
   const retryAfterMs =
     parseRetryAfter(error.responseHeaders) ?? (budget?.remaining === 0 ? budget.resetMs : undefined);
-  const detail = `HTTP ${status}: ${error.message}`;
-  if (status === 429) return make("rate-limited", detail, { status, retryAfterMs });
-  if (status === 408 || status === 504) return make("timeout", detail, { status, retryAfterMs });
-  if (status === 401 || status === 403) return make("auth", detail, { status });
-  if (status >= 400 && status < 500) return make("client", detail, { status });
-  if (status >= 500) return make("server", detail, { status, retryAfterMs });
-  // A 2xx whose body could not be read or validated.
-  return make("malformed", `unusable response (HTTP ${status}): ${describeError(error.cause ?? error)}`, {
-    status,
-  });
-}
-
-/**
- * Milliseconds to wait from `retry-after-ms` or `retry-after` (seconds or an HTTP date),
- * or undefined when neither is usable.
- */
-export function parseRetryAfter(
-  headers: Record<string, string> | undefined,
-  now: number = Date.now(),
-): number | undefined {
-  if (!headers) return undefined;
-  const lookup = (name: string) =>
-    Object.entries(headers)
-      .find(([key]) => key.toLowerCase() === name)?.[1]
-      ?.trim() || undefined;
-  const milliseconds = lookup("retry-after-ms");
-  if (milliseconds !== undefined && /^\d+(\.\d+)?$/.test(milliseconds))
-    return Math.round(Number(milliseconds));
-  const value = lookup("retry-after");
-  if (value === undefined) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  const kind = statusKind(status);
+  return make(
+    kind,
+    `HTTP ${status}: ${error.message}`,
+    retryAfterApplies(kind) ? { status, retryAfterMs } : { status },
+  );
 }
 
 function abortKind(error: unknown, context: ProviderErrorContext): "timeout" | "aborted" | undefined {
@@ -173,11 +155,4 @@ function networkCause(error: unknown): unknown {
 function hasNetworkCode(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "string" && NETWORK_CODES.has(code);
-}
-
-/** One line, bounded, with every secret replaced. */
-function clean(text: string, secrets: readonly string[]): string {
-  let out = text.replace(/\s+/g, " ").trim();
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join("[redacted]");
-  return out.length > MAX_DETAIL_LENGTH ? `${out.slice(0, MAX_DETAIL_LENGTH)}…` : out;
 }

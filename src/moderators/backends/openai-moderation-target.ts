@@ -1,7 +1,10 @@
 import { loadImage } from "../../dialogue/image-ref.ts";
 import type { FetchPolicy } from "../../dialogue/safe-fetch.ts";
 import { ConfigError, ImageError, TargetError } from "../../errors.ts";
-import { mapProviderError, parseRetryAfter } from "../../targets/map-provider-error.ts";
+import { errorMessageOf } from "../../http/openai-wire.ts";
+import { redactedLine } from "../../http/redact-secrets.ts";
+import { parseRetryAfter, retryAfterApplies, statusKind } from "../../http/status-kind.ts";
+import { mapProviderError } from "../../targets/map-provider-error.ts";
 import type { Target, TargetRequest, TargetResponse } from "../../targets/target.ts";
 
 /** Where the public OpenAI API lives. */
@@ -155,19 +158,10 @@ async function toModerationInput(
 
 function statusError(response: Response, body: string, id: string, apiKey: string): TargetError {
   const status = response.status;
-  let detail = "";
-  try {
-    const message = (JSON.parse(body) as { error?: { message?: unknown } }).error?.message;
-    if (typeof message === "string") detail = message;
-  } catch {
-    detail = body.slice(0, 200);
-  }
-  detail = detail.split(apiKey).join("[redacted]").replace(/\s+/g, " ").trim().slice(0, 300);
+  // An OpenAI error's message; any other body is shown only in part.
+  const detail = redactedLine(errorMessageOf(body) ?? body.slice(0, 200), [apiKey]);
   const message = `${id}: HTTP ${status}${detail ? `: ${detail}` : ""}`;
-  const retryAfterMs = parseRetryAfter(Object.fromEntries(response.headers.entries()));
-  if (status === 429) return new TargetError("rate-limited", message, { status, retryAfterMs });
-  if (status === 408 || status === 504) return new TargetError("timeout", message, { status, retryAfterMs });
-  if (status === 401 || status === 403) return new TargetError("auth", message, { status });
-  if (status >= 500) return new TargetError("server", message, { status, retryAfterMs });
-  return new TargetError("client", message, { status });
+  const kind = statusKind(status);
+  const retryAfterMs = parseRetryAfter(response.headers);
+  return new TargetError(kind, message, retryAfterApplies(kind) ? { status, retryAfterMs } : { status });
 }

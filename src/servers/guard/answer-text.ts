@@ -1,6 +1,6 @@
 import { TargetError } from "../../errors.ts";
+import { isRecord } from "../../http/json.ts";
 import { CHOICE_FIELDS, COMPLETION_FIELDS } from "./chat-fields.ts";
-import { isRecord } from "./openai-chat-request.ts";
 
 /** Keys inside a moderated answer field that hold identifiers, counters or bytes, not text. */
 const NOT_TEXT = new Set([

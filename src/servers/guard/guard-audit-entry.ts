@@ -4,8 +4,51 @@ import type { GuardAuditEntry } from "./guard-audit-log.ts";
 import type { GuardOptions } from "./guard-options.ts";
 import type { SideDecision } from "./moderate-side.ts";
 
-/** Copies one side's decision into the audit entry. */
-export function recordSide(entry: GuardAuditEntry, decision: SideDecision): void {
+/** What the request was, once it has been read (a rejected request has none). */
+export interface RequestFacts {
+  model: string | null;
+  stream: boolean;
+  messageCount: number;
+  imageHashes: string[];
+  dialogueHash: string;
+}
+
+/** What the steps of a request found, from which its audit entry is built at the end. */
+export interface AuditFacts {
+  request?: RequestFacts;
+  user?: SideDecision;
+  /** The assistant-side decision (a stream's last, or blocking, one). */
+  assistant?: SideDecision | null;
+  assistantChecks?: number;
+  /** Total time of the assistant-side checks; null when none ran. */
+  assistantLatencyMs?: number | null;
+  upstreamLatencyMs?: number | null;
+  error?: string | null;
+}
+
+/** The finished audit entry of a request, built from its steps' results. */
+export function auditEntry(
+  base: { requestId: string; createdAt: string },
+  options: GuardOptions,
+  outcome: string,
+  facts: AuditFacts,
+  totalLatencyMs: number,
+): GuardAuditEntry {
+  const entry = newEntry(base.requestId, options);
+  entry.createdAt = base.createdAt;
+  entry.outcome = outcome;
+  entry.totalLatencyMs = totalLatencyMs;
+  if (facts.request) Object.assign(entry, facts.request);
+  if (facts.user) recordSide(entry, facts.user);
+  if (facts.assistant) recordSide(entry, facts.assistant);
+  if (facts.assistantChecks !== undefined) entry.assistantChecks = facts.assistantChecks;
+  if (facts.assistantLatencyMs !== undefined) entry.assistantLatencyMs = facts.assistantLatencyMs;
+  if (facts.upstreamLatencyMs !== undefined) entry.upstreamLatencyMs = facts.upstreamLatencyMs;
+  if (facts.error !== undefined) entry.error = facts.error;
+  return entry;
+}
+
+function recordSide(entry: GuardAuditEntry, decision: SideDecision): void {
   const verdict = decision.verdict;
   if (decision.side === "user") {
     entry.userRating = verdict?.rating ?? null;
@@ -23,7 +66,7 @@ export function recordSide(entry: GuardAuditEntry, decision: SideDecision): void
       : decision.failure;
 }
 
-/** An audit entry for a request that just arrived; filled in as the request goes on. */
+/** An audit entry with nothing known yet beyond the guard's settings. */
 export function newEntry(requestId: string, options: GuardOptions): GuardAuditEntry {
   return {
     requestId,

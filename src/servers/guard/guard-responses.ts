@@ -1,3 +1,11 @@
+import {
+  type CompletionHeader,
+  chatCompletion,
+  completionChunk,
+  SSE_DONE,
+  sseEvent,
+  type WireObject,
+} from "../../http/openai-wire.ts";
 import type { GuardSide, SideDecision } from "./moderate-side.ts";
 import { MODERATOR_UNAVAILABLE } from "./moderate-side.ts";
 
@@ -12,21 +20,8 @@ export interface BlockReason {
   request_id: string;
 }
 
-/** The fields every completion and chunk repeats. */
-export interface CompletionHeader {
-  id: string;
-  created: number;
-  model: string;
-}
-
 /** The default refusal shown to people instead of a blocked answer. */
 export const DEFAULT_REFUSAL = "I'm sorry, but I can't help with that request.";
-
-export const SSE_HEADERS = {
-  "content-type": "text/event-stream; charset=utf-8",
-  "cache-control": "no-cache",
-  connection: "keep-alive",
-};
 
 /**
  * Builds the reason for a blocked side. The rationale never carries the moderator's raw error,
@@ -62,40 +57,14 @@ export function blockedCompletion(
   refusal: string,
   reason: BlockReason,
   usage?: unknown,
-): Record<string, unknown> {
-  return {
-    id: header.id,
-    object: "chat.completion",
-    created: header.created,
-    model: header.model,
-    choices: [
-      {
-        index: 0,
-        message: { role: "assistant", content: refusal, refusal: null },
-        logprobs: null,
-        finish_reason: "content_filter",
-      },
-    ],
-    usage: usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
-    turnsafe: reason,
-  };
-}
-
-/** One `chat.completion.chunk`. */
-export function completionChunk(
-  header: CompletionHeader,
-  delta: Record<string, unknown>,
-  finishReason: string | null,
-  extra: Record<string, unknown> = {},
-): Record<string, unknown> {
-  return {
-    id: header.id,
-    object: "chat.completion.chunk",
-    created: header.created,
-    model: header.model,
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
-    ...extra,
-  };
+): WireObject {
+  return chatCompletion(
+    header,
+    { role: "assistant", content: refusal, refusal: null },
+    "content_filter",
+    usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
+    { turnsafe: reason },
+  );
 }
 
 /** A whole refusal stream: the role, the refusal, a `content_filter` finish carrying the reason, `[DONE]`. */
@@ -106,30 +75,4 @@ export function blockedStreamText(header: CompletionHeader, refusal: string, rea
     sseEvent(completionChunk(header, {}, "content_filter", { turnsafe: reason })) +
     SSE_DONE
   );
-}
-
-/** One SSE event carrying a JSON value. */
-export function sseEvent(value: unknown): string {
-  return `data: ${JSON.stringify(value)}\n\n`;
-}
-
-export const SSE_DONE = "data: [DONE]\n\n";
-
-/** An OpenAI-shaped error body. */
-export function errorBody(
-  status: number,
-  message: string,
-  options: { code?: string | null; param?: string | null } = {},
-): string {
-  const type =
-    status === 401
-      ? "authentication_error"
-      : status === 429
-        ? "rate_limit_error"
-        : status >= 500
-          ? "server_error"
-          : "invalid_request_error";
-  return JSON.stringify({
-    error: { message, type, param: options.param ?? null, code: options.code ?? null },
-  });
 }

@@ -1,16 +1,16 @@
 import { TargetError } from "../../errors.ts";
-import { AnswerText } from "./answer-text.ts";
 import {
-  blockedStreamText,
-  blockReason,
   type CompletionHeader,
   completionChunk,
+  errorObject,
   SSE_DONE,
   SSE_HEADERS,
   sseEvent,
-} from "./guard-responses.ts";
+} from "../../http/openai-wire.ts";
+import { redactSecrets, redactSecretsDeep, secretPrefixAtEnd } from "../../http/redact-secrets.ts";
+import { AnswerText } from "./answer-text.ts";
+import { blockedStreamText, blockReason } from "./guard-responses.ts";
 import type { SideDecision } from "./moderate-side.ts";
-import { scrubSecrets, scrubSecretsDeep, secretPrefixAtEnd } from "./scrub-secrets.ts";
 
 /** How a guarded stream ended, for the audit log and metrics. */
 export interface GuardedStreamResult {
@@ -167,7 +167,7 @@ export function guardStream(options: GuardStreamOptions): Promise<Response> {
       };
       for await (const received of options.chunks) {
         if (cancelled) break;
-        const chunk = secrets.length > 0 ? scrubSecretsDeep(received, secrets) : received;
+        const chunk = secrets.length > 0 ? redactSecretsDeep(received, secrets) : received;
         if (!sawHeader && typeof chunk.id === "string") {
           header = {
             id: chunk.id,
@@ -197,8 +197,8 @@ export function guardStream(options: GuardStreamOptions): Promise<Response> {
       .catch((error: unknown) => {
         result.error = error;
         if (!started) return reject(error);
-        const message = scrubSecrets(error instanceof Error ? error.message : String(error), secrets);
-        write(sseEvent({ error: { message, type: "server_error", param: null, code: "upstream_error" } }));
+        const message = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
+        write(sseEvent({ error: errorObject(502, message, { code: "upstream_error" }) }));
         end();
       })
       .finally(() => {

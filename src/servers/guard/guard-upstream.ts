@@ -1,13 +1,22 @@
 import { randomUUID } from "node:crypto";
-import { TargetError, type TargetErrorKind } from "../../errors.ts";
+import { TargetError } from "../../errors.ts";
+import { isRecord } from "../../http/json.ts";
+import {
+  type CompletionHeader,
+  chatCompletion,
+  completionChunk,
+  errorMessageOf,
+  usageChunk,
+  type WireObject,
+} from "../../http/openai-wire.ts";
+import { redactSecrets } from "../../http/redact-secrets.ts";
+import { parseRetryAfter, statusKind } from "../../http/status-kind.ts";
 import { nodeHttpFetch } from "../../targets/node-http-fetch.ts";
 import type { GenerationParams, Target } from "../../targets/target.ts";
-import { type GuardChatRequest, isRecord } from "./openai-chat-request.ts";
-import { scrubSecrets } from "./scrub-secrets.ts";
+import type { GuardChatRequest } from "./openai-chat-request.ts";
 import { readServerSentEvents } from "./server-sent-events.ts";
 
-/** An OpenAI-shaped JSON object (a completion, a chunk, a model list). */
-export type WireObject = Record<string, unknown>;
+export type { WireObject };
 
 /** Where the guard forwards allowed requests. Failures are TargetErrors carrying the upstream status. */
 export interface GuardUpstream {
@@ -59,7 +68,10 @@ export function createHttpUpstream(options: HttpUpstreamOptions): GuardUpstream 
     } catch (error) {
       if (signal.aborted) throw new TargetError("aborted", "the client went away");
       if (combined.aborted) throw new TargetError("timeout", `upstream did not answer in ${timeoutMs} ms`);
-      throw new TargetError("network", scrubSecrets(`upstream unreachable: ${causeMessage(error)}`, secrets));
+      throw new TargetError(
+        "network",
+        redactSecrets(`upstream unreachable: ${causeMessage(error)}`, secrets),
+      );
     }
     if (!response.ok) throw await upstreamError(response, secrets);
     return response;
@@ -106,7 +118,7 @@ export function createTargetUpstream(target: Target): GuardUpstream {
       params: generationParams(request.body),
       signal,
     });
-    const header = {
+    const header: CompletionHeader = {
       id: `chatcmpl-${randomUUID()}`,
       created: Math.floor(Date.now() / 1000),
       model: response.modelId || target.model,
@@ -122,31 +134,16 @@ export function createTargetUpstream(target: Target): GuardUpstream {
     description: target.id,
     async complete(request, signal) {
       const { header, text, finishReason, usage } = await generate(request, signal);
-      return {
-        ...header,
-        object: "chat.completion",
-        choices: [
-          {
-            index: 0,
-            message: { role: "assistant", content: text },
-            logprobs: null,
-            finish_reason: finishReason,
-          },
-        ],
-        usage,
-      };
+      return chatCompletion(header, { role: "assistant", content: text }, finishReason, usage);
     },
     async stream(request, signal) {
       const { header, text, finishReason, usage } = await generate(request, signal);
-      const chunk = (delta: WireObject, finish: string | null): WireObject => ({
-        ...header,
-        object: "chat.completion.chunk",
-        choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-      });
-      const chunks = [chunk({ role: "assistant", content: text }, null), chunk({}, finishReason)];
+      const chunks = [
+        completionChunk(header, { role: "assistant", content: text }, null),
+        completionChunk(header, {}, finishReason),
+      ];
       const options = request.body.stream_options;
-      if (isRecord(options) && options.include_usage === true)
-        chunks.push({ ...header, object: "chat.completion.chunk", choices: [], usage });
+      if (isRecord(options) && options.include_usage === true) chunks.push(usageChunk(header, usage));
       return (async function* () {
         yield* chunks;
       })();
@@ -186,7 +183,7 @@ async function readJson(response: Response, secrets: readonly string[]): Promise
   } catch (error) {
     throw new TargetError(
       "malformed",
-      scrubSecrets(`upstream sent invalid JSON: ${causeMessage(error)}`, secrets),
+      redactSecrets(`upstream sent invalid JSON: ${causeMessage(error)}`, secrets),
     );
   }
   if (!isRecord(body)) throw new TargetError("malformed", "upstream sent JSON that is not an object");
@@ -195,34 +192,13 @@ async function readJson(response: Response, secrets: readonly string[]): Promise
 
 async function upstreamError(response: Response, secrets: readonly string[]): Promise<TargetError> {
   const text = (await response.text().catch(() => "")).slice(0, MAX_ERROR_BODY);
-  let message = `upstream answered HTTP ${response.status}`;
-  try {
-    const parsed: unknown = JSON.parse(text);
-    const error = isRecord(parsed) && isRecord(parsed.error) ? parsed.error : undefined;
-    if (error && typeof error.message === "string") message = `${message}: ${error.message}`;
-  } catch {
-    // Not JSON: the status alone says enough; raw bodies are not relayed.
-  }
-  const retryAfterMs = retryAfter(response.headers);
-  return new TargetError(kindOf(response.status), scrubSecrets(message, secrets), {
+  // A body that is not an OpenAI error: the status alone says enough; raw bodies are not relayed.
+  const detail = errorMessageOf(text);
+  const message = `upstream answered HTTP ${response.status}${detail === undefined ? "" : `: ${detail}`}`;
+  return new TargetError(statusKind(response.status), redactSecrets(message, secrets), {
     status: response.status,
-    retryAfterMs,
+    retryAfterMs: parseRetryAfter(response.headers),
   });
-}
-
-function kindOf(status: number): TargetErrorKind {
-  if (status === 429) return "rate-limited";
-  if (status === 401 || status === 403) return "auth";
-  if (status === 408 || status === 504) return "timeout";
-  if (status >= 500) return "server";
-  return "client";
-}
-
-function retryAfter(headers: Headers): number | undefined {
-  const milliseconds = Number(headers.get("retry-after-ms"));
-  if (Number.isFinite(milliseconds) && milliseconds > 0) return milliseconds;
-  const seconds = Number(headers.get("retry-after"));
-  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
 }
 
 function causeMessage(error: unknown): string {

@@ -1,6 +1,7 @@
 import type { Dialogue, Message, Part } from "../../dialogue/dialogue.ts";
 import type { FetchPolicy } from "../../dialogue/safe-fetch.ts";
 import { InputError } from "../../errors.ts";
+import { isRecord } from "../../http/json.ts";
 import { readImageUrl } from "./read-image-url.ts";
 import { checkMessageFields, checkPartFields, checkRequestFields } from "./request-fields.ts";
 
@@ -275,9 +276,4 @@ function functionCallTexts(call: unknown): string[] {
 
 function describeType(part: unknown): string {
   return isRecord(part) && typeof part.type === "string" ? JSON.stringify(part.type) : "(no type)";
-}
-
-/** True for plain JSON objects. */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,6 +1,6 @@
 import { TargetError } from "../../errors.ts";
-import { isRecord } from "./openai-chat-request.ts";
-import { scrubSecrets } from "./scrub-secrets.ts";
+import { isRecord } from "../../http/json.ts";
+import { redactSecrets } from "../../http/redact-secrets.ts";
 
 /**
  * Reads an OpenAI-style SSE body into its JSON chunks, stopping at `data: [DONE]`. An error
@@ -74,7 +74,7 @@ function parseChunk(data: string, secrets: readonly string[]): Record<string, un
   if (!isRecord(chunk)) throw new TargetError("malformed", "upstream stream carried a non-object chunk");
   if (isRecord(chunk.error)) {
     const message = typeof chunk.error.message === "string" ? chunk.error.message : "unknown error";
-    throw new TargetError("server", `upstream stream failed: ${scrubSecrets(message, secrets)}`);
+    throw new TargetError("server", `upstream stream failed: ${redactSecrets(message, secrets)}`);
   }
   return chunk;
 }

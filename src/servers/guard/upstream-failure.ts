@@ -1,6 +1,6 @@
 import { TargetError } from "../../errors.ts";
-import { errorBody } from "./guard-responses.ts";
-import { scrubSecrets } from "./scrub-secrets.ts";
+import { errorBody } from "../../http/openai-wire.ts";
+import { redactSecrets } from "../../http/redact-secrets.ts";
 
 /** What the client is told when the upstream failed. */
 export interface UpstreamFailure {
@@ -21,7 +21,7 @@ export function upstreamFailure(error: unknown, secrets: readonly string[]): Ups
       body: errorBody(502, "the upstream failed", { code: "upstream_error" }),
       headers: {},
     };
-  const message = scrubSecrets(error.message, secrets);
+  const message = redactSecrets(error.message, secrets);
   switch (error.kind) {
     case "rate-limited": {
       const headers: Record<string, string> = {};
