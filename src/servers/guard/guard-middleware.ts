@@ -62,6 +62,18 @@ export function guardBodyLimit(maxBytes: number, metrics: GuardMetrics): Middlew
     const headers = context.req.raw.headers;
     const declared = headers.get("content-length");
     if (declared !== null && !headers.has("transfer-encoding") && Number(declared) <= maxBytes) return next();
+    // The body limit re-wraps the request it counted (`new Request(raw, …)`), which the Node
+    // server's lazy request object cannot be; a body without a declared length (rare) is
+    // therefore handed over as a standard Request first.
+    const raw = context.req.raw;
+    if (declared === null || headers.has("transfer-encoding"))
+      context.req.raw = new Request(raw.url, {
+        method: raw.method,
+        headers: raw.headers,
+        body: raw.body,
+        signal: raw.signal,
+        duplex: "half",
+      } as RequestInit);
     return limit(context, next);
   };
 }
