@@ -1,5 +1,8 @@
 import http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
+import { ConfigError } from "../../errors.ts";
+import { GuardMetrics } from "./guard-metrics.ts";
+import { guardBearerAuth } from "./guard-middleware.ts";
 import { startGuardedSimulator } from "./guard-test-fixtures.ts";
 
 // The guard's bearer auth and body limit (Hono's middleware) on a real server: every auth
@@ -98,5 +101,14 @@ describe("guard bearer auth (hono/bearer-auth)", () => {
       body: JSON.stringify(MESSAGE),
     });
     expect(accepted.status).toBe(200);
+  });
+});
+
+describe("guard client keys", () => {
+  it("refuses, without showing it, a key no client could send as a bearer token", () => {
+    expect(() => guardBearerAuth(["good-key", "bad key!"], new GuardMetrics())).toThrow(ConfigError);
+    expect(() => guardBearerAuth(["good-key", "bad key!"], new GuardMetrics())).toThrow(/client key 2/);
+    expect(() => guardBearerAuth(["bad key!"], new GuardMetrics())).not.toThrow(/bad key/);
+    expect(() => guardBearerAuth(["sk-abc_1.2~3+4/5=="], new GuardMetrics())).not.toThrow();
   });
 });

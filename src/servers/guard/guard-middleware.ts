@@ -2,9 +2,13 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
 import { bodyLimit } from "hono/body-limit";
+import { ConfigError } from "../../errors.ts";
 import { jsonResponse } from "../../http/json.ts";
 import { errorBody } from "../../http/openai-wire.ts";
 import type { GuardMetrics } from "./guard-metrics.ts";
+
+/** What a bearer token may hold (RFC 6750's b64token), as Hono's bearer auth checks it. */
+const TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
 
 /**
  * Requires `Authorization: Bearer <key>` with one of `keys` (Hono's bearer auth). Keys are
@@ -12,6 +16,12 @@ import type { GuardMetrics } from "./guard-metrics.ts";
  * included, is a 401 with an OpenAI-style `invalid_api_key` body and counts as unauthorized.
  */
 export function guardBearerAuth(keys: readonly string[], metrics: GuardMetrics): MiddlewareHandler {
+  keys.forEach((key, index) => {
+    if (!TOKEN.test(key))
+      throw new ConfigError(
+        `client key ${index + 1} cannot be sent as a bearer token: use only letters, digits and . _ ~ + / - (then any =)`,
+      );
+  });
   const digests = keys.map(digest);
   const unauthorized = () => {
     metrics.countRequest("unauthorized");
