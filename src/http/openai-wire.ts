@@ -1,4 +1,4 @@
-import { isRecord } from "./json.ts";
+import { isRecord, parseJsonOrUndefined } from "./json.ts";
 
 /** An OpenAI-shaped JSON object (a completion, a chunk, a model list). */
 export type WireObject = Record<string, unknown>;
@@ -114,12 +114,7 @@ export function errorObject(status: number, message: string, options: ErrorBodyO
 
 /** `error.message` of an OpenAI-shaped error body, or undefined when the text has none. */
 export function errorMessageOf(text: string): string | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  const parsed = parseJsonOrUndefined(text);
   const error = isRecord(parsed) ? parsed.error : undefined;
   return isRecord(error) && typeof error.message === "string" ? error.message : undefined;
 }

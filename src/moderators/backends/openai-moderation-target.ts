@@ -1,6 +1,7 @@
 import { loadImage } from "../../dialogue/image-ref.ts";
 import type { FetchPolicy } from "../../dialogue/safe-fetch.ts";
 import { ConfigError, ImageError, TargetError } from "../../errors.ts";
+import { parseJsonOrUndefined } from "../../http/json.ts";
 import { errorMessageOf } from "../../http/openai-wire.ts";
 import { redactedLine } from "../../http/redact-secrets.ts";
 import { parseRetryAfter, retryAfterApplies, statusKind } from "../../http/status-kind.ts";
@@ -76,15 +77,12 @@ export function createOpenAIModerationTarget(options: OpenAIModerationTargetOpti
       });
     }
     if (!response.ok) throw statusError(response, body, id, apiKey as string);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
+    const parsed = parseJsonOrUndefined(body);
+    if (parsed === undefined)
       throw new TargetError(
         "malformed",
         `${id}: the moderation endpoint answered with text that is not JSON`,
       );
-    }
     const served = (parsed as { model?: unknown }).model;
     return {
       text: body,

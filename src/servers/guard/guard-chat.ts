@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Dialogue } from "../../dialogue/dialogue.ts";
 import { DEFAULT_FETCH_POLICY } from "../../dialogue/safe-fetch.ts";
 import { describeError, InputError } from "../../errors.ts";
-import { jsonResponse } from "../../http/json.ts";
+import { jsonResponse, parseJsonOrUndefined } from "../../http/json.ts";
 import { type CompletionHeader, errorBody, type WireObject } from "../../http/openai-wire.ts";
 import { redactSecrets, redactSecretsDeep } from "../../http/redact-secrets.ts";
 import { completionText } from "./answer-text.ts";
@@ -54,12 +54,8 @@ export function createChatHandler(options: GuardOptions, metrics: GuardMetrics) 
   async function readRequest(text: string, requestId: string, signal: AbortSignal): Promise<ReadResult> {
     if (nestedDeeperThan(text, maxDepth))
       return { rejected: `the request body nests JSON deeper than ${maxDepth} levels`, param: null };
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return { rejected: "the request body is not valid JSON", param: null };
-    }
+    const body = parseJsonOrUndefined(text);
+    if (body === undefined) return { rejected: "the request body is not valid JSON", param: null };
     let request: GuardChatRequest;
     try {
       request = await readGuardChatRequest(body, requestId, {
