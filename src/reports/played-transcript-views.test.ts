@@ -5,6 +5,7 @@ import { PriceTable } from "../engine/pricing.ts";
 import { SqliteStore } from "../engine/sqlite-store.ts";
 import { scriptedTarget } from "../engine/test-target.ts";
 import { type DialogueCaseResult, runDialogueSuite } from "../recipes/dialogue-suite.ts";
+import { safemtCaseViews } from "../safemt/safemt-case-views.ts";
 import { buildDialogueReport } from "./dialogue-report.ts";
 import { exportRows } from "./export-rows.ts";
 import type { CaseView } from "./report-data.ts";
@@ -76,6 +77,15 @@ describe("the played transcript in reports and exports", () => {
     // The answer names its stored call.
     const call = row?.transcript?.messages.at(-1)?.call;
     expect(call && store.getCall(call)?.text).toBe("answer 1");
+    // SafeMT's case views read the same stored transcript.
+    const [safemt] = await safemtCaseViews(
+      store,
+      "r",
+      [{ caseId: "replayed", length: 2, unsafe: 0, problems: 0 }],
+      "safemt",
+      undefined,
+    );
+    expect(turnsOf(safemt)).toEqual(expected);
     // Stored compactly: the unchanged history by index, the answer by reference.
     const result = store.getCase("r", "replayed")?.result as DialogueCaseResult;
     expect(result.targets.t?.played).toEqual([0, 1, 2, { answer: 0, call }]);
