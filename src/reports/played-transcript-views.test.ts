@@ -6,6 +6,7 @@ import { SqliteStore } from "../engine/sqlite-store.ts";
 import { scriptedTarget } from "../engine/test-target.ts";
 import { type DialogueCaseResult, runDialogueSuite } from "../recipes/dialogue-suite.ts";
 import { safemtCaseViews } from "../safemt/safemt-case-views.ts";
+import { renderCaseBrowser } from "./case-browser.ts";
 import { buildDialogueReport } from "./dialogue-report.ts";
 import { exportRows } from "./export-rows.ts";
 import type { CaseView } from "./report-data.ts";
@@ -150,5 +151,8 @@ describe("the played transcript in reports and exports", () => {
       expect(view.transcriptNote).toMatch(/not as played/i);
     }
     expect([...exportRows(store, "r")].map((row) => row.transcript?.asPlayed)).toEqual([false, false]);
+    expect(renderCaseBrowser(report.cases, 0)).toContain(
+      "Not as played: this result was stored without its transcript",
+    );
   });
 });
