@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import type { Dialogue, Message } from "../dialogue/dialogue.ts";
-import { CallExecutor } from "../engine/call-executor.ts";
-import { PriceTable } from "../engine/pricing.ts";
-import { SqliteStore } from "../engine/sqlite-store.ts";
-import { scriptedTarget } from "../engine/test-target.ts";
-import { type DialogueCaseResult, runDialogueSuite } from "../recipes/dialogue-suite.ts";
-import { safemtCaseViews } from "../safemt/safemt-case-views.ts";
-import { renderCaseBrowser } from "./case-browser.ts";
-import { buildDialogueReport } from "./dialogue-report.ts";
-import { exportRows } from "./export-rows.ts";
-import type { CaseView } from "./report-data.ts";
+import type { Dialogue, Message } from "../src/dialogue/dialogue.ts";
+import { CallExecutor } from "../src/engine/call-executor.ts";
+import { PriceTable } from "../src/engine/pricing.ts";
+import { SqliteStore } from "../src/engine/sqlite-store.ts";
+import { scriptedTarget } from "../src/engine/test-target.ts";
+import { type DialogueCaseResult, runDialogueSuite } from "../src/recipes/dialogue-suite.ts";
+import { renderCaseBrowser } from "../src/reports/case-browser.ts";
+import { buildDialogueReport } from "../src/reports/dialogue-report.ts";
+import { exportRows } from "../src/reports/export-rows.ts";
+import type { CaseView } from "../src/reports/report-data.ts";
+import { safemtCaseViews } from "../src/safemt/safemt-case-views.ts";
 
 const at = "2026-01-01T00:00:00Z";
 const text = (role: Message["role"], value: string): Message => ({
