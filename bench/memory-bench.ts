@@ -2,7 +2,7 @@
 // reference (one file path), results stream into the store. Run by `npm run bench`.
 
 import { once } from "node:events";
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
@@ -111,6 +111,20 @@ try {
     unit: "dialogues/s",
     target: 0,
     better: "higher",
+  });
+  // The store's size on disk (cases carry their played transcripts).
+  const store = path.join(dir, "bench.db");
+  const storeBytes = [store, `${store}-wal`].reduce(
+    (sum, file) => sum + (existsSync(file) ? statSync(file).size : 0),
+    0,
+  );
+  printFigure({
+    bench: "engine",
+    metric: "store_size_100k_dialogues",
+    value: storeBytes / 1024 / 1024,
+    unit: "MB",
+    target: null,
+    better: "lower",
   });
 } finally {
   await simulator.stop();

@@ -1,6 +1,7 @@
 import type { Dialogue, Message } from "../dialogue/dialogue.ts";
 import type { ModelCaller } from "../judges/judge.ts";
 import type { Target } from "../targets/target.ts";
+import type { PlayedMessage } from "./played-transcript.ts";
 
 /** One answer of the target during a case. */
 export interface TurnAnswer {
@@ -10,10 +11,15 @@ export interface TurnAnswer {
   warnings: string[];
 }
 
-/** What a driver returns: the full conversation as played, and the answers it collected. */
+/**
+ * What a driver returns: the conversation (in the dialogue's own layout, for judges), the answers
+ * it collected, and `played`, the compact record of the messages exactly as sent for the last turn
+ * plus the final answer, stored with the case result (see played-transcript.ts).
+ */
 export interface Transcript {
   messages: Message[];
   answers: TurnAnswer[];
+  played: PlayedMessage[];
 }
 
 /** Context a driver needs besides the dialogue. */

@@ -1,6 +1,7 @@
 import { userTurnCount } from "../dialogue/dialogue.ts";
 import { InputError } from "../errors.ts";
 import type { Driver } from "./driver.ts";
+import type { PlayedMessage } from "./played-transcript.ts";
 
 /**
  * Static-history replay (SafeMT): the stored conversation, assistant turns included, is sent
@@ -23,6 +24,11 @@ export const replayDriver: Driver = {
       ...dialogue.messages,
       { role: "assistant" as const, content: [{ type: "text" as const, text: response.text }] },
     ];
-    return { messages, answers: [{ turn, text: response.text, warnings: response.warnings }] };
+    // The static history is sent unchanged: stored as indices into the dialogue, then the answer.
+    const played: PlayedMessage[] = [
+      ...dialogue.messages.map((_, index) => index),
+      { answer: 0, call: response.callKey ?? null },
+    ];
+    return { messages, answers: [{ turn, text: response.text, warnings: response.warnings }], played };
   },
 };

@@ -48,6 +48,37 @@ describe("CallExecutor", () => {
     ]);
   });
 
+  it("re-asks a stored call on resume when its request changed (parameters or message), replacing the row", async () => {
+    const { store, executor } = setup();
+    const target = scriptedTarget((req, n) => `answer ${n} at ${req.params?.temperature ?? "default"}`);
+    const key = workKey("run-1", "case-1", "target", "turn-1");
+    expect((await executor.call("case-1", "target", target, request, "turn-1")).text).toBe(
+      "answer 1 at default",
+    );
+    const firstHash = store.getCall(key)?.requestHash;
+    // A later session of the same run: the work key is the same, the request is not.
+    const resumed = () =>
+      new CallExecutor({ store, runId: "run-1", prices: new PriceTable(), retry: fastRetry });
+    const changedParams = { ...request, params: { temperature: 0.7 } };
+    const second = await resumed().call("case-1", "target", target, changedParams, "turn-1");
+    expect(second.text).toBe("answer 2 at 0.7");
+    expect(target.calls).toBe(2);
+    const replaced = store.getCall(key);
+    expect(replaced?.text).toBe("answer 2 at 0.7");
+    expect(replaced?.requestHash).not.toBe(firstHash);
+    const changedMessage = {
+      ...changedParams,
+      messages: [{ role: "user" as const, content: [{ type: "text" as const, text: "hello again" }] }],
+    };
+    const third = await resumed().call("case-1", "target", target, changedMessage, "turn-1");
+    expect(third.text).toBe("answer 3 at 0.7");
+    // The unchanged request is still resumed from the replaced row.
+    expect((await resumed().call("case-1", "target", target, changedMessage, "turn-1")).finishReason).toBe(
+      "resumed",
+    );
+    expect(target.calls).toBe(3);
+  });
+
   it("serves identical requests from the cache at no cost, and not when caching is off", async () => {
     const { store, executor } = setup();
     const target = scriptedTarget(() => "cached answer");

@@ -144,6 +144,7 @@ export class CallExecutor {
         finishReason: "resumed",
         modelId: target.model,
         warnings: [],
+        callKey: key,
       };
     }
     const base = { workKey: key, runId, caseId, role, targetId: target.id, requestHash: hash };
@@ -172,6 +173,7 @@ export class CallExecutor {
           finishReason: cached.finishReason,
           modelId: cached.modelId,
           warnings: [],
+          callKey: key,
         };
       }
     }
@@ -212,6 +214,7 @@ export class CallExecutor {
         });
         if (response.simulator) this.#markSimulator();
         this.#emit({ kind: "success", role, targetId: target.id, attempt });
+        response.callKey = key;
         return response;
       } catch (error) {
         if (error instanceof CancelledError || this.#options.signal?.aborted) throw new CancelledError();

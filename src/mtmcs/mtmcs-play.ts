@@ -2,6 +2,7 @@ import type { Dialogue, ImageRef, Message } from "../dialogue/dialogue.ts";
 import type { TurnAnswer } from "../drivers/driver.ts";
 import type { ImagePlacement } from "../drivers/image-placement.ts";
 import { createLiveDriver } from "../drivers/live-driver.ts";
+import type { PlayedMessage } from "../drivers/played-transcript.ts";
 import { describeError } from "../errors.ts";
 import type { ModelCaller } from "../judges/judge.ts";
 import type { GenerationParams, Target } from "../targets/target.ts";
@@ -54,6 +55,8 @@ export interface MtmcsArmResult {
   targetId: string;
   defence: string;
   answers: TurnAnswer[];
+  /** The conversation as played (absent in results stored before transcripts were kept). */
+  played?: PlayedMessage[];
   intent: IntentAnswer[];
   judgement: ArmJudgement | null;
   error: string | null;
@@ -120,6 +123,7 @@ export async function playMtmcsCase(dialogue: Dialogue, options: PlayMtmcsOption
           imageBaseDir: options.imageBaseDir,
         });
         outcome.answers = transcript.answers;
+        outcome.played = transcript.played;
         messages = transcript.messages;
       } catch (error) {
         if (isCancellation(error)) throw error;

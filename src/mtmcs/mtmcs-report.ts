@@ -1,4 +1,4 @@
-import type { Message } from "../dialogue/dialogue.ts";
+import { NOT_AS_PLAYED, playedConversation } from "../drivers/played-transcript.ts";
 import { targetStatus } from "../engine/run-cases.ts";
 import type { CaseCallRow, CaseRecord, ScoreRecord, Store } from "../engine/store.ts";
 import { toTurnViews } from "../reports/case-view.ts";
@@ -122,16 +122,10 @@ async function armView(
   calls: CaseCallRow[],
 ): Promise<CaseView> {
   const arm = (record.result as MtmcsCaseResult | null)?.arms?.[armKey];
-  const messages: Message[] = [];
-  let next = 0;
-  for (const message of record.dialogue.messages) {
-    messages.push(message);
-    const answer = arm?.answers[next];
-    if (message.role === "user" && answer) {
-      messages.push({ role: "assistant", content: [{ type: "text", text: answer.text }] });
-      next++;
-    }
-  }
+  // No arm (the case never played): its dialogue as it stands, with no note.
+  const played = arm
+    ? playedConversation(record.dialogue, arm)
+    : { messages: record.dialogue.messages, asPlayed: true };
   const own = scores.filter((score) => score.scorer.endsWith(`@${armKey}`));
   const side = record.dialogue.labels.side;
   const judged = (kind: string) =>
@@ -154,7 +148,8 @@ async function armView(
     calls: calls.filter((row) => row.role !== "target" || !arm || row.targetId === arm.targetId),
     status: arm ? targetStatus(record.status, arm) : record.status,
     error: arm ? arm.error : record.error,
-    turns: await toTurnViews(messages, undefined),
+    turns: await toTurnViews(played.messages, undefined),
+    ...(played.asPlayed ? {} : { transcriptNote: NOT_AS_PLAYED }),
     scores: own.map((score) => ({
       scorer: score.scorer.split("@")[0] ?? score.scorer,
       status: score.status,

@@ -1,6 +1,7 @@
 import type { Dialogue } from "../dialogue/dialogue.ts";
 import type { Driver, TurnAnswer } from "../drivers/driver.ts";
 import { liveDriver } from "../drivers/live-driver.ts";
+import type { PlayedMessage } from "../drivers/played-transcript.ts";
 import { replayDriver } from "../drivers/replay-driver.ts";
 import type { CallExecutor } from "../engine/call-executor.ts";
 import { CaseFailure, type RunProgress, runCases } from "../engine/run-cases.ts";
@@ -11,10 +12,13 @@ import type { Target } from "../targets/target.ts";
 
 export type DriverChoice = "auto" | "live" | "replay";
 
-/** Stored result of one case: each target's answers, or why it failed. */
+/**
+ * Stored result of one case: each target's answers and its played transcript (absent in results
+ * stored before transcripts were kept), or why it failed.
+ */
 export interface DialogueCaseResult {
   driver: string;
-  targets: Record<string, { answers: TurnAnswer[]; error: string | null }>;
+  targets: Record<string, { answers: TurnAnswer[]; played?: PlayedMessage[]; error: string | null }>;
 }
 
 export interface DialogueSuiteOptions {
@@ -77,7 +81,11 @@ export function runDialogueSuite(options: DialogueSuiteOptions): Promise<RunProg
               imageBaseDir: options.imageBaseDir,
               imageMaxBytes: options.imageMaxBytes,
             });
-            result.targets[target.id] = { answers: transcript.answers, error: null };
+            result.targets[target.id] = {
+              answers: transcript.answers,
+              played: transcript.played,
+              error: null,
+            };
             const response = transcript.answers.at(-1)?.text ?? "";
             const transcriptDialogue = { ...dialogue, messages: transcript.messages };
             // Each target's judge calls get their own work keys, or they would overwrite one another.

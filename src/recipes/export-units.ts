@@ -2,7 +2,12 @@ import type { CaseRecord } from "../engine/store.ts";
 import { labelsOf } from "../moderators/evaluation/moderation-labels.ts";
 import type { ModerationCaseResult } from "../moderators/evaluation/run-moderation-eval.ts";
 import type { MtmcsCaseResult } from "../mtmcs/mtmcs-play.ts";
-import { dialogueUnits, type ExportUnit, type ExportUnits } from "../reports/export-rows.ts";
+import {
+  dialogueUnits,
+  type ExportUnit,
+  type ExportUnits,
+  exportTranscript,
+} from "../reports/export-rows.ts";
 import type { BuiltCaseResult } from "../safemt/build/write-built-dialogue.ts";
 
 /** MTMCS: one unit per model and defence (`<target>|<defence>`, the key its scores carry). */
@@ -13,6 +18,7 @@ const mtmcsUnits: ExportUnits = (record) => {
     target: key,
     error: arm.error,
     answers: arm.answers.map((answer) => answer.text),
+    transcript: arm.error === null ? exportTranscript(record.dialogue, arm) : null,
     expected: typeof side === "string" ? side : null,
     details: {
       model: arm.targetId,

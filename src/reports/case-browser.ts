@@ -40,8 +40,9 @@ function renderCase(view: CaseView, index: number, flags: string): string {
   const error = view.error
     ? `<div class="case-error"><strong>Error:</strong> ${escapeHtml(view.error)}</div>`
     : "";
+  const note = view.transcriptNote ? `<p class="note">${escapeHtml(view.transcriptNote)}</p>` : "";
   const turns = view.turns.length
-    ? `<ol class="transcript">${view.turns.map(renderTurn).join("")}</ol>`
+    ? `${note}<ol class="transcript">${view.turns.map(renderTurn).join("")}</ol>`
     : `<p class="note">No transcript recorded.</p>`;
   return `<details class="case" id="case-${index}"${flags}>${summary}<div class="case-body">${error}${turns}${renderScores(view)}${renderCalls(view)}</div></details>`;
 }

@@ -1,4 +1,5 @@
-import type { Dialogue, Message } from "../dialogue/dialogue.ts";
+import type { Dialogue } from "../dialogue/dialogue.ts";
+import { NOT_AS_PLAYED, playedConversation } from "../drivers/played-transcript.ts";
 import { targetStatus } from "../engine/run-cases.ts";
 import type { CaseCallRow, CaseRecord, ScoreRecord } from "../engine/store.ts";
 import type { DialogueCaseResult } from "../recipes/dialogue-suite.ts";
@@ -76,11 +77,7 @@ export async function dialogueCaseViews(
     ];
   const views: CaseView[] = [];
   for (const [targetId, outcome] of targets) {
-    const messages = interleave(
-      record.dialogue,
-      outcome.answers.map((answer) => answer.text),
-      result?.driver ?? "live",
-    );
+    const played = playedConversation(record.dialogue, outcome);
     const own = scores.filter((score) => score.scorer.endsWith(`@${targetId}`));
     // This target's calls and every other role's (judges read this target's answer).
     const calls = options.calls.filter((row) => row.role !== "target" || row.targetId === targetId);
@@ -89,7 +86,8 @@ export async function dialogueCaseViews(
       title: `${record.caseId} · ${targetId}`,
       status: targetStatus(record.status, outcome),
       error: outcome.error,
-      turns: await toTurnViews(messages, options.imageBaseDir),
+      turns: await toTurnViews(played.messages, options.imageBaseDir),
+      ...(played.asPlayed ? {} : { transcriptNote: NOT_AS_PLAYED }),
       scores: own.map(scoreView),
       // Flagged by a judge whose flagged label means harm: the safety judge, a moderator or a custom judge.
       flagged: own.some((score) => {
@@ -105,18 +103,4 @@ export async function dialogueCaseViews(
     });
   }
   return views;
-}
-
-/** Rebuilds the played conversation: live runs put each answer after its user turn; replays append the one answer. */
-function interleave(dialogue: Dialogue, answers: string[], driver: string): Message[] {
-  const reply = (text: string): Message => ({ role: "assistant", content: [{ type: "text", text }] });
-  if (driver === "replay") return [...dialogue.messages, ...answers.map(reply)];
-  const messages: Message[] = [];
-  let next = 0;
-  for (const message of dialogue.messages) {
-    if (message.role === "assistant") continue;
-    messages.push(message);
-    if (message.role === "user" && next < answers.length) messages.push(reply(answers[next++] ?? ""));
-  }
-  return messages;
 }

@@ -1,4 +1,5 @@
-import { userTurnCount } from "../dialogue/dialogue.ts";
+import { type Dialogue, type Message, type Part, userTurnCount } from "../dialogue/dialogue.ts";
+import { type PlayedMessage, playedConversation } from "../drivers/played-transcript.ts";
 import { targetStatus } from "../engine/run-cases.ts";
 import type { CaseRecord, ScoreRecord, Store } from "../engine/store.ts";
 import type { DialogueCaseResult } from "../recipes/dialogue-suite.ts";
@@ -10,10 +11,42 @@ export interface ExportUnit {
   /** Why this unit failed, if it did (the row is then `errored`). */
   error: string | null;
   answers: string[];
+  /** The conversation as played (see exportTranscript); absent where the unit has none. */
+  transcript?: ExportTranscript | null;
   /** The label the case is expected to get (e.g. `refuse`, or a moderation side's gold rating). */
   expected: string | null;
   /** Other recipe-specific facts worth a column (defence, method, rejected attempts...). */
   details: Record<string, unknown>;
+}
+
+/**
+ * A unit's conversation in an export row: the messages as played (images by reference, inline
+ * bytes left out), each answer with the work key of its stored call; `asPlayed` false when the
+ * result was stored without its transcript (then: the source dialogue, then the answers).
+ */
+export interface ExportTranscript {
+  asPlayed: boolean;
+  messages: { role: Message["role"]; content: Part[]; call?: string }[];
+}
+
+/** The export form of a stored target outcome's conversation (see playedConversation). */
+export function exportTranscript(
+  dialogue: Dialogue,
+  outcome: { answers?: readonly { text: string }[]; played?: readonly PlayedMessage[] },
+): ExportTranscript {
+  const { messages, asPlayed, calls } = playedConversation(dialogue, outcome);
+  return {
+    asPlayed,
+    messages: messages.map((message, index) => {
+      const content = message.content.map((part): Part => {
+        if (part.type !== "image" || part.image.base64 === undefined) return part;
+        const { base64: _bytes, ...image } = part.image;
+        return { type: "image", image };
+      });
+      const call = calls[index];
+      return call ? { role: message.role, content, call } : { role: message.role, content };
+    }),
+  };
 }
 
 /** Reads a stored case into its export units; each recipe stores its result in its own shape. */
@@ -30,6 +63,8 @@ export interface ExportRow {
   expected: string | null;
   finalAnswer: string | null;
   answers: string[];
+  /** The conversation as played, in JSONL exports (null where the unit has none). */
+  transcript: ExportTranscript | null;
   labels: Record<string, unknown>;
   metadata: Record<string, unknown>;
   details: Record<string, unknown>;
@@ -53,6 +88,7 @@ export const dialogueUnits: ExportUnits = (record) => {
     target,
     error: outcome.error,
     answers: outcome.answers.map((answer) => answer.text),
+    transcript: outcome.error === null ? exportTranscript(record.dialogue, outcome) : null,
     expected: expectedLabel(record),
     details: {},
   }));
@@ -86,6 +122,7 @@ export function* exportRows(
         expected: expectedLabel(record),
         finalAnswer: null,
         answers: [],
+        transcript: null,
         details: {},
         scores: scoresOf(scores, null),
       };
@@ -101,6 +138,7 @@ export function* exportRows(
         expected: unit.expected,
         finalAnswer: unit.answers.at(-1) ?? null,
         answers: unit.answers,
+        transcript: unit.transcript ?? null,
         details: unit.details,
         scores: scoresOf(scores, unit.target),
       };

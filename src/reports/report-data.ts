@@ -76,6 +76,8 @@ export interface CaseView {
   status: "done" | "errored" | "pending";
   error: string | null;
   turns: TurnView[];
+  /** Shown above the turns when they are not the conversation as played (a result stored without its transcript). */
+  transcriptNote?: string;
   scores: {
     scorer: string;
     status: string;

@@ -1,4 +1,4 @@
-import type { Message } from "../dialogue/dialogue.ts";
+import { NOT_AS_PLAYED, playedConversation } from "../drivers/played-transcript.ts";
 import { targetStatus } from "../engine/run-cases.ts";
 import type { Store } from "../engine/store.ts";
 import type { DialogueCaseResult } from "../recipes/dialogue-suite.ts";
@@ -42,7 +42,7 @@ export function worstCases(outcomes: Map<string, SafemtOutcome[]>, maxCases: num
     .slice(0, maxCases);
 }
 
-/** Case views for the chosen cases: one per target condition, its answer after the static history. */
+/** Case views for the chosen cases: one per target condition, its stored transcript as played. */
 export async function safemtCaseViews(
   store: Store,
   runId: string,
@@ -71,18 +71,15 @@ export async function safemtCaseViews(
       continue;
     }
     for (const [target, outcome] of targets) {
-      const answer = outcome.answers.at(-1)?.text;
-      const messages: Message[] =
-        answer === undefined
-          ? record.dialogue.messages
-          : [...record.dialogue.messages, { role: "assistant", content: [{ type: "text", text: answer }] }];
+      const played = playedConversation(record.dialogue, outcome);
       const own = scores.filter((score) => score.scorer === `${judge}@${target}`);
       views.push({
         caseId,
         title: `${heading} · ${target}`,
         status: targetStatus(record.status, outcome),
         error: outcome.error,
-        turns: await toTurnViews(messages, imageBaseDir),
+        turns: await toTurnViews(played.messages, imageBaseDir),
+        ...(played.asPlayed ? {} : { transcriptNote: NOT_AS_PLAYED }),
         scores: own.map(scoreView),
         flagged: own.some((score) => score.label === "unsafe"),
       });

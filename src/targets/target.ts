@@ -75,6 +75,8 @@ export interface TargetResponse {
    * `x-turnsafe-simulator` header or `system_fingerprint`), whatever the target was called.
    */
   simulator?: boolean;
+  /** The work key of the stored call that produced this answer (set by the call executor). */
+  callKey?: string;
 }
 
 /** A model endpoint (or a wrapped one) that answers conversations. */
