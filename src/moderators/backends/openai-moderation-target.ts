@@ -1,8 +1,8 @@
+import type { Target, TargetRequest, TargetResponse } from "../../contracts/index.ts";
 import { loadImage } from "../../dialogue/image-ref.ts";
 import type { FetchPolicy } from "../../dialogue/safe-fetch.ts";
 import { ConfigError, ImageError, TargetError } from "../../errors.ts";
 import { mapProviderError, parseRetryAfter } from "../../targets/map-provider-error.ts";
-import type { Target, TargetRequest, TargetResponse } from "../../targets/target.ts";
 
 /** Where the public OpenAI API lives. */
 export const OPENAI_BASE_URL = "https://api.openai.com/v1";
@@ -97,21 +97,23 @@ export function createOpenAIModerationTarget(options: OpenAIModerationTargetOpti
     id,
     provider: "openai-moderation",
     model,
-    endpoint: `openai-moderation@${baseURL}`,
-    capabilities: {
-      vision: true,
-      maxImages,
-      imageFallback: "error",
-      imageLimits: {
-        maxBytes: 20 * 1024 * 1024,
-        maxDimension: 2048,
-        mediaTypes: ["image/png", "image/jpeg"],
-      },
-    },
     params: {},
-    isSimulator: false,
-    concurrency: options.concurrency,
-    timeoutMs,
+    hints: {
+      endpoint: `openai-moderation@${baseURL}`,
+      capabilities: {
+        vision: true,
+        maxImages,
+        imageFallback: "error",
+        imageLimits: {
+          maxBytes: 20 * 1024 * 1024,
+          maxDimension: 2048,
+          mediaTypes: ["image/png", "image/jpeg"],
+        },
+      },
+      isSimulator: false,
+      concurrency: options.concurrency,
+      timeoutMs,
+    },
     fingerprint: JSON.stringify({ provider: "openai-moderation", model, baseURL }),
     generate,
   };

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
+import type { GenerationParams, Target } from "../../contracts/index.ts";
 import { TargetError, type TargetErrorKind } from "../../errors.ts";
 import { nodeHttpFetch } from "../../targets/node-http-fetch.ts";
-import type { GenerationParams, Target } from "../../targets/target.ts";
 import { type GuardChatRequest, isRecord } from "./openai-chat-request.ts";
 import { scrubSecrets } from "./scrub-secrets.ts";
 import { readServerSentEvents } from "./server-sent-events.ts";
