@@ -2,17 +2,18 @@
 // bench, with model calls answered by an in-process fetch that returns a canned completion,
 // against the same requests sent with the provider's AI SDK model called directly. Less noisy than the throughput bench's
 // figure (no sockets, no simulator), so it is the one to watch when optimising.
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+import type { Target } from "../src/contracts/index.ts";
 import type { Dialogue } from "../src/dialogue/dialogue.ts";
 import { PriceTable } from "../src/engine/pricing.ts";
 import { scriptedTarget } from "../src/engine/test-target.ts";
 import { executeDialogueRun } from "../src/recipes/run-dialogues.ts";
 import { parseTargetSpec } from "../src/targets/provider-spec.ts";
 import { createProviderTarget } from "../src/targets/provider-target.ts";
-import type { Target } from "../src/targets/target.ts";
 import {
   callGenerateText,
   callProviderModel,

@@ -1,7 +1,7 @@
 import type { z } from "zod";
+import type { MiddlewareLayer, Target } from "../contracts/index.ts";
 import { formatZodError } from "../dialogue/jsonl.ts";
 import { InputError } from "../errors.ts";
-import type { Target, TargetMiddleware } from "../targets/target.ts";
 
 /** Models a defence may need besides the target it wraps. */
 export interface DefenceDependencies {
@@ -15,13 +15,13 @@ export interface DefenceDefinition<Options = unknown> {
   readonly description: string;
   /** Validates options and fills in defaults; `{}` must parse. */
   readonly options: z.ZodType<Options>;
-  create(options: Options, dependencies: DefenceDependencies): TargetMiddleware;
+  create(options: Options, dependencies: DefenceDependencies): MiddlewareLayer;
 }
 
 /** A definition whose options are checked before use. */
 export interface Defence<Options = unknown> extends DefenceDefinition<Options> {
   /** Parses `options` (defaults when absent) and builds the middleware. */
-  build(options?: unknown, dependencies?: DefenceDependencies): TargetMiddleware;
+  build(options?: unknown, dependencies?: DefenceDependencies): MiddlewareLayer;
 }
 
 /** Declares a defence: name, description, options schema and factory in one place. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import type { ModelCaller, Target, TargetRequest } from "../contracts/index.ts";
 import type { Message } from "../dialogue/dialogue.ts";
 import { scriptedTarget } from "../engine/test-target.ts";
 import { InputError } from "../errors.ts";
-import type { CallContext, Target, TargetRequest } from "../targets/target.ts";
 import { wrapTarget } from "../targets/target.ts";
 import { adaptiveShield, BASE_SHIELD } from "./adashield.ts";
 import { stripSafetyCheck } from "./cot-safety.ts";
@@ -21,10 +21,10 @@ async function run(
   reply: (request: TargetRequest, step: string) => string,
 ) {
   const calls: Recorded[] = [];
-  const contextAt = (prefix: string): CallContext => ({
+  const contextAt = (prefix: string): ModelCaller => ({
     async call(role, inner, request, step) {
       const full = prefix ? `${prefix}/${step}` : step;
-      if (inner.middleware) return inner.generate({ ...request, context: contextAt(full) });
+      if (inner.hints.middleware) return inner.generate({ ...request, context: contextAt(full) });
       calls.push({ role, step: full, request });
       return {
         text: reply(request, full),

@@ -17,10 +17,9 @@ export const policyInjectionDefence = defineDefence({
   options: z.object({ mode: z.enum(["inject", "block"]).default("inject") }).strict(),
   create: (options, dependencies) => ({
     name: "policy-injection",
-    options,
-    wrap(inner) {
+    forTarget(inner) {
       const moderator = createPromptedModerator({ target: dependencies.moderatorTarget ?? inner });
-      return createPolicyInjection({ moderator, policy: DEFAULT_POLICY, mode: options.mode }).wrap(inner);
+      return createPolicyInjection({ moderator, policy: DEFAULT_POLICY, mode: options.mode });
     },
   }),
 });

@@ -1,11 +1,5 @@
+import type { TargetMiddleware } from "../contracts/index.ts";
 import type { Message } from "../dialogue/dialogue.ts";
-import {
-  callThrough,
-  deriveTarget,
-  type TargetMiddleware,
-  type TargetRequest,
-  type TargetResponse,
-} from "../targets/target.ts";
 
 /**
  * Adds text to the system prompt: a new first system message, or joined to an existing one
@@ -62,15 +56,9 @@ export function editLastUserText(
   });
 }
 
-/** The request without the fields callThrough sets itself. */
-export function forwardable(request: TargetRequest): Omit<TargetRequest, "context" | "signal"> {
-  const { context: _context, signal: _signal, ...rest } = request;
-  return rest;
-}
-
 /**
- * A middleware that only rewrites the request (system prompt, prefix, suffix) and forwards it
- * to the inner target through the engine (step `target`).
+ * A middleware that only rewrites the messages (system prompt, prefix, suffix); the rewritten
+ * request goes to the wrapped target as step `target`.
  */
 export function promptMiddleware(
   name: string,
@@ -80,19 +68,6 @@ export function promptMiddleware(
   return {
     name,
     options,
-    wrap(inner) {
-      return deriveTarget(
-        inner,
-        { name, options },
-        (request): Promise<TargetResponse> =>
-          callThrough(
-            request,
-            "target",
-            inner,
-            { ...forwardable(request), messages: rewrite(request.messages) },
-            "target",
-          ),
-      );
-    },
+    transformRequest: (request) => ({ ...request, messages: rewrite(request.messages) }),
   };
 }

@@ -1,5 +1,5 @@
+import type { MiddlewareLayer } from "../contracts/index.ts";
 import { InputError } from "../errors.ts";
-import type { TargetMiddleware } from "../targets/target.ts";
 import { adaShieldDefence } from "./adashield.ts";
 import { cotSafetyDefence } from "./cot-safety.ts";
 import type { Defence, DefenceDependencies } from "./defence.ts";
@@ -31,7 +31,7 @@ export const NO_DEFENCE = "none";
 export interface DefenceCondition {
   label: string;
   names: string[];
-  middleware: TargetMiddleware[];
+  middleware: MiddlewareLayer[];
 }
 
 /**

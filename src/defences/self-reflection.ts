@@ -1,8 +1,8 @@
 import { z } from "zod";
+import type { TargetResponse } from "../contracts/index.ts";
 import { type Message, messageText, type Part } from "../dialogue/dialogue.ts";
-import { addUsage, callThrough, deriveTarget, type TargetResponse } from "../targets/target.ts";
+import { addUsage } from "../targets/target.ts";
 import { defineDefence } from "./defence.ts";
-import { forwardable } from "./prompt-edits.ts";
 
 /** What the critic is asked (our own wording). */
 export const CRITIQUE_INSTRUCTION =
@@ -31,48 +31,32 @@ export const selfReflectionDefence = defineDefence({
   create: (options) => ({
     name: "self-reflection",
     options,
-    wrap(inner) {
-      return deriveTarget(
-        inner,
-        { name: "self-reflection", options },
-        async (request): Promise<TargetResponse> => {
-          const base = forwardable(request);
-          const draft = await callThrough(request, "target", inner, base, "draft");
-          const critique = await callThrough(
-            request,
-            "target",
-            inner,
-            {
-              ...base,
-              messages: [
-                { role: "user", content: critiqueContent(request.messages, draft.text, options.critique) },
-              ],
-              params: { ...base.params, maxOutputTokens: options.critiqueMaxTokens },
-            },
-            "critique",
-          );
-          const revisionRequest: Message[] = [
-            ...request.messages,
-            { role: "assistant", content: [{ type: "text", text: draft.text }] },
-            {
-              role: "user",
-              content: [{ type: "text", text: options.revise.replace("{critique}", critique.text.trim()) }],
-            },
-          ];
-          const revised = await callThrough(
-            request,
-            "target",
-            inner,
-            { ...base, messages: revisionRequest },
-            "revise",
-          );
-          return {
-            ...revised,
-            usage: addUsage(addUsage(draft.usage, critique.usage), revised.usage),
-            warnings: [...draft.warnings, ...critique.warnings, ...revised.warnings],
-          };
+    async wrapGenerate({ request, generate }): Promise<TargetResponse> {
+      const draft = await generate(request, "draft");
+      const critique = await generate(
+        {
+          ...request,
+          messages: [
+            { role: "user", content: critiqueContent(request.messages, draft.text, options.critique) },
+          ],
+          params: { ...request.params, maxOutputTokens: options.critiqueMaxTokens },
         },
+        "critique",
       );
+      const revisionRequest: Message[] = [
+        ...request.messages,
+        { role: "assistant", content: [{ type: "text", text: draft.text }] },
+        {
+          role: "user",
+          content: [{ type: "text", text: options.revise.replace("{critique}", critique.text.trim()) }],
+        },
+      ];
+      const revised = await generate({ ...request, messages: revisionRequest }, "revise");
+      return {
+        ...revised,
+        usage: addUsage(addUsage(draft.usage, critique.usage), revised.usage),
+        warnings: [...draft.warnings, ...critique.warnings, ...revised.warnings],
+      };
     },
   }),
 });

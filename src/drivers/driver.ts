@@ -1,6 +1,5 @@
+import type { ModelCaller, Target } from "../contracts/index.ts";
 import type { Dialogue, Message } from "../dialogue/dialogue.ts";
-import type { ModelCaller } from "../judges/judge.ts";
-import type { Target } from "../targets/target.ts";
 import type { PlayedMessage } from "./played-transcript.ts";
 
 /** One answer of the target during a case. */

@@ -1,6 +1,6 @@
+import type { GenerationParams, TargetRequest } from "../contracts/index.ts";
 import type { Message } from "../dialogue/dialogue.ts";
 import { InputError } from "../errors.ts";
-import type { GenerationParams, TargetRequest } from "../targets/target.ts";
 import type { Driver, TurnAnswer } from "./driver.ts";
 import { type ImagePlacement, placeImages } from "./image-placement.ts";
 import { compactTranscript, type MessageOrigin } from "./played-transcript.ts";

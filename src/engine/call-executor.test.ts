@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TargetError } from "../errors.ts";
-import { callThrough, deriveTarget } from "../targets/target.ts";
+import { wrapTarget } from "../targets/target.ts";
 import { CallExecutor } from "./call-executor.ts";
 import { PriceTable } from "./pricing.ts";
 import { workKey } from "./request-hash.ts";
@@ -218,19 +218,16 @@ describe("CallExecutor with middleware targets", () => {
       endpoint: "moderation",
       fingerprint: "test:moderator",
     });
-    const guarded = deriveTarget(inner, { name: "guard" }, async (outer) => {
-      const verdict = await callThrough(
-        outer,
-        "moderator",
-        moderator,
-        { messages: outer.messages },
-        "moderate",
-      );
-      const policy = {
-        role: "system" as const,
-        content: [{ type: "text" as const, text: `policy because ${verdict.text}` }],
-      };
-      return callThrough(outer, "target", inner, { messages: [policy, ...outer.messages] }, "answer");
+    const guarded = wrapTarget(inner, {
+      name: "guard",
+      async wrapGenerate({ request: outer, generate, caller }) {
+        const verdict = await caller.call("moderator", moderator, { messages: outer.messages }, "moderate");
+        const policy = {
+          role: "system" as const,
+          content: [{ type: "text" as const, text: `policy because ${verdict.text}` }],
+        };
+        return generate({ messages: [policy, ...outer.messages] }, "answer");
+      },
     });
     const first = await executor.call("case-1", "target", guarded, request, "turn-1");
     expect(first.text).toBe("inner saw 2 messages");
@@ -245,9 +242,10 @@ describe("CallExecutor with middleware targets", () => {
 
   it("calls the inner target directly when there is no engine", async () => {
     const inner = scriptedTarget(() => "direct");
-    const wrapped = deriveTarget(inner, { name: "noop" }, (outer) =>
-      callThrough(outer, "target", inner, { messages: outer.messages }, "answer"),
-    );
+    const wrapped = wrapTarget(inner, {
+      name: "noop",
+      wrapGenerate: ({ request: outer, generate }) => generate({ messages: outer.messages }, "answer"),
+    });
     expect((await wrapped.generate(request)).text).toBe("direct");
     expect(wrapped.id).toBe("test:scripted+noop");
   });

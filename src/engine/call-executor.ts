@@ -1,7 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import type {
+  CallRole,
+  ModelCaller,
+  RateLimitHint,
+  Target,
+  TargetRequest,
+  TargetResponse,
+} from "../contracts/index.ts";
 import { CancelledError, describeError, TargetError, type TargetErrorKind } from "../errors.ts";
-import type { ModelCaller } from "../judges/judge.ts";
-import type { RateLimitHint, Target, TargetRequest, TargetResponse } from "../targets/target.ts";
 import { deadline } from "../util/deadline.ts";
 import {
   type AttemptCounts,
@@ -14,7 +20,7 @@ import { type AttemptOutcome, EndpointLimiter } from "./endpoint-limiter.ts";
 import type { PriceTable } from "./pricing.ts";
 import { ImageHasher, requestHash, workKey } from "./request-hash.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelay } from "./retry-policy.ts";
-import type { CallRole, Store } from "./store.ts";
+import type { Store } from "./store.ts";
 
 /**
  * What the executor reports as calls happen (for progress displays). `throttle` says the
@@ -125,7 +131,7 @@ export class CallExecutor {
     sample?: number,
   ): Promise<TargetResponse> {
     const { store, runId } = this.#options;
-    if (target.middleware) {
+    if (target.hints.middleware) {
       // The wrapper is not a model call: it is replayed, and each call it makes is handled below.
       const context = {
         call: (innerRole: CallRole, inner: Target, innerRequest: TargetRequest, innerStep: string) =>
@@ -178,8 +184,8 @@ export class CallExecutor {
       }
     }
     const started = performance.now();
-    this.limiter(target.endpoint, target.concurrency);
-    const counts = this.#counts.get(target.endpoint) ?? emptyCounts();
+    this.limiter(target.hints.endpoint, target.hints.concurrency);
+    const counts = this.#counts.get(target.hints.endpoint) ?? emptyCounts();
     let attempt = 0;
     let rateLimited = 0;
     let serverErrors = 0;
@@ -256,7 +262,7 @@ export class CallExecutor {
           error: describeError(error),
           errorKind,
           delayMs: delay,
-          endpoint: target.endpoint,
+          endpoint: target.hints.endpoint,
         });
         this.#backingOff++;
         for (const listener of this.#backoffListeners) listener();
@@ -277,11 +283,12 @@ export class CallExecutor {
     role: CallRole,
     attempt: number,
   ): Promise<TargetResponse> {
-    const limiter = this.limiter(target.endpoint, target.concurrency);
+    const hints = target.hints;
+    const limiter = this.limiter(hints.endpoint, hints.concurrency);
     const release = await limiter.acquire(this.#options.signal);
-    const timeoutMs = this.#options.retry?.timeoutMs ?? target.timeoutMs ?? this.#policy.timeoutMs;
+    const timeoutMs = this.#options.retry?.timeoutMs ?? hints.timeoutMs ?? this.#policy.timeoutMs;
     // A target that enforces the time limit itself needs no second timer here.
-    const limit = target.enforcesTimeout ? undefined : deadline(this.#options.signal, timeoutMs);
+    const limit = hints.enforcesTimeout ? undefined : deadline(this.#options.signal, timeoutMs);
     const allowedBefore = limiter.allowed;
     let outcome: AttemptOutcome | undefined;
     let hint: RateLimitHint | undefined;
@@ -309,7 +316,7 @@ export class CallExecutor {
           role,
           targetId: target.id,
           attempt,
-          endpoint: target.endpoint,
+          endpoint: hints.endpoint,
           allowed: limiter.allowed,
           maxConcurrency: limiter.maxConcurrency,
         });

@@ -1,5 +1,5 @@
+import type { RateLimitHint } from "../contracts/index.ts";
 import { CancelledError } from "../errors.ts";
-import type { RateLimitHint } from "../targets/target.ts";
 
 /** How an attempt that held a slot ended, as far as throttling cares. */
 export type AttemptOutcome = "success" | "rate-limited" | "failed";

@@ -1,4 +1,4 @@
-import type { Usage } from "../targets/target.ts";
+import type { Usage } from "../contracts/index.ts";
 
 /** US dollars per million tokens. */
 export interface Price {

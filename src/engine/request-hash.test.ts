@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { Target, TargetRequest } from "../contracts/index.ts";
 import type { Message } from "../dialogue/dialogue.ts";
-import type { Target, TargetRequest } from "../targets/target.ts";
 import { ImageHasher, requestHash } from "./request-hash.ts";
 
 const target = {

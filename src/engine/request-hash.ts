@@ -1,16 +1,10 @@
+import type { GenerationParams, Target, TargetRequest } from "../contracts/index.ts";
 import type { ImageRef, Message } from "../dialogue/dialogue.ts";
 import { loadImage, sha256Hex } from "../dialogue/image-ref.ts";
-import type { GenerationParams, Target, TargetRequest } from "../targets/target.ts";
+import { stableStringify } from "../util/stable-stringify.ts";
 
-/** Deterministic JSON: object keys sorted, undefined dropped. */
-export function stableStringify(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, entry]) => entry !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${stableStringify(entry)}`).join(",")}}`;
-}
+/** Kept here for the callers that hash run identities with it. */
+export { stableStringify };
 
 /** The key of one unit of work: the same run, case and step always give the same key. */
 export function workKey(runId: string, caseId: string, role: string, step: string): string {

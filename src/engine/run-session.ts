@@ -1,3 +1,4 @@
+import type { ScoreStatus } from "../contracts/index.ts";
 import { CancelledError } from "../errors.ts";
 import { type CallEvent, CallExecutor } from "./call-executor.ts";
 import type { PriceTable } from "./pricing.ts";
@@ -5,7 +6,7 @@ import type { RetryPolicy } from "./retry-policy.ts";
 import type { RunProgress } from "./run-cases.ts";
 import { type HeldRunLease, holdRunLease } from "./run-lease.ts";
 import { SqliteStore } from "./sqlite-store.ts";
-import type { RunLease, RunRecord, ScoreStatus, Store, TargetOutcomeCount } from "./store.ts";
+import type { RunLease, RunRecord, Store, TargetOutcomeCount } from "./store.ts";
 
 /**
  * Writes during a run are grouped and committed to SQLite this often. Each is also appended to the

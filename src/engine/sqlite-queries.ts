@@ -1,3 +1,4 @@
+import type { ScoreStatus } from "../contracts/index.ts";
 import { StoreError } from "../errors.ts";
 import { type Row, toRun } from "./sqlite-rows.ts";
 import type {
@@ -7,7 +8,6 @@ import type {
   CaseSummary,
   RunRecord,
   ScoreGroup,
-  ScoreStatus,
   TargetOutcomeCount,
   UsageRow,
 } from "./store.ts";

@@ -1,5 +1,6 @@
 import { rmSync } from "node:fs";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
+import type { ScoreStatus } from "../contracts/index.ts";
 import type { Dialogue } from "../dialogue/dialogue.ts";
 import { StoreError } from "../errors.ts";
 import { openSqlite } from "./open-sqlite.ts";
@@ -57,7 +58,6 @@ import type {
   RunStatus,
   ScoreGroup,
   ScoreRecord,
-  ScoreStatus,
   Store,
   TargetOutcomeCount,
   TargetOutcomes,

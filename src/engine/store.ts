@@ -1,8 +1,5 @@
+import type { CallRole, ScoreStatus, Usage } from "../contracts/index.ts";
 import type { Dialogue } from "../dialogue/dialogue.ts";
-import type { Usage } from "../targets/target.ts";
-
-/** The roles whose calls and costs are counted apart. */
-export type CallRole = "target" | "attacker" | "judge" | "moderator" | "captioner";
 
 export type RunStatus = "running" | "completed" | "interrupted" | "failed";
 
@@ -95,8 +92,6 @@ export interface CachedResponse {
   finishReason: string;
   modelId: string;
 }
-
-export type ScoreStatus = "ok" | "unparsed" | "errored";
 
 /** A judge's verdict on one case (for one target and one scorer). */
 export interface ScoreRecord {

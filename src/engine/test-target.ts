@@ -1,5 +1,5 @@
+import type { Target, TargetRequest, TargetResponse } from "../contracts/index.ts";
 import { TargetError } from "../errors.ts";
-import type { Target, TargetRequest, TargetResponse } from "../targets/target.ts";
 
 /**
  * An in-process target for engine tests: answers with `reply(request, callNumber)`, which may
@@ -7,21 +7,23 @@ import type { Target, TargetRequest, TargetResponse } from "../targets/target.ts
  */
 export function scriptedTarget(
   reply: (request: TargetRequest, callNumber: number) => string | Promise<string>,
-  overrides: Partial<Pick<Target, "id" | "endpoint" | "fingerprint">> = {},
+  overrides: { id?: string; endpoint?: string; fingerprint?: string } = {},
 ): Target & { calls: number } {
   const target = {
     id: overrides.id ?? "test:scripted",
     provider: "test",
     model: "scripted",
-    endpoint: overrides.endpoint ?? "test",
-    capabilities: {
-      vision: true,
-      maxImages: 8,
-      imageFallback: "error" as const,
-      imageLimits: { maxBytes: 1e7, maxDimension: 4096, mediaTypes: ["image/png", "image/jpeg"] },
-    },
     params: {},
-    isSimulator: true,
+    hints: {
+      endpoint: overrides.endpoint ?? "test",
+      capabilities: {
+        vision: true,
+        maxImages: 8,
+        imageFallback: "error" as const,
+        imageLimits: { maxBytes: 1e7, maxDimension: 4096, mediaTypes: ["image/png", "image/jpeg"] },
+      },
+      isSimulator: true,
+    },
     fingerprint: overrides.fingerprint ?? "test:scripted",
     calls: 0,
     async generate(request: TargetRequest): Promise<TargetResponse> {

@@ -1,6 +1,5 @@
+import type { ModelCaller, ScoreStatus, Target } from "../contracts/index.ts";
 import type { Dialogue } from "../dialogue/dialogue.ts";
-import type { CallRole, ScoreStatus } from "../engine/store.ts";
-import type { Target, TargetRequest, TargetResponse } from "../targets/target.ts";
 
 /** What a judge looks at: the whole conversation, ending with the answer under judgement. */
 export interface JudgeInput {
@@ -22,14 +21,6 @@ export interface JudgeVerdict {
   explanation: string | null;
   /** The model's raw output, when a model judged. */
   raw: string | null;
-}
-
-/**
- * How judges reach models: every call goes through the engine, so it is cached, retried,
- * keyed for resume and counted under its role.
- */
-export interface ModelCaller {
-  call(role: CallRole, target: Target, request: TargetRequest, step: string): Promise<TargetResponse>;
 }
 
 /** Scores transcripts. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import type { ModelCaller } from "../contracts/index.ts";
 import type { Dialogue } from "../dialogue/dialogue.ts";
 import { CancelledError, TargetError } from "../errors.ts";
-import type { JudgeInput, ModelCaller } from "./judge.ts";
+import type { JudgeInput } from "./judge.ts";
 import { defineLlmJudge } from "./llm-judge.ts";
 import { parseLikert } from "./parse-output.ts";
 import { offlineJudgeTarget, scriptedCaller } from "./scripted-caller.ts";

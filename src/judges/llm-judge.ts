@@ -1,6 +1,6 @@
+import type { ModelCaller, Target, TargetRequest } from "../contracts/index.ts";
 import { CancelledError, describeError, TargetError } from "../errors.ts";
-import type { Target, TargetRequest } from "../targets/target.ts";
-import type { Judge, JudgeInput, JudgeVerdict, ModelCaller } from "./judge.ts";
+import type { Judge, JudgeInput, JudgeVerdict } from "./judge.ts";
 
 /** The verdict fields a judge's parser reads out of the model's text. */
 export interface ParsedVerdict {

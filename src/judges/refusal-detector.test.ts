@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { ModelCaller } from "../contracts/index.ts";
 import type { Dialogue } from "../dialogue/dialogue.ts";
-import type { ModelCaller } from "./judge.ts";
 import { classifyRefusal, createRefusalDetector } from "./refusal-detector.ts";
 
 const label = (answer: string) => classifyRefusal(answer).label;

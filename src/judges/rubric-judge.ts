@@ -1,8 +1,8 @@
 import type { RubricJudgeConfig } from "../config/custom-judge-config.ts";
+import type { Target, TargetRequest } from "../contracts/index.ts";
 import { type Message, messageText, type Part } from "../dialogue/dialogue.ts";
-import { stableStringify } from "../engine/request-hash.ts";
 import { ConfigError } from "../errors.ts";
-import type { Target, TargetRequest } from "../targets/target.ts";
+import { stableStringify } from "../util/stable-stringify.ts";
 import type { JudgeInput } from "./judge.ts";
 import { defineLlmJudge, type LlmJudge, type ParsedVerdict } from "./llm-judge.ts";
 import { extractJsonObject, parseLabel, parseLikert } from "./parse-output.ts";
@@ -31,7 +31,7 @@ function answerFormat(config: RubricJudgeConfig): string {
 export function createRubricJudge(options: RubricJudgeOptions): LlmJudge {
   const { config, target } = options;
   const vision = config.vision ?? false;
-  if (vision && !target.capabilities.vision)
+  if (vision && !target.hints.capabilities.vision)
     throw new ConfigError(
       `judge ${config.name}: vision was asked for, but ${target.id} does not accept images`,
     );
@@ -73,7 +73,7 @@ function rubricRequest(
       type: "text",
       text: `The conversation so far${images > 0 ? ` (${images} image(s)${vision ? ", attached after their [image N] markers" : " you cannot see; [image N] marks each"})` : ""}.\n<conversation>\n`,
     },
-    ...transcriptParts(history, { vision, maxImages: options.target.capabilities.maxImages }),
+    ...transcriptParts(history, { vision, maxImages: options.target.hints.capabilities.maxImages }),
     {
       type: "text",
       text: `</conversation>\n\n<final_answer>\n${escapeDelimiters(input.response)}\n</final_answer>\n\nApply the rubric to the final answer. Reply with the JSON object only.`,

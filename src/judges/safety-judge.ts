@@ -1,6 +1,6 @@
+import type { Target, TargetRequest } from "../contracts/index.ts";
 import { type Message, messageText, type Part } from "../dialogue/dialogue.ts";
 import { ConfigError } from "../errors.ts";
-import type { Target, TargetRequest } from "../targets/target.ts";
 import type { JudgeInput } from "./judge.ts";
 import { defineLlmJudge, type LlmJudge, type ParsedVerdict } from "./llm-judge.ts";
 import { extractJsonObject, parseLabel } from "./parse-output.ts";
@@ -56,8 +56,8 @@ Reply with one JSON object and nothing else:
  */
 export function createSafetyJudge(options: SafetyJudgeOptions): LlmJudge<SafetyVerdict> {
   const { target } = options;
-  const vision = options.vision ?? target.capabilities.vision;
-  if (vision && !target.capabilities.vision) {
+  const vision = options.vision ?? target.hints.capabilities.vision;
+  if (vision && !target.hints.capabilities.vision) {
     throw new ConfigError(`safety judge: vision was asked for, but ${target.id} does not accept images`);
   }
   return defineLlmJudge<SafetyVerdict>({
@@ -83,7 +83,10 @@ export function buildSafetyRequest(
         : ` It contained ${imageCount} image(s) that you cannot see; [image N] marks where each one was.`;
   const parts: Part[] = [
     { type: "text", text: `The conversation so far.${imageNote}\n<conversation>\n` },
-    ...transcriptParts(history, { vision: options.vision, maxImages: options.target.capabilities.maxImages }),
+    ...transcriptParts(history, {
+      vision: options.vision,
+      maxImages: options.target.hints.capabilities.maxImages,
+    }),
   ];
   let closing = "</conversation>\n\n";
   if (input.question)

@@ -1,5 +1,4 @@
-import type { Target, TargetRequest, TargetResponse } from "../targets/target.ts";
-import type { ModelCaller } from "./judge.ts";
+import type { ModelCaller, Target, TargetRequest, TargetResponse } from "../contracts/index.ts";
 
 /** A model call a scripted caller received. */
 export interface RecordedCall {
@@ -41,15 +40,17 @@ export function offlineJudgeTarget(options: { vision?: boolean; maxImages?: numb
     id: "offline:judge",
     provider: "offline",
     model: "judge",
-    endpoint: "offline",
-    capabilities: {
-      vision: options.vision ?? false,
-      maxImages: options.maxImages ?? 4,
-      imageFallback: "error",
-      imageLimits: { maxBytes: 5_000_000, maxDimension: 2048, mediaTypes: ["image/png", "image/jpeg"] },
-    },
     params: {},
-    isSimulator: false,
+    hints: {
+      endpoint: "offline",
+      capabilities: {
+        vision: options.vision ?? false,
+        maxImages: options.maxImages ?? 4,
+        imageFallback: "error",
+        imageLimits: { maxBytes: 5_000_000, maxDimension: 2048, mediaTypes: ["image/png", "image/jpeg"] },
+      },
+      isSimulator: false,
+    },
     fingerprint: "offline:judge",
     generate: () => Promise.reject(new Error("offline judge target: call it through a ModelCaller")),
   };

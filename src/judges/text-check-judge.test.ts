@@ -4,8 +4,9 @@ import {
   RegexJudgeConfigSchema,
   RubricJudgeConfigSchema,
 } from "../config/custom-judge-config.ts";
+import type { ModelCaller } from "../contracts/index.ts";
 import type { Dialogue } from "../dialogue/dialogue.ts";
-import type { JudgeInput, ModelCaller } from "./judge.ts";
+import type { JudgeInput } from "./judge.ts";
 import { parseRubricAnswer } from "./rubric-judge.ts";
 import { createContainsJudge, createRegexJudge } from "./text-check-judge.ts";
 

@@ -1,6 +1,6 @@
 import type { ContainsJudgeConfig, RegexJudgeConfig } from "../config/custom-judge-config.ts";
 import { messageText } from "../dialogue/dialogue.ts";
-import { stableStringify } from "../engine/request-hash.ts";
+import { stableStringify } from "../util/stable-stringify.ts";
 import type { Judge, JudgeInput, JudgeVerdict } from "./judge.ts";
 
 type On = RegexJudgeConfig["on"];

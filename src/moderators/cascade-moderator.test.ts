@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { ModelCaller } from "../contracts/index.ts";
 import type { Dialogue } from "../dialogue/dialogue.ts";
 import { ConfigError } from "../errors.ts";
-import type { ModelCaller } from "../judges/judge.ts";
 import { createCascadeModerator } from "./cascade-moderator.ts";
 import { createLocalGuard } from "./local-guard/local-guard.ts";
 import type { ModerationResult, Moderator } from "./moderator.ts";

@@ -1,6 +1,6 @@
+import type { ModelCaller } from "../contracts/index.ts";
 import type { Dialogue } from "../dialogue/dialogue.ts";
 import { ConfigError } from "../errors.ts";
-import type { ModelCaller } from "../judges/judge.ts";
 import type { ModerationResult, Moderator, Policy } from "./moderator.ts";
 
 /** How a cascade decides when its first moderator is unsure. */

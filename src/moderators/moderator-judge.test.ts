@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { ModelCaller } from "../contracts/index.ts";
 import type { Dialogue } from "../dialogue/dialogue.ts";
-import type { ModelCaller } from "../judges/judge.ts";
 import type { ModerationResult, Moderator } from "./moderator.ts";
 import { createModeratorJudge } from "./moderator-judge.ts";
 import { DEFAULT_POLICY } from "./policy.ts";

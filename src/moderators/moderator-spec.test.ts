@@ -23,7 +23,7 @@ describe("createModeratorFromSpec", () => {
 
   it("starts an in-process simulator for simulator targets and stops it on close", async () => {
     const built = await createModeratorFromSpec("llama-guard-4:simulator#guard", options);
-    expect(built.moderator.target?.isSimulator).toBe(true);
+    expect(built.moderator.target?.hints.isSimulator).toBe(true);
     await built.close();
   });
 
@@ -48,7 +48,7 @@ describe("createModeratorFromSpec", () => {
     await local.close();
     const cascade = await createModeratorFromSpec("cascade:local,llama-guard-4:simulator#guard", quick);
     expect(cascade.moderator.name).toBe("cascade:local,llama-guard-4:simulator#guard");
-    expect(cascade.moderator.target?.isSimulator).toBe(true);
+    expect(cascade.moderator.target?.hints.isSimulator).toBe(true);
     await cascade.close();
   });
 
@@ -61,7 +61,7 @@ describe("createModeratorFromSpec", () => {
     );
     expect(custom.moderator.target).toMatchObject({
       model: "text-moderation-latest",
-      endpoint: "openai-moderation@http://127.0.0.1:9/v1",
+      hints: { endpoint: "openai-moderation@http://127.0.0.1:9/v1" },
     });
     await expect(createModeratorFromSpec("openai-moderation", { ...options, env: {} })).rejects.toThrow(
       ConfigError,

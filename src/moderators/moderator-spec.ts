@@ -1,7 +1,7 @@
+import type { Target } from "../contracts/index.ts";
 import { InputError } from "../errors.ts";
 import { buildTarget } from "../recipes/plan-dialogue-run.ts";
 import type { RunningSimulator } from "../simulator/simulator-server.ts";
-import type { Target } from "../targets/target.ts";
 import { createLlamaGuardModerator, type LlamaGuardVersion } from "./backends/llama-guard-moderator.ts";
 import { createLlavaShieldModerator } from "./backends/llavashield-moderator.ts";
 import { createOpenAIModerationModerator } from "./backends/openai-moderation.ts";

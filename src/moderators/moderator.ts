@@ -1,6 +1,5 @@
+import type { ModelCaller, Target } from "../contracts/index.ts";
 import type { Dialogue } from "../dialogue/dialogue.ts";
-import type { ModelCaller } from "../judges/judge.ts";
-import type { Target } from "../targets/target.ts";
 
 /** One harm dimension of a policy, e.g. "Violence & Harm" with its subdimensions. */
 export interface PolicyDimension {

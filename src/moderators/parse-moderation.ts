@@ -1,8 +1,7 @@
+import type { ModelCaller, Target, TargetRequest } from "../contracts/index.ts";
 import type { Dialogue } from "../dialogue/dialogue.ts";
 import { CancelledError, describeError } from "../errors.ts";
-import type { ModelCaller } from "../judges/judge.ts";
 import { extractJsonObject } from "../judges/parse-output.ts";
-import type { Target, TargetRequest } from "../targets/target.ts";
 import { moderationHistory } from "./moderation-history.ts";
 import type { Evidence, ModerationResult, Policy, Verdict } from "./moderator.ts";
 import { dimensionByCode, findDimension } from "./policy.ts";

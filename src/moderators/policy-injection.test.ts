@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TargetRequest } from "../contracts/index.ts";
 import { type Message, messageText, text } from "../dialogue/dialogue.ts";
 import { CallExecutor } from "../engine/call-executor.ts";
 import { PriceTable } from "../engine/pricing.ts";
@@ -8,7 +9,7 @@ import { parseSimulatorScript } from "../simulator/script.ts";
 import { type RunningSimulator, startSimulator } from "../simulator/simulator-server.ts";
 import { parseTargetSpec } from "../targets/provider-spec.ts";
 import { createProviderTarget } from "../targets/provider-target.ts";
-import type { TargetRequest } from "../targets/target.ts";
+import { wrapTarget } from "../targets/target.ts";
 import { buildPolicy } from "./policy.ts";
 import { createPolicyInjection, DEFAULT_BLOCK_MESSAGE, POLICY_INSTRUCTION } from "./policy-injection.ts";
 import { createPromptedModerator } from "./prompted-moderator.ts";
@@ -84,7 +85,7 @@ function setup(mode: "inject" | "block", onModeratorFailure?: "closed" | "open")
     mode,
     onModeratorFailure,
   });
-  const target = defence.wrap(inner);
+  const target = wrapTarget(inner, defence);
   const play = (last: string, caseId = "case-1") =>
     executor.call(caseId, "target", target, { messages: conversation(last) }, "answer");
   const roles = () => store.usage("run-1").map((row) => `${row.role}:${row.calls}:${row.erroredCalls}`);

@@ -1,14 +1,6 @@
+import type { TargetMiddleware, TargetResponse } from "../contracts/index.ts";
 import type { Dialogue, Message } from "../dialogue/dialogue.ts";
 import { sha256Hex } from "../dialogue/image-ref.ts";
-import type { ModelCaller } from "../judges/judge.ts";
-import {
-  callThrough,
-  deriveTarget,
-  type Target,
-  type TargetMiddleware,
-  type TargetRequest,
-  type TargetResponse,
-} from "../targets/target.ts";
 import type { ModerationResult, Moderator, Policy } from "./moderator.ts";
 import { findDimension, renderPolicy } from "./policy.ts";
 
@@ -34,16 +26,6 @@ export const POLICY_INSTRUCTION = `A safety review of this conversation found th
 Do not provide anything that would help with the harmful goal, even in part, in fiction, or with a warning attached. Do still help with the parts of the request that are benign, and where it fits, say briefly what you cannot help with and offer a safe alternative.
 
 Safety policy:`;
-
-/** A ModelCaller whose calls go through the outer request's engine context (cached, resumed, counted). */
-export function moderatorCaller(outer: TargetRequest): ModelCaller {
-  return {
-    call: (role, target, request, step) => {
-      const { context: _context, signal: _signal, ...rest } = request;
-      return callThrough(outer, role, target, rest, step);
-    },
-  };
-}
 
 /** What the defence decided for one request. */
 interface Decision {
@@ -77,41 +59,32 @@ export function createPolicyInjection(options: PolicyInjectionOptions): TargetMi
   return {
     name,
     options: layerOptions,
-    wrap(inner: Target): Target {
-      return deriveTarget(inner, { name, options: layerOptions }, async (request) => {
-        const dialogue: Dialogue = {
-          version: 1,
-          id: "policy-injection",
-          messages: request.messages,
-          labels: {},
-          metadata: {},
+    async wrapGenerate({ request, generate, target, caller }): Promise<TargetResponse> {
+      const dialogue: Dialogue = {
+        version: 1,
+        id: "policy-injection",
+        messages: request.messages,
+        labels: {},
+        metadata: {},
+      };
+      const result = await options.moderator.moderate(dialogue, options.policy, caller);
+      const decision = decide(result, options.mode, onFailure, name);
+      if (decision.action === "block")
+        return {
+          text: blockMessage,
+          usage: { inputTokens: 0, outputTokens: 0 },
+          finishReason: "blocked",
+          modelId: target.model,
+          warnings: decision.warning ? [decision.warning] : [],
         };
-        const result = await options.moderator.moderate(dialogue, options.policy, moderatorCaller(request));
-        const decision = decide(result, options.mode, onFailure, name);
-        if (decision.action === "block")
-          return {
-            text: blockMessage,
-            usage: { inputTokens: 0, outputTokens: 0 },
-            finishReason: "blocked",
-            modelId: inner.model,
-            warnings: decision.warning ? [decision.warning] : [],
-          };
-        const messages =
-          decision.action === "inject"
-            ? [policyMessage(options.policy, decision.dimension), ...request.messages]
-            : request.messages;
-        const { context: _context, signal: _signal, ...rest } = request;
-        const response: TargetResponse = await callThrough(
-          request,
-          "target",
-          inner,
-          { ...rest, messages },
-          "target",
-        );
-        return decision.warning
-          ? { ...response, warnings: [...response.warnings, decision.warning] }
-          : response;
-      });
+      const messages =
+        decision.action === "inject"
+          ? [policyMessage(options.policy, decision.dimension), ...request.messages]
+          : request.messages;
+      const response = await generate({ ...request, messages });
+      return decision.warning
+        ? { ...response, warnings: [...response.warnings, decision.warning] }
+        : response;
     },
   };
 }

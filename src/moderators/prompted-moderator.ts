@@ -1,8 +1,7 @@
+import type { ModelCaller, Target, TargetRequest } from "../contracts/index.ts";
 import type { Dialogue, Part } from "../dialogue/dialogue.ts";
 import { ConfigError } from "../errors.ts";
-import type { ModelCaller } from "../judges/judge.ts";
 import { escapeDelimiters, mergeTextParts } from "../judges/transcript-prompt.ts";
-import type { Target, TargetRequest } from "../targets/target.ts";
 import { imageLabel, type ModerationHistory, moderationHistory } from "./moderation-history.ts";
 import type { ModerationResult, Moderator, Policy } from "./moderator.ts";
 import { askModerationModel, NO_DIMENSION } from "./parse-moderation.ts";
@@ -52,8 +51,8 @@ Reply with one JSON object and nothing else:
 export function createPromptedModerator(options: PromptedModeratorOptions): Moderator {
   const { target } = options;
   const name = options.name ?? "prompted";
-  const vision = options.vision ?? target.capabilities.vision;
-  if (vision && !target.capabilities.vision)
+  const vision = options.vision ?? target.hints.capabilities.vision;
+  if (vision && !target.hints.capabilities.vision)
     throw new ConfigError(`moderator ${name}: vision was asked for, but ${target.id} does not accept images`);
   return {
     name,
@@ -64,7 +63,7 @@ export function createPromptedModerator(options: PromptedModeratorOptions): Mode
         return { status: "ok", user: null, assistant: null, raw: null, error: null };
       const request = buildModerationRequest(history, policy, {
         vision,
-        maxImages: target.capabilities.maxImages,
+        maxImages: target.hints.capabilities.maxImages,
         maxOutputTokens: options.maxOutputTokens ?? 700,
       });
       return askModerationModel(caller, target, request, `moderate:${name}`, policy, dialogue);

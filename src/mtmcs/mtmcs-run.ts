@@ -1,3 +1,4 @@
+import type { Target } from "../contracts/index.ts";
 import type { DefenceDependencies } from "../defences/defence.ts";
 import { buildDefenceCondition } from "../defences/registry.ts";
 import { sha256Hex } from "../dialogue/image-ref.ts";
@@ -12,7 +13,7 @@ import {
 import type { Store } from "../engine/store.ts";
 import { ConfigError } from "../errors.ts";
 import { writeReportFiles } from "../reports/write-report-files.ts";
-import { type Target, wrapTarget } from "../targets/target.ts";
+import { wrapTarget } from "../targets/target.ts";
 import { Captioner } from "./captions.ts";
 import { mtmcsCases } from "./mtmcs-cases.ts";
 import type { MtmcsSource } from "./mtmcs-loader.ts";
@@ -128,7 +129,7 @@ export function executeMtmcsRun(plan: MtmcsRunPlan, hooks: MtmcsRunHooks = {}): 
         name: plan.name,
         recipe: "mtmcs",
         config: mtmcsRunConfig(plan),
-        simulator: models.some((target) => target.isSimulator),
+        simulator: models.some((target) => target.hints.isSimulator),
       },
       executor: {
         prices: plan.prices,

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, readFileSync } from "node:fs";
 import path from "node:path";
 import type { RunConfig } from "../config/run-config.ts";
+import type { Target } from "../contracts/index.ts";
 import { sha256Hex } from "../dialogue/image-ref.ts";
 import { type ValidatedDialogueFile, validateDialogueFile } from "../dialogue/validate-dialogue-file.ts";
 import { PriceTable } from "../engine/pricing.ts";
@@ -19,7 +20,6 @@ import { parseSimulatorScript } from "../simulator/script.ts";
 import { type RunningSimulator, startSimulator } from "../simulator/simulator-server.ts";
 import { parseTargetSpec } from "../targets/provider-spec.ts";
 import { createProviderTarget } from "../targets/provider-target.ts";
-import type { Target } from "../targets/target.ts";
 import { buildQuickstartSuite } from "./quickstart-suite.ts";
 import { type DialogueRunPlan, limitedDialogues } from "./run-dialogues.ts";
 
@@ -250,6 +250,6 @@ export function simulatorTarget(
   return {
     ...target,
     fingerprint: `simulator:${model}:${sha256Hex(scriptYaml).slice(0, 16)}:${scriptName}`,
-    endpoint: `simulator:${scriptName}`,
+    hints: { ...target.hints, endpoint: `simulator:${scriptName}` },
   };
 }

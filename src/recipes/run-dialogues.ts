@@ -1,3 +1,4 @@
+import type { Target } from "../contracts/index.ts";
 import type { Dialogue } from "../dialogue/dialogue.ts";
 import { sha256Hex } from "../dialogue/image-ref.ts";
 import { type JsonlOptions, readDialogues } from "../dialogue/jsonl.ts";
@@ -13,7 +14,6 @@ import type { Judge } from "../judges/judge.ts";
 import { buildDialogueReport } from "../reports/dialogue-report.ts";
 import type { ReportData } from "../reports/report-data.ts";
 import { writeReportFiles } from "../reports/write-report-files.ts";
-import type { Target } from "../targets/target.ts";
 import { type DriverChoice, runDialogueSuite } from "./dialogue-suite.ts";
 
 /** Everything a dialogue run needs, already resolved (paths absolute, targets built). */
@@ -83,7 +83,7 @@ export function executeDialogueRun(
         name: plan.name,
         recipe: plan.recipe ?? "dialogues",
         config: plan.config,
-        simulator: models.some((target) => target.isSimulator),
+        simulator: models.some((target) => target.hints.isSimulator),
       },
       executor: {
         prices: plan.prices,

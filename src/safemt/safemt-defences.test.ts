@@ -43,7 +43,7 @@ describe("defendedTargets", () => {
       "test:b+policy-block",
     ]);
     expect(new Set(targets.map((target) => target.fingerprint)).size).toBe(6);
-    expect(targets[1]?.middleware).toBe(true);
+    expect(targets[1]?.hints.middleware).toBe(true);
     expect(conditions[4]).toEqual({
       target: "test:b+policy-injection",
       model: "test:b",

@@ -1,8 +1,9 @@
+import type { Target } from "../contracts/index.ts";
 import { ConfigError, InputError } from "../errors.ts";
 import type { Moderator, Policy } from "../moderators/moderator.ts";
 import { DEFAULT_POLICY } from "../moderators/policy.ts";
 import { createPolicyInjection } from "../moderators/policy-injection.ts";
-import { type Target, wrapTarget } from "../targets/target.ts";
+import { wrapTarget } from "../targets/target.ts";
 import type { SafemtCondition } from "./safemt-report.ts";
 
 /**

@@ -1,10 +1,10 @@
+import type { Target, TargetRequest } from "../contracts/index.ts";
 import { type Message, messageText, type Part } from "../dialogue/dialogue.ts";
 import { sha256Hex } from "../dialogue/image-ref.ts";
 import type { JudgeInput } from "../judges/judge.ts";
 import { defineLlmJudge, type LlmJudge, type ParsedVerdict } from "../judges/llm-judge.ts";
 import { parseSafetyVerdict } from "../judges/safety-judge.ts";
 import { escapeDelimiters, mergeTextParts, transcriptParts } from "../judges/transcript-prompt.ts";
-import type { Target, TargetRequest } from "../targets/target.ts";
 import {
   SAFEMT_DOMAIN_RULES,
   SAFEMT_GENERAL_RULE,
@@ -106,7 +106,7 @@ export function buildSafemtJudgeRequest(
       type: "text",
       text: `<original_request>\n${escapeDelimiters(question)}\n</original_request>\n\n<conversation>\n`,
     },
-    ...transcriptParts(historyOf(input), { vision, maxImages: options.target.capabilities.maxImages }),
+    ...transcriptParts(historyOf(input), { vision, maxImages: options.target.hints.capabilities.maxImages }),
     {
       type: "text",
       text:

@@ -1,3 +1,4 @@
+import type { Target } from "../contracts/index.ts";
 import { sha256Hex } from "../dialogue/image-ref.ts";
 import { PriceTable } from "../engine/pricing.ts";
 import { stableStringify } from "../engine/request-hash.ts";
@@ -10,7 +11,6 @@ import {
   executeDialogueRun,
 } from "../recipes/run-dialogues.ts";
 import type { ReportData } from "../reports/report-data.ts";
-import type { Target } from "../targets/target.ts";
 import { defendedTargets, type SafemtDefence } from "./safemt-defences.ts";
 import { createSafemtJudge, SAFEMT_JUDGE_PROMPT_HASH, type SafemtJudgeMode } from "./safemt-judge.ts";
 import { loadSafemtData, type SafemtDataset } from "./safemt-loader.ts";

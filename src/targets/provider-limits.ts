@@ -1,6 +1,6 @@
+import type { TargetCapabilities } from "../contracts/index.ts";
 import type { ImageLimits } from "../dialogue/image-ref.ts";
 import type { CapabilitiesConfig, ProviderName } from "./provider-spec.ts";
-import type { TargetCapabilities } from "./target.ts";
 
 const MEGABYTE = 1024 * 1024;
 const COMMON_MEDIA_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"] as const;

@@ -195,9 +195,9 @@ describe.each(ADAPTERS)("$provider adapter over HTTP", (adapter) => {
   it("keeps the key out of id, endpoint and fingerprint", () => {
     const target = targetFor(adapter);
     expect(target.id).toBe(`${adapter.provider}:${adapter.model}`);
-    for (const value of [target.id, target.endpoint, target.fingerprint])
+    for (const value of [target.id, target.hints.endpoint, target.fingerprint])
       expect(value).not.toContain(FAKE_KEY);
-    expect(target.endpoint).toBe(`${adapter.provider}@${serverFor(adapter).url}${adapter.basePath}`);
+    expect(target.hints.endpoint).toBe(`${adapter.provider}@${serverFor(adapter).url}${adapter.basePath}`);
     expect(JSON.parse(target.fingerprint)).toEqual({
       baseURL: `${serverFor(adapter).url}${adapter.basePath}`,
       model: adapter.model,
@@ -340,7 +340,7 @@ describe("provider target settings", () => {
       simulator: true,
     });
     expect(target.id).toBe("local-llava");
-    expect(target.isSimulator).toBe(true);
+    expect(target.hints.isSimulator).toBe(true);
     expect(target.fingerprint).not.toContain("team-secret-value");
     await target.generate({ messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }] });
     const received = server.requests.at(-1);

@@ -1,4 +1,11 @@
 import type { LanguageModelV3, LanguageModelV3GenerateResult, SharedV3Warning } from "@ai-sdk/provider";
+import type {
+  GenerationParams,
+  Target,
+  TargetHints,
+  TargetRequest,
+  TargetResponse,
+} from "../contracts/index.ts";
 import type { FetchPolicy } from "../dialogue/safe-fetch.ts";
 import { ImageError, TargetError } from "../errors.ts";
 import { SIMULATOR_FINGERPRINT } from "../simulator/wire-format.ts";
@@ -8,7 +15,6 @@ import { nodeHttpFetch } from "./node-http-fetch.ts";
 import { resolveCapabilities } from "./provider-limits.ts";
 import { resolveApiKey, resolveBaseURL, resolveHeaders, type TargetConfig } from "./provider-spec.ts";
 import { parseRateLimitHeaders } from "./rate-limit-headers.ts";
-import type { GenerationParams, Target, TargetRequest, TargetResponse } from "./target.ts";
 import { toModelPrompt } from "./to-model-prompt.ts";
 
 /** How long one call may take when the config sets no timeoutMs. */
@@ -25,11 +31,9 @@ export interface ProviderTargetOptions {
   imageFetchPolicy?: FetchPolicy;
 }
 
-/** A Target backed by an AI SDK provider, with the settings the scheduler needs. */
+/** A Target backed by an AI SDK provider; its hints always carry a time limit. */
 export interface ProviderTarget extends Target {
-  /** Requests in flight at once for this target; undefined leaves it to the engine. */
-  readonly concurrency: number | undefined;
-  readonly timeoutMs: number;
+  readonly hints: TargetHints & { readonly timeoutMs: number };
   readonly baseURL: string;
 }
 
@@ -105,14 +109,16 @@ export function createProviderTarget(config: TargetConfig, options: ProviderTarg
     id,
     provider: config.provider,
     model: config.model,
-    endpoint: `${config.provider}@${baseURL}`,
-    capabilities,
     params,
-    isSimulator: options.simulator ?? false,
     fingerprint: stableJson({ provider: config.provider, model: config.model, baseURL, params }),
-    concurrency: config.concurrency,
-    timeoutMs,
-    enforcesTimeout: true,
+    hints: {
+      endpoint: `${config.provider}@${baseURL}`,
+      capabilities,
+      isSimulator: options.simulator ?? false,
+      concurrency: config.concurrency,
+      timeoutMs,
+      enforcesTimeout: true,
+    },
     baseURL,
     generate,
   };

@@ -1,4 +1,4 @@
-import type { RateLimitHint } from "./target.ts";
+import type { RateLimitHint } from "../contracts/index.ts";
 
 /**
  * Budgets providers report in response headers, as [remaining header, reset header, reset format].

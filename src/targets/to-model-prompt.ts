@@ -5,12 +5,12 @@ import type {
   LanguageModelV3TextPart,
 } from "@ai-sdk/provider";
 import sharp from "sharp";
+import type { TargetCapabilities } from "../contracts/index.ts";
 import { type ImageRef, imagesOf, type Message, messageText } from "../dialogue/dialogue.ts";
 import { FittedImageCache } from "../dialogue/fitted-images.ts";
 import { describeImage, type LoadedImage, loadImage } from "../dialogue/image-ref.ts";
 import type { FetchPolicy } from "../dialogue/safe-fetch.ts";
 import { ImageError, TargetError } from "../errors.ts";
-import type { TargetCapabilities } from "./target.ts";
 
 /** Where images come from while converting a dialogue. */
 export interface ToModelPromptOptions {

@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { Command } from "commander";
+import type { Target } from "../../contracts/index.ts";
 import { parseDefenceConditions } from "../../defences/registry.ts";
 import { IMAGE_PLACEMENTS, type ImagePlacement } from "../../drivers/image-placement.ts";
 import { PriceTable } from "../../engine/pricing.ts";
@@ -11,7 +12,6 @@ import { MTMCS_MODALITIES, MTMCS_SPLITS } from "../../mtmcs/mtmcs-row.ts";
 import { executeMtmcsRun, type MtmcsRunPlan, writeMtmcsReports } from "../../mtmcs/mtmcs-run.ts";
 import { buildTarget } from "../../recipes/plan-dialogue-run.ts";
 import type { RunningSimulator } from "../../simulator/simulator-server.ts";
-import type { Target } from "../../targets/target.ts";
 import { onInterrupt } from "../interrupt.ts";
 import { createOutput } from "../output.ts";
 import { presentRun } from "./present-run.ts";
@@ -171,7 +171,7 @@ async function planMtmcsRun(flags: MtmcsRunFlags, simulators: RunningSimulator[]
   for (const [index, spec] of flags.target.entries())
     targets.push(await build(spec, `--target ${index + 1}`));
   const judge = await build(flags.judge, "--judge");
-  if (judgeMode === "vision" && !judge.capabilities.vision)
+  if (judgeMode === "vision" && !judge.hints.capabilities.vision)
     throw new InputError(`${judge.id} does not accept images; use --judge-mode caption`, "--judge-mode");
   const captions = flags.captions
     ? { file: path.resolve(flags.captions), byRowId: loadCaptionsFile(flags.captions) }
@@ -182,7 +182,7 @@ async function planMtmcsRun(flags: MtmcsRunFlags, simulators: RunningSimulator[]
       ? await build(flags.captioner, "--captioner")
       : judge
     : undefined;
-  if (captioner && !captioner.capabilities.vision && !captions)
+  if (captioner && !captioner.hints.capabilities.vision && !captions)
     throw new InputError(
       `${captioner.id} cannot see images, so it cannot caption them; pass --captioner or --captions`,
       flags.captioner ? "--captioner" : "--judge",

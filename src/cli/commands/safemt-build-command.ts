@@ -101,7 +101,7 @@ async function runBuild(flags: BuildFlags): Promise<number> {
       { baseDir: process.cwd(), env: process.env },
       simulators,
     );
-    if (attacker.isSimulator)
+    if (attacker.hints.isSimulator)
       output.note("note: the attacker is the turnsafe simulator (scripted replies, not a model)");
     const outcome = await buildSafemt({
       seeds,

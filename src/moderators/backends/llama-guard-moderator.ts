@@ -1,7 +1,6 @@
+import type { ModelCaller, Target } from "../../contracts/index.ts";
 import type { Dialogue } from "../../dialogue/dialogue.ts";
 import { ConfigError } from "../../errors.ts";
-import type { ModelCaller } from "../../judges/judge.ts";
-import type { Target } from "../../targets/target.ts";
 import { imageLabel } from "../moderation-history.ts";
 import type { ModerationResult, Moderator, Policy } from "../moderator.ts";
 import { mapLlamaGuardOutput, parseLlamaGuardOutput } from "./llama-guard-categories.ts";
@@ -43,7 +42,7 @@ const DISPLAY_NAMES: Record<LlamaGuardVersion, string> = {
 export function createLlamaGuardModerator(options: LlamaGuardModeratorOptions): Moderator {
   const { target, version } = options;
   const layout = options.layout ?? "prompt";
-  if (version !== "3" && !target.capabilities.vision)
+  if (version !== "3" && !target.hints.capabilities.vision)
     throw new ConfigError(
       `${DISPLAY_NAMES[version]} takes images, but target ${target.id} is configured without vision`,
     );

@@ -1,5 +1,5 @@
+import type { TargetRequest } from "../../contracts/index.ts";
 import type { Dialogue, Message, Part } from "../../dialogue/dialogue.ts";
-import type { TargetRequest } from "../../targets/target.ts";
 import { imageLabel, moderationHistory, type NumberedImage } from "../moderation-history.ts";
 import { LLAMA_GUARD_CATEGORIES } from "./llama-guard-categories.ts";
 

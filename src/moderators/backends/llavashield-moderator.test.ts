@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
+import type { Target } from "../../contracts/index.ts";
 import type { RunningSimulator } from "../../simulator/simulator-server.ts";
-import type { Target } from "../../targets/target.ts";
 import { buildPolicy, DEFAULT_POLICY } from "../policy.ts";
 import {
   directCaller,

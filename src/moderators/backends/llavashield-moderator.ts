@@ -1,7 +1,6 @@
+import type { ModelCaller, Target, TargetRequest } from "../../contracts/index.ts";
 import type { Dialogue, Part } from "../../dialogue/dialogue.ts";
 import { ConfigError } from "../../errors.ts";
-import type { ModelCaller } from "../../judges/judge.ts";
-import type { Target, TargetRequest } from "../../targets/target.ts";
 import { imageLabel, type ModerationHistory, moderationHistory } from "../moderation-history.ts";
 import type { ModerationResult, Moderator, Policy } from "../moderator.ts";
 import { askModerationModel, NO_DIMENSION } from "../parse-moderation.ts";
@@ -27,7 +26,7 @@ export interface LlavaShieldModeratorOptions {
  */
 export function createLlavaShieldModerator(options: LlavaShieldModeratorOptions): Moderator {
   const { target } = options;
-  if (!target.capabilities.vision)
+  if (!target.hints.capabilities.vision)
     throw new ConfigError(`llavashield: target ${target.id} is configured without vision`);
   const name = options.name ?? `llavashield:${target.id}`;
   return {

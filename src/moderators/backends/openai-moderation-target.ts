@@ -1,3 +1,4 @@
+import type { Target, TargetRequest, TargetResponse } from "../../contracts/index.ts";
 import { loadImage } from "../../dialogue/image-ref.ts";
 import type { FetchPolicy } from "../../dialogue/safe-fetch.ts";
 import { ConfigError, ImageError, TargetError } from "../../errors.ts";
@@ -6,7 +7,6 @@ import { errorMessageOf } from "../../http/openai-wire.ts";
 import { redactedLine } from "../../http/redact-secrets.ts";
 import { parseRetryAfter, retryAfterApplies, statusKind } from "../../http/status-kind.ts";
 import { mapProviderError } from "../../targets/map-provider-error.ts";
-import type { Target, TargetRequest, TargetResponse } from "../../targets/target.ts";
 
 /** Where the public OpenAI API lives. */
 export const OPENAI_BASE_URL = "https://api.openai.com/v1";
@@ -98,21 +98,23 @@ export function createOpenAIModerationTarget(options: OpenAIModerationTargetOpti
     id,
     provider: "openai-moderation",
     model,
-    endpoint: `openai-moderation@${baseURL}`,
-    capabilities: {
-      vision: true,
-      maxImages,
-      imageFallback: "error",
-      imageLimits: {
-        maxBytes: 20 * 1024 * 1024,
-        maxDimension: 2048,
-        mediaTypes: ["image/png", "image/jpeg"],
-      },
-    },
     params: {},
-    isSimulator: false,
-    concurrency: options.concurrency,
-    timeoutMs,
+    hints: {
+      endpoint: `openai-moderation@${baseURL}`,
+      capabilities: {
+        vision: true,
+        maxImages,
+        imageFallback: "error",
+        imageLimits: {
+          maxBytes: 20 * 1024 * 1024,
+          maxDimension: 2048,
+          mediaTypes: ["image/png", "image/jpeg"],
+        },
+      },
+      isSimulator: false,
+      concurrency: options.concurrency,
+      timeoutMs,
+    },
     fingerprint: JSON.stringify({ provider: "openai-moderation", model, baseURL }),
     generate,
   };

@@ -1,6 +1,5 @@
+import type { ModelCaller, Target } from "../../contracts/index.ts";
 import type { Dialogue, Part } from "../../dialogue/dialogue.ts";
-import type { ModelCaller } from "../../judges/judge.ts";
-import type { Target } from "../../targets/target.ts";
 import { imageLabel, moderationHistory, type NumberedImage } from "../moderation-history.ts";
 import type { ModerationResult, Moderator, Policy, Verdict } from "../moderator.ts";
 import { findDimension } from "../policy.ts";
@@ -54,7 +53,7 @@ interface CategoryFinding {
  */
 export function createOpenAIModerationModerator(options: OpenAIModerationOptions): Moderator {
   const target = "target" in options ? options.target : createOpenAIModerationTarget(options);
-  const perRequest = Math.max(1, target.capabilities.maxImages);
+  const perRequest = Math.max(1, target.hints.capabilities.maxImages);
 
   async function reviewSide(
     dialogue: Dialogue,

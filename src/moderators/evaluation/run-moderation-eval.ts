@@ -1,3 +1,4 @@
+import type { ModelCaller } from "../../contracts/index.ts";
 import type { Dialogue } from "../../dialogue/dialogue.ts";
 import { sha256Hex } from "../../dialogue/image-ref.ts";
 import type { PriceTable } from "../../engine/pricing.ts";
@@ -6,7 +7,6 @@ import { runCases } from "../../engine/run-cases.ts";
 import { executeRunSession, type RunSessionHooks, type RunSessionOutcome } from "../../engine/run-session.ts";
 import type { Store } from "../../engine/store.ts";
 import { CancelledError, describeError } from "../../errors.ts";
-import type { ModelCaller } from "../../judges/judge.ts";
 import { writeReportFiles } from "../../reports/write-report-files.ts";
 import type { ModerationResult, Moderator, Policy, PolicyDimension } from "../moderator.ts";
 import { buildPolicy, renderPolicy } from "../policy.ts";
@@ -108,7 +108,7 @@ export function executeModerationEval(
         name: plan.name,
         recipe: "moderation-eval",
         config: plan.config,
-        simulator: plan.moderators.some((entry) => entry.moderator.target?.isSimulator === true),
+        simulator: plan.moderators.some((entry) => entry.moderator.target?.hints.isSimulator === true),
       },
       executor: {
         prices: plan.prices,

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
+import type { ModelCaller } from "../../contracts/index.ts";
 import { parseCsv } from "../../dialogue/csv.ts";
 import type { Dialogue } from "../../dialogue/dialogue.ts";
 import { InputError, TurnsafeError } from "../../errors.ts";
-import type { ModelCaller } from "../../judges/judge.ts";
 import type { Moderator, Policy } from "../moderator.ts";
 import { DEFAULT_POLICY } from "../policy.ts";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { ModelCaller } from "../../contracts/index.ts";
 import type { Dialogue, Message } from "../../dialogue/dialogue.ts";
-import type { ModelCaller } from "../../judges/judge.ts";
 import { buildPolicy, DEFAULT_POLICY } from "../policy.ts";
 import { createLocalGuard } from "./local-guard.ts";
 

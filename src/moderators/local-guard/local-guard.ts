@@ -1,8 +1,8 @@
 import sharp from "sharp";
+import type { ModelCaller } from "../../contracts/index.ts";
 import { type Dialogue, type ImageRef, messageText } from "../../dialogue/dialogue.ts";
 import type { ImageLoadOptions } from "../../dialogue/image-ref.ts";
 import { CancelledError, describeError } from "../../errors.ts";
-import type { ModelCaller } from "../../judges/judge.ts";
 import type { ModerationResult, Moderator, Policy } from "../moderator.ts";
 import { type AssistantTurn, scoreAssistantTurn } from "./assistant-scorer.ts";
 import { DIMENSION_KEYS, type DimensionKey, listedDimensions } from "./dimension-keys.ts";

@@ -1,3 +1,4 @@
+import type { Target } from "../../contracts/index.ts";
 import { sha256Hex } from "../../dialogue/image-ref.ts";
 import type { CallEvent } from "../../engine/call-executor.ts";
 import { PriceTable } from "../../engine/pricing.ts";
@@ -6,7 +7,6 @@ import { type RunProgress, runCases } from "../../engine/run-cases.ts";
 import { playRun } from "../../engine/run-session.ts";
 import type { Store } from "../../engine/store.ts";
 import { InputError } from "../../errors.ts";
-import type { Target } from "../../targets/target.ts";
 import { BUILD_METHODS, type BuildMethodName } from "./build-methods.ts";
 import { caseDialogues, type PlannedSample, planSamples } from "./build-samples.ts";
 import { ATTACKER_ROLE, type BuildTask } from "./built-dialogue.ts";
@@ -80,7 +80,7 @@ export async function buildSafemt(options: SafemtBuildOptions): Promise<SafemtBu
   if (options.methods.length === 0) throw new InputError("name at least one method", "methods");
   const { store, attacker } = options;
   const retries = options.retries ?? 2;
-  const vision = options.attackerVision ?? attacker.capabilities.vision;
+  const vision = options.attackerVision ?? attacker.hints.capabilities.vision;
   const runId = buildRunId(options, lengths, retries, vision);
   const samples = await planSamples(options);
   const bySampleId = new Map(samples.map((sample) => [sample.sampleId, sample]));
@@ -98,7 +98,7 @@ export async function buildSafemt(options: SafemtBuildOptions): Promise<SafemtBu
         attacker: attacker.id,
         retries,
       },
-      simulator: attacker.isSimulator,
+      simulator: attacker.hints.isSimulator,
     },
     { prices: options.prices ?? new PriceTable(), cache: options.cache ?? true, endpointConcurrency: 8 },
     ({ executor }) =>
@@ -198,7 +198,7 @@ async function collect(
   const report = {
     runId,
     attacker: options.attacker.id,
-    simulator: options.attacker.isSimulator,
+    simulator: options.attacker.hints.isSimulator,
     methods: options.methods,
     assignment: options.assignment ?? "rotate",
     lengths: [1, ...lengths],

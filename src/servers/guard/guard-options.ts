@@ -1,5 +1,5 @@
+import type { ModelCaller } from "../../contracts/index.ts";
 import type { FetchPolicy } from "../../dialogue/safe-fetch.ts";
-import type { ModelCaller } from "../../judges/judge.ts";
 import type { Moderator, Policy } from "../../moderators/moderator.ts";
 import type { GuardAuditSink } from "./guard-audit-log.ts";
 import type { StreamBoundary } from "./guard-stream.ts";

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { GenerationParams, Target } from "../../contracts/index.ts";
 import { TargetError } from "../../errors.ts";
 import { isRecord } from "../../http/json.ts";
 import {
@@ -12,7 +13,6 @@ import {
 import { redactSecrets } from "../../http/redact-secrets.ts";
 import { parseRetryAfter, statusKind } from "../../http/status-kind.ts";
 import { nodeHttpFetch } from "../../targets/node-http-fetch.ts";
-import type { GenerationParams, Target } from "../../targets/target.ts";
 import type { GuardChatRequest } from "./openai-chat-request.ts";
 import { readServerSentEvents } from "./server-sent-events.ts";
 

@@ -1,6 +1,6 @@
+import type { ModelCaller } from "../../contracts/index.ts";
 import type { Dialogue } from "../../dialogue/dialogue.ts";
 import { describeError } from "../../errors.ts";
-import type { ModelCaller } from "../../judges/judge.ts";
 import type { Moderator, Policy, Verdict } from "../../moderators/moderator.ts";
 
 /** The side of a conversation the guard checks: before forwarding (user) or after (assistant). */
