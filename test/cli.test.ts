@@ -21,6 +21,9 @@ describe("turnsafe CLI", () => {
     expect(html).toContain("not a model");
     expect(html).not.toMatch(/(src|href)="https?:/);
     const data = JSON.parse(readFileSync(summary.report.json, "utf8"));
+    // Reports are written before the run is marked completed, yet describe it as it ended.
+    expect(data.run.status).toBe("completed");
+    expect(html).not.toContain("This run is <strong>running</strong>");
     const unsafeByTurns = data.tables[0].rows.filter(
       (row: unknown[]) => String(row[1]).startsWith("safety") && row[2] !== "all",
     );

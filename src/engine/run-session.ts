@@ -6,7 +6,7 @@ import type { RetryPolicy } from "./retry-policy.ts";
 import type { RunProgress } from "./run-cases.ts";
 import { type HeldRunLease, holdRunLease } from "./run-lease.ts";
 import { SqliteStore } from "./sqlite-store.ts";
-import type { RunLease, RunRecord, Store, TargetOutcomeCount } from "./store.ts";
+import type { RunLease, RunRecord, RunStatus, Store, TargetOutcomeCount } from "./store.ts";
 
 /**
  * Writes during a run are grouped and committed to SQLite this often. Each is also appended to the
@@ -62,8 +62,16 @@ export interface RunSessionSpec {
   };
   /** Plays the run's cases (typically through runCases); throws CancelledError when interrupted. */
   play(session: { store: Store; runId: string; executor: CallExecutor }): Promise<RunProgress | undefined>;
-  /** Renders the run's reports (also after an interruption); returns their paths. */
-  writeReports(store: Store, runId: string): Promise<{ reportHtml: string; reportJson: string }>;
+  /**
+   * Renders the run's reports (also after an interruption); returns their paths. `status` is the
+   * status the run is recorded with once the reports are written (it is still `running` in the
+   * store while they are rendered), so the reports show the run as it ends.
+   */
+  writeReports(
+    store: Store,
+    runId: string,
+    status: RunStatus,
+  ): Promise<{ reportHtml: string; reportJson: string }>;
 }
 
 /** What a finished or interrupted run leaves behind. */
@@ -94,8 +102,8 @@ export async function executeRunSession(
     writeLog: true,
   });
   try {
-    const played = await playRun(store, spec.run, spec.executor, spec.play, hooks, () =>
-      spec.writeReports(store, spec.run.id),
+    const played = await playRun(store, spec.run, spec.executor, spec.play, hooks, ({ interrupted }) =>
+      spec.writeReports(store, spec.run.id, interrupted ? "interrupted" : "completed"),
     );
     return {
       ...played,

@@ -10,7 +10,7 @@ import {
   type RunSessionOutcome,
   type RunSettings,
 } from "../engine/run-session.ts";
-import type { Store } from "../engine/store.ts";
+import type { RunStatus, Store } from "../engine/store.ts";
 import { ConfigError } from "../errors.ts";
 import { writeReportFiles } from "../reports/write-report-files.ts";
 import { wrapTarget } from "../targets/target.ts";
@@ -169,7 +169,8 @@ export function executeMtmcsRun(plan: MtmcsRunPlan, hooks: MtmcsRunHooks = {}): 
             return result;
           },
         }),
-      writeReports: (store, runId) => writeMtmcsReports(store, runId, plan.reportDir, plan.reportCases),
+      writeReports: (store, runId, status) =>
+        writeMtmcsReports(store, runId, plan.reportDir, plan.reportCases, status),
     },
     hooks,
   );
@@ -212,6 +213,7 @@ export async function writeMtmcsReports(
   runId: string,
   reportDir: string,
   maxCases: number,
+  runStatus?: RunStatus,
 ): Promise<{ reportHtml: string; reportJson: string }> {
-  return writeReportFiles(reportDir, runId, await buildMtmcsReport(store, runId, { maxCases }));
+  return writeReportFiles(reportDir, runId, await buildMtmcsReport(store, runId, { maxCases }), runStatus);
 }

@@ -9,7 +9,7 @@ import {
   type RunSessionOutcome,
   type RunSettings,
 } from "../engine/run-session.ts";
-import type { Store } from "../engine/store.ts";
+import type { RunStatus, Store } from "../engine/store.ts";
 import type { Judge } from "../judges/judge.ts";
 import { buildDialogueReport } from "../reports/dialogue-report.ts";
 import type { ReportData } from "../reports/report-data.ts";
@@ -108,7 +108,7 @@ export function executeDialogueRun(
           signal: hooks.signal,
           onProgress: hooks.onProgress,
         }),
-      writeReports: (store, runId) =>
+      writeReports: (store, runId, status) =>
         writeDialogueReports(
           store,
           runId,
@@ -117,6 +117,7 @@ export function executeDialogueRun(
           plan.imageBaseDir,
           plan.buildReport,
           plan.breakdown,
+          status,
         ),
     },
     hooks,
@@ -132,11 +133,12 @@ export async function writeDialogueReports(
   imageBaseDir: string | undefined,
   buildReport?: (store: Store, runId: string) => Promise<ReportData>,
   breakdown?: string[],
+  runStatus?: RunStatus,
 ): Promise<{ reportHtml: string; reportJson: string }> {
   const data = buildReport
     ? await buildReport(store, runId)
     : await buildDialogueReport(store, runId, { maxCases, imageBaseDir, breakdown });
-  return writeReportFiles(reportDir, runId, data);
+  return writeReportFiles(reportDir, runId, data, runStatus);
 }
 
 /** Streams dialogues from a JSONL file, stopping after `limit` when given. */

@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import type { RunStatus } from "../engine/store.ts";
 import { renderHtmlReport } from "./html-report.ts";
 import type { ReportData } from "./report-data.ts";
 import { writeFilesAtomically } from "./write-files-atomically.ts";
@@ -13,7 +14,10 @@ export function writeReportFiles(
   reportDir: string,
   runId: string,
   data: ReportData,
+  /** The status to show when the store does not hold it yet (reports are written before a run is marked). */
+  runStatus?: RunStatus,
 ): { reportHtml: string; reportJson: string } {
+  if (runStatus) data = { ...data, run: { ...data.run, status: runStatus } };
   mkdirSync(reportDir, { recursive: true });
   const reportHtml = path.join(reportDir, `${runId}.html`);
   const reportJson = path.join(reportDir, `${runId}.json`);

@@ -5,7 +5,7 @@ import type { PriceTable } from "../../engine/pricing.ts";
 import { stableStringify } from "../../engine/request-hash.ts";
 import { runCases } from "../../engine/run-cases.ts";
 import { executeRunSession, type RunSessionHooks, type RunSessionOutcome } from "../../engine/run-session.ts";
-import type { Store } from "../../engine/store.ts";
+import type { RunStatus, Store } from "../../engine/store.ts";
 import { CancelledError, describeError } from "../../errors.ts";
 import { writeReportFiles } from "../../reports/write-report-files.ts";
 import type { ModerationResult, Moderator, Policy, PolicyDimension } from "../moderator.ts";
@@ -131,8 +131,8 @@ export function executeModerationEval(
             moderateCase(plan, turns, store, runId, dialogue, executor.forCase(dialogue.id)),
         });
       },
-      writeReports: (store, runId) =>
-        writeModerationReports(store, runId, plan.reportDir, plan.reportCases ?? 100),
+      writeReports: (store, runId, status) =>
+        writeModerationReports(store, runId, plan.reportDir, plan.reportCases ?? 100, status),
     },
     hooks,
   );
@@ -144,8 +144,14 @@ export async function writeModerationReports(
   runId: string,
   reportDir: string,
   maxCases: number,
+  runStatus?: RunStatus,
 ): Promise<{ reportHtml: string; reportJson: string }> {
-  return writeReportFiles(reportDir, runId, await buildModerationReport(store, runId, { maxCases }));
+  return writeReportFiles(
+    reportDir,
+    runId,
+    await buildModerationReport(store, runId, { maxCases }),
+    runStatus,
+  );
 }
 
 async function moderateCase(
