@@ -2,14 +2,14 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { buildTarget } from "../src/benchmarks/dialogues/plan-dialogue-run.ts";
+import { resolveMtmcsSources } from "../src/benchmarks/mtmcs/mtmcs-loader.ts";
+import { REFERENCE_PROTOCOL } from "../src/benchmarks/mtmcs/mtmcs-play.ts";
+import { executeMtmcsRun, type MtmcsRunPlan } from "../src/benchmarks/mtmcs/mtmcs-run.ts";
 import { PriceTable } from "../src/engine/pricing.ts";
 import { SqliteStore } from "../src/engine/sqlite-store.ts";
-import { writeMtmcsFixture } from "../src/mtmcs/mtmcs-fixture.ts";
-import { resolveMtmcsSources } from "../src/mtmcs/mtmcs-loader.ts";
-import { REFERENCE_PROTOCOL } from "../src/mtmcs/mtmcs-play.ts";
-import { executeMtmcsRun, type MtmcsRunPlan } from "../src/mtmcs/mtmcs-run.ts";
-import { buildTarget } from "../src/recipes/plan-dialogue-run.ts";
 import type { RunningSimulator } from "../src/simulator/simulator-server.ts";
+import { writeMtmcsFixture } from "../src/testing/mtmcs-fixture.ts";
 
 const SCRIPT = `
 latency_ms: 3

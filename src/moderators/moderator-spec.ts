@@ -1,5 +1,5 @@
+import { buildTarget } from "../benchmarks/dialogues/plan-dialogue-run.ts";
 import { InputError } from "../errors.ts";
-import { buildTarget } from "../recipes/plan-dialogue-run.ts";
 import type { RunningSimulator } from "../simulator/simulator-server.ts";
 import type { Target } from "../targets/target.ts";
 import { createLlamaGuardModerator, type LlamaGuardVersion } from "./backends/llama-guard-moderator.ts";

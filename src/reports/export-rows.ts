@@ -1,7 +1,7 @@
+import type { DialogueCaseResult } from "../benchmarks/dialogues/dialogue-suite.ts";
 import { userTurnCount } from "../dialogue/dialogue.ts";
 import { targetStatus } from "../engine/run-cases.ts";
 import type { CaseRecord, ScoreRecord, Store } from "../engine/store.ts";
-import type { DialogueCaseResult } from "../recipes/dialogue-suite.ts";
 
 /** What one case produced for one target (or moderator, or arm): the recipe-specific part of a row. */
 export interface ExportUnit {

@@ -1,10 +1,10 @@
 import sharp from "sharp";
-import type { Dialogue, ImageRef } from "../../dialogue/dialogue.ts";
-import type { ModelCaller } from "../../judges/judge.ts";
-import { simulatorTarget } from "../../recipes/plan-dialogue-run.ts";
-import { parseSimulatorScript } from "../../simulator/script.ts";
-import { type RunningSimulator, startSimulator } from "../../simulator/simulator-server.ts";
-import type { Target } from "../../targets/target.ts";
+import { simulatorTarget } from "../benchmarks/dialogues/plan-dialogue-run.ts";
+import type { Dialogue, ImageRef } from "../dialogue/dialogue.ts";
+import type { ModelCaller } from "../judges/judge.ts";
+import { parseSimulatorScript } from "../simulator/script.ts";
+import { type RunningSimulator, startSimulator } from "../simulator/simulator-server.ts";
+import type { Target } from "../targets/target.ts";
 
 /** A tiny solid-colour PNG as an inline image; distinct colours give distinct bytes. */
 export async function colourImage(red: number, green: number, blue: number): Promise<ImageRef> {

@@ -1,13 +1,13 @@
 // Shared by the guard's tests: a small policy, test images, a scripted upstream and a guard on top.
 import sharp from "sharp";
-import { sha256Hex } from "../../dialogue/image-ref.ts";
-import type { Moderator, Policy } from "../../moderators/moderator.ts";
-import { parseSimulatorScript } from "../../simulator/script.ts";
-import { type RunningSimulator, startSimulator } from "../../simulator/simulator-server.ts";
-import type { GuardOptions } from "./guard-options.ts";
-import { type RunningGuard, startGuardServer } from "./guard-server.ts";
-import { createHttpUpstream } from "./guard-upstream.ts";
-import { createKeywordModerator, type KeywordRule } from "./keyword-moderator.ts";
+import { sha256Hex } from "../dialogue/image-ref.ts";
+import type { Moderator, Policy } from "../moderators/moderator.ts";
+import type { GuardOptions } from "../servers/guard/guard-options.ts";
+import { type RunningGuard, startGuardServer } from "../servers/guard/guard-server.ts";
+import { createHttpUpstream } from "../servers/guard/guard-upstream.ts";
+import { createKeywordModerator, type KeywordRule } from "../servers/guard/keyword-moderator.ts";
+import { parseSimulatorScript } from "../simulator/script.ts";
+import { type RunningSimulator, startSimulator } from "../simulator/simulator-server.ts";
 
 /** A policy of the named dimensions, in order (descriptions are placeholders). */
 export function testPolicy(names: readonly string[]): Policy {

@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
-import type { MtmcsSplit } from "./mtmcs-row.ts";
-import { type FixtureField, writeParquetFixture } from "./test-parquet-writer.ts";
+import type { MtmcsSplit } from "../benchmarks/mtmcs/mtmcs-row.ts";
+import { type FixtureField, writeParquetFixture } from "./parquet-writer.ts";
 
 /** How a fixture export is laid out: file format and how images are stored. */
 export interface MtmcsFixtureOptions {

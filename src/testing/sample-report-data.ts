@@ -1,5 +1,5 @@
 import { wilsonInterval } from "../metrics/proportion.ts";
-import type { ChartPoint, ReportData } from "./report-data.ts";
+import type { ChartPoint, ReportData } from "../reports/report-data.ts";
 
 /** A 24x16 two-colour checkerboard PNG, small enough to inline anywhere. */
 export const SAMPLE_PNG_DATA_URI =

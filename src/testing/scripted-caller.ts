@@ -1,5 +1,5 @@
+import type { ModelCaller } from "../judges/judge.ts";
 import type { Target, TargetRequest, TargetResponse } from "../targets/target.ts";
-import type { ModelCaller } from "./judge.ts";
 
 /** A model call a scripted caller received. */
 export interface RecordedCall {

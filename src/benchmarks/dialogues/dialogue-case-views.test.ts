@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { Dialogue } from "../dialogue/dialogue.ts";
-import { workKey } from "../engine/request-hash.ts";
-import { SqliteStore } from "../engine/sqlite-store.ts";
-import type { DialogueCaseResult } from "../recipes/dialogue-suite.ts";
+import type { Dialogue } from "../../dialogue/dialogue.ts";
+import { workKey } from "../../engine/request-hash.ts";
+import { SqliteStore } from "../../engine/sqlite-store.ts";
+import { exportRows } from "../../reports/export-rows.ts";
 import { buildDialogueReport } from "./dialogue-report.ts";
-import { exportRows } from "./export-rows.ts";
+import type { DialogueCaseResult } from "./dialogue-suite.ts";
 
 const at = "2026-01-01T00:00:00Z";
 

@@ -1,9 +1,9 @@
-import type { Dialogue, Message } from "../dialogue/dialogue.ts";
-import { targetStatus } from "../engine/run-cases.ts";
-import type { CaseCallRow, CaseRecord, ScoreRecord } from "../engine/store.ts";
-import type { DialogueCaseResult } from "../recipes/dialogue-suite.ts";
-import { scoreView, toTurnViews } from "./case-view.ts";
-import type { CaseView } from "./report-data.ts";
+import type { Dialogue, Message } from "../../dialogue/dialogue.ts";
+import { targetStatus } from "../../engine/run-cases.ts";
+import type { CaseCallRow, CaseRecord, ScoreRecord } from "../../engine/store.ts";
+import { scoreView, toTurnViews } from "../../reports/case-view.ts";
+import type { CaseView } from "../../reports/report-data.ts";
+import type { DialogueCaseResult } from "./dialogue-suite.ts";
 
 /** A dialogue field by key: `metadata.<key>`, else `labels.<key>` (dots read nested fields), as text. */
 export function caseField(dialogue: Dialogue, key: string): string | null {

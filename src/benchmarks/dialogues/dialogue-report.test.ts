@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Dialogue } from "../dialogue/dialogue.ts";
-import { SqliteStore } from "../engine/sqlite-store.ts";
-import type { ScoreRecord } from "../engine/store.ts";
+import type { Dialogue } from "../../dialogue/dialogue.ts";
+import { SqliteStore } from "../../engine/sqlite-store.ts";
+import type { ScoreRecord } from "../../engine/store.ts";
 import { buildDialogueReport } from "./dialogue-report.ts";
 
 const at = "2026-01-01T00:00:00Z";

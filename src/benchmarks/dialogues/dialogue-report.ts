@@ -1,12 +1,18 @@
-import type { Store, TargetOutcomeCount } from "../engine/store.ts";
-import { wilsonInterval } from "../metrics/proportion.ts";
-import { breakdownTables, DEFAULT_BREAKDOWN } from "./breakdown-table.ts";
+import type { Store, TargetOutcomeCount } from "../../engine/store.ts";
+import { wilsonInterval } from "../../metrics/proportion.ts";
+import { breakdownTables, DEFAULT_BREAKDOWN } from "../../reports/breakdown-table.ts";
+import {
+  dialogueFigures,
+  emptyTally,
+  flaggedLabelOf,
+  type Tally,
+  totalTally,
+} from "../../reports/dialogue-figures.ts";
+import { repeatVariance } from "../../reports/repeat-variance.ts";
+import type { CaseView, ChartSpec, MetricTable, ReportData } from "../../reports/report-data.ts";
+import type { ResultFigure } from "../../reports/result-figure.ts";
+import { describeTargetOutcome, targetOutcomeHeadlines } from "../../reports/target-outcomes.ts";
 import { dialogueCaseViews } from "./dialogue-case-views.ts";
-import { dialogueFigures, emptyTally, flaggedLabelOf, type Tally, totalTally } from "./dialogue-figures.ts";
-import { repeatVariance } from "./repeat-variance.ts";
-import type { CaseView, ChartSpec, MetricTable, ReportData } from "./report-data.ts";
-import type { ResultFigure } from "./result-figure.ts";
-import { describeTargetOutcome, targetOutcomeHeadlines } from "./target-outcomes.ts";
 
 export interface DialogueReportOptions {
   maxCases: number;

@@ -1,13 +1,13 @@
-import type { Dialogue } from "../dialogue/dialogue.ts";
-import type { Driver, TurnAnswer } from "../drivers/driver.ts";
-import { liveDriver } from "../drivers/live-driver.ts";
-import { replayDriver } from "../drivers/replay-driver.ts";
-import type { CallExecutor } from "../engine/call-executor.ts";
-import { CaseFailure, type RunProgress, runCases } from "../engine/run-cases.ts";
-import type { Store } from "../engine/store.ts";
-import { CancelledError, describeError } from "../errors.ts";
-import type { Judge, ModelCaller } from "../judges/judge.ts";
-import type { Target } from "../targets/target.ts";
+import type { Dialogue } from "../../dialogue/dialogue.ts";
+import type { Driver, TurnAnswer } from "../../drivers/driver.ts";
+import { liveDriver } from "../../drivers/live-driver.ts";
+import { replayDriver } from "../../drivers/replay-driver.ts";
+import type { CallExecutor } from "../../engine/call-executor.ts";
+import { CaseFailure, type RunProgress, runCases } from "../../engine/run-cases.ts";
+import type { Store } from "../../engine/store.ts";
+import { CancelledError, describeError } from "../../errors.ts";
+import type { Judge, ModelCaller } from "../../judges/judge.ts";
+import type { Target } from "../../targets/target.ts";
 
 export type DriverChoice = "auto" | "live" | "replay";
 

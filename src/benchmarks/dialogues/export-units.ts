@@ -1,8 +1,8 @@
-import type { CaseRecord } from "../engine/store.ts";
-import { labelsOf } from "../moderators/evaluation/moderation-labels.ts";
-import type { ModerationCaseResult } from "../moderators/evaluation/run-moderation-eval.ts";
+import type { CaseRecord } from "../../engine/store.ts";
+import { dialogueUnits, type ExportUnit, type ExportUnits } from "../../reports/export-rows.ts";
+import { labelsOf } from "../moderation-eval/moderation-labels.ts";
+import type { ModerationCaseResult } from "../moderation-eval/run-moderation-eval.ts";
 import type { MtmcsCaseResult } from "../mtmcs/mtmcs-play.ts";
-import { dialogueUnits, type ExportUnit, type ExportUnits } from "../reports/export-rows.ts";
 import type { BuiltCaseResult } from "../safemt/build/write-built-dialogue.ts";
 
 /** MTMCS: one unit per model and defence (`<target>|<defence>`, the key its scores carry). */

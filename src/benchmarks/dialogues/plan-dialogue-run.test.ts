@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
-import { RunConfigSchema } from "../config/run-config.ts";
-import { SqliteStore } from "../engine/sqlite-store.ts";
-import { InputError } from "../errors.ts";
+import { RunConfigSchema } from "../../config/run-config.ts";
+import { SqliteStore } from "../../engine/sqlite-store.ts";
+import { InputError } from "../../errors.ts";
 import { planDialogueRun } from "./plan-dialogue-run.ts";
 import { executeDialogueRun } from "./run-dialogues.ts";
 

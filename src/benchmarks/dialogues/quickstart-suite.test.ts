@@ -2,8 +2,8 @@ import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Dialogue, DialogueSchema, imagesOf, userTurnCount } from "../dialogue/dialogue.ts";
-import { loadImage, sha256Hex } from "../dialogue/image-ref.ts";
+import { type Dialogue, DialogueSchema, imagesOf, userTurnCount } from "../../dialogue/dialogue.ts";
+import { loadImage, sha256Hex } from "../../dialogue/image-ref.ts";
 import { buildQuickstartSuite } from "./quickstart-suite.ts";
 
 let root: string;

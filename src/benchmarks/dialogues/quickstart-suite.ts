@@ -1,8 +1,8 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Dialogue, ImageRef, Part } from "../dialogue/dialogue.ts";
-import { sha256Hex } from "../dialogue/image-ref.ts";
-import { InputError } from "../errors.ts";
+import type { Dialogue, ImageRef, Part } from "../../dialogue/dialogue.ts";
+import { sha256Hex } from "../../dialogue/image-ref.ts";
+import { InputError } from "../../errors.ts";
 import { renderSceneImage, renderTextImage, SCENE_KINDS, type SceneKind } from "./render-image.ts";
 
 /** What a good model should do with a quickstart case. */

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
-import { sha256Hex } from "../dialogue/image-ref.ts";
-import { InputError } from "../errors.ts";
+import { sha256Hex } from "../../dialogue/image-ref.ts";
+import { InputError } from "../../errors.ts";
 import { renderSceneImage, renderTextImage, SCENE_KINDS, type SceneKind } from "./render-image.ts";
 
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47];

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
-import { ImageError, InputError } from "../errors.ts";
+import { ImageError, InputError } from "../../errors.ts";
 
 /** A text image: lines of text on a plain background. */
 export interface TextImageOptions {

@@ -1,10 +1,10 @@
-import type { Store } from "../engine/store.ts";
-import { buildModerationReport } from "../moderators/evaluation/moderation-report.ts";
+import type { Store } from "../../engine/store.ts";
+import type { ReportData } from "../../reports/report-data.ts";
+import { buildModerationReport } from "../moderation-eval/moderation-report.ts";
 import { buildMtmcsReport } from "../mtmcs/mtmcs-report.ts";
-import { buildDialogueReport } from "../reports/dialogue-report.ts";
-import type { ReportData } from "../reports/report-data.ts";
 import { buildSafemtBuildReport } from "../safemt/build/built-report.ts";
 import { buildSafemtReport } from "../safemt/safemt-report.ts";
+import { buildDialogueReport } from "./dialogue-report.ts";
 
 /** Builds a run's report from the store. */
 export type ReportBuilder = (

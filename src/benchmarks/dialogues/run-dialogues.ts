@@ -1,19 +1,19 @@
-import type { Dialogue } from "../dialogue/dialogue.ts";
-import { sha256Hex } from "../dialogue/image-ref.ts";
-import { type JsonlOptions, readDialogues } from "../dialogue/jsonl.ts";
-import { stableStringify } from "../engine/request-hash.ts";
+import type { Dialogue } from "../../dialogue/dialogue.ts";
+import { sha256Hex } from "../../dialogue/image-ref.ts";
+import { type JsonlOptions, readDialogues } from "../../dialogue/jsonl.ts";
+import { stableStringify } from "../../engine/request-hash.ts";
 import {
   executeRunSession,
   type RunSessionHooks,
   type RunSessionOutcome,
   type RunSettings,
-} from "../engine/run-session.ts";
-import type { Store } from "../engine/store.ts";
-import type { Judge } from "../judges/judge.ts";
-import { buildDialogueReport } from "../reports/dialogue-report.ts";
-import type { ReportData } from "../reports/report-data.ts";
-import { writeReportFiles } from "../reports/write-report-files.ts";
-import type { Target } from "../targets/target.ts";
+} from "../../engine/run-session.ts";
+import type { Store } from "../../engine/store.ts";
+import type { Judge } from "../../judges/judge.ts";
+import type { ReportData } from "../../reports/report-data.ts";
+import { writeReportFiles } from "../../reports/write-report-files.ts";
+import type { Target } from "../../targets/target.ts";
+import { buildDialogueReport } from "./dialogue-report.ts";
 import { type DriverChoice, runDialogueSuite } from "./dialogue-suite.ts";
 
 /** Everything a dialogue run needs, already resolved (paths absolute, targets built). */

@@ -7,8 +7,8 @@ import { formatZodError, readJsonl } from "../../dialogue/jsonl.ts";
 import { MAX_WHOLE_FILE_BYTES, readSmallTextFile } from "../../dialogue/read-small-text-file.ts";
 import { InputError } from "../../errors.ts";
 import { extractJsonObject } from "../../judges/parse-output.ts";
-import type { PolicyDimension } from "../moderator.ts";
-import { buildPolicy, DEFAULT_POLICY } from "../policy.ts";
+import type { PolicyDimension } from "../../moderators/moderator.ts";
+import { buildPolicy, DEFAULT_POLICY } from "../../moderators/policy.ts";
 import {
   ITEM_POLICY_KEY,
   MODERATION_LABELS_KEY,

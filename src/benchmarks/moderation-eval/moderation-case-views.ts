@@ -1,7 +1,7 @@
 import type { Store } from "../../engine/store.ts";
 import { toTurnViews } from "../../reports/case-view.ts";
-import { caseField } from "../../reports/dialogue-case-views.ts";
 import type { CaseView } from "../../reports/report-data.ts";
+import { caseField } from "../dialogues/dialogue-case-views.ts";
 import { labelsOf } from "./moderation-labels.ts";
 import { predictionOf } from "./moderation-metrics.ts";
 import { SIDES } from "./moderation-summary.ts";

@@ -1,6 +1,6 @@
 import type { Dialogue } from "../../dialogue/dialogue.ts";
-import type { PolicyDimension } from "../moderator.ts";
-import { BUILTIN_DIMENSIONS, findDimension } from "../policy.ts";
+import type { PolicyDimension } from "../../moderators/moderator.ts";
+import { BUILTIN_DIMENSIONS, findDimension } from "../../moderators/policy.ts";
 
 /** The gold label of one side of a dialogue (the spec's rating, dimension and rationale). */
 export interface SideLabel {

@@ -6,8 +6,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { type Dialogue, DialogueSchema } from "../../dialogue/dialogue.ts";
 import { PriceTable } from "../../engine/pricing.ts";
 import { SqliteStore } from "../../engine/sqlite-store.ts";
-import type { ModerationResult, Moderator } from "../moderator.ts";
-import { DEFAULT_POLICY } from "../policy.ts";
+import type { ModerationResult, Moderator } from "../../moderators/moderator.ts";
+import { DEFAULT_POLICY } from "../../moderators/policy.ts";
 import { summariseModeration } from "./moderation-summary.ts";
 import { executeModerationEval, type ModerationEvalPlan } from "./run-moderation-eval.ts";
 

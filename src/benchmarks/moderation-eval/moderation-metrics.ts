@@ -1,4 +1,4 @@
-import type { ModerationResult } from "../moderator.ts";
+import type { ModerationResult } from "../../moderators/moderator.ts";
 import { type SideLabel, sameDimension } from "./moderation-labels.ts";
 
 /** What a moderator said about one side, reduced to what the metrics count. */

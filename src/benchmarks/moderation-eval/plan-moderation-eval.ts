@@ -3,13 +3,13 @@ import path from "node:path";
 import type { Dialogue } from "../../dialogue/dialogue.ts";
 import { PriceTable } from "../../engine/pricing.ts";
 import { InputError } from "../../errors.ts";
-import type { Policy } from "../moderator.ts";
+import type { Policy } from "../../moderators/moderator.ts";
 import {
   createModeratorFromSpec,
   type ModeratorFromSpec,
   type ModeratorSpecOptions,
-} from "../moderator-spec.ts";
-import { DEFAULT_POLICY, loadPolicyFile } from "../policy.ts";
+} from "../../moderators/moderator-spec.ts";
+import { DEFAULT_POLICY, loadPolicyFile } from "../../moderators/policy.ts";
 import { readMmdsDialogues } from "./mmds-loader.ts";
 import { isPromptSetFile, type PromptSetOptions, readLabelledPrompts } from "./prompt-set-loader.ts";
 import type { ModerationEvalPlan } from "./run-moderation-eval.ts";

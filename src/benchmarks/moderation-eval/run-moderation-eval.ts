@@ -7,9 +7,9 @@ import { executeRunSession, type RunSessionHooks, type RunSessionOutcome } from 
 import type { Store } from "../../engine/store.ts";
 import { CancelledError, describeError } from "../../errors.ts";
 import type { ModelCaller } from "../../judges/judge.ts";
+import type { ModerationResult, Moderator, Policy, PolicyDimension } from "../../moderators/moderator.ts";
+import { buildPolicy, renderPolicy } from "../../moderators/policy.ts";
 import { writeReportFiles } from "../../reports/write-report-files.ts";
-import type { ModerationResult, Moderator, Policy, PolicyDimension } from "../moderator.ts";
-import { buildPolicy, renderPolicy } from "../policy.ts";
 import { GroupTurns } from "./group-turns.ts";
 import { itemPolicyOf, labelsOf, sameDimension } from "./moderation-labels.ts";
 import { buildModerationReport } from "./moderation-report.ts";

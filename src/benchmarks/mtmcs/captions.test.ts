@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../errors.ts";
-import { offlineJudgeTarget, scriptedCaller } from "../judges/scripted-caller.ts";
+import { InputError } from "../../errors.ts";
+import { offlineJudgeTarget, scriptedCaller } from "../../testing/scripted-caller.ts";
 import { Captioner, loadCaptionsFile } from "./captions.ts";
 
 const image = { path: "/tmp/photo.png" };

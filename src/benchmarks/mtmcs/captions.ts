@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { ImageRef } from "../dialogue/dialogue.ts";
-import { InputError } from "../errors.ts";
-import type { ModelCaller } from "../judges/judge.ts";
-import type { Target } from "../targets/target.ts";
+import type { ImageRef } from "../../dialogue/dialogue.ts";
+import { InputError } from "../../errors.ts";
+import type { ModelCaller } from "../../judges/judge.ts";
+import type { Target } from "../../targets/target.ts";
 import { isCancellation } from "./intent-questions.ts";
 
 /** The captioning instruction (our own wording): neutral, short, no judgement of intent. */

@@ -1,7 +1,7 @@
-import { type Message, messageText, type Part } from "../dialogue/dialogue.ts";
-import { CancelledError, describeError, TargetError } from "../errors.ts";
-import type { ModelCaller } from "../judges/judge.ts";
-import type { GenerationParams, Target, TargetRequest } from "../targets/target.ts";
+import { type Message, messageText, type Part } from "../../dialogue/dialogue.ts";
+import { CancelledError, describeError, TargetError } from "../../errors.ts";
+import type { ModelCaller } from "../../judges/judge.ts";
+import type { GenerationParams, Target, TargetRequest } from "../../targets/target.ts";
 import { parseChoiceAnswer, parseTrueFalseAnswer } from "./intent-answers.ts";
 import type { McqItem, TrueFalseItem } from "./mtmcs-row.ts";
 

@@ -1,4 +1,4 @@
-import type { CaseRecord } from "../engine/store.ts";
+import type { CaseRecord } from "../../engine/store.ts";
 import type { MtmcsCaseInfo } from "./mtmcs-cases.ts";
 import type { MtmcsArmResult, MtmcsCaseResult } from "./mtmcs-play.ts";
 

@@ -1,4 +1,4 @@
-import type { Dialogue, ImageRef, Message } from "../dialogue/dialogue.ts";
+import type { Dialogue, ImageRef, Message } from "../../dialogue/dialogue.ts";
 import { type LoadedMtmcsRow, type MtmcsSource, readMtmcsRows } from "./mtmcs-loader.ts";
 import type {
   McqItem,

@@ -1,5 +1,5 @@
-import { meanInterval, wilsonInterval } from "../metrics/proportion.ts";
-import type { ResultFigure } from "../reports/result-figure.ts";
+import { meanInterval, wilsonInterval } from "../../metrics/proportion.ts";
+import type { ResultFigure } from "../../reports/result-figure.ts";
 import type { IntentTally, MtmcsGroup, ScoreTally } from "./mtmcs-aggregate.ts";
 
 /**

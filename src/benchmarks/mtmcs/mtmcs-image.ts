@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { ImageRef } from "../dialogue/dialogue.ts";
-import { sha256Hex, sniffMediaType } from "../dialogue/image-ref.ts";
-import { InputError } from "../errors.ts";
+import type { ImageRef } from "../../dialogue/dialogue.ts";
+import { sha256Hex, sniffMediaType } from "../../dialogue/image-ref.ts";
+import { InputError } from "../../errors.ts";
 
 const EXTENSIONS: Record<string, string> = {
   "image/png": "png",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Message } from "../dialogue/dialogue.ts";
-import { offlineJudgeTarget, scriptedCaller } from "../judges/scripted-caller.ts";
+import type { Message } from "../../dialogue/dialogue.ts";
+import { offlineJudgeTarget, scriptedCaller } from "../../testing/scripted-caller.ts";
 import type { MtmcsCaseInfo } from "./mtmcs-cases.ts";
 import { buildMtmcsJudgeRequest, judgeMtmcsDialogue, parseMtmcsScore } from "./mtmcs-judge.ts";
 import { mtmcsRubric } from "./mtmcs-rubrics.ts";

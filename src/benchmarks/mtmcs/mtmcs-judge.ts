@@ -1,9 +1,9 @@
-import type { Message, Part } from "../dialogue/dialogue.ts";
-import type { ModelCaller } from "../judges/judge.ts";
-import { defineLlmJudge, type LlmJudgeVerdict, type ParsedVerdict } from "../judges/llm-judge.ts";
-import { extractJsonObject, parseLikert } from "../judges/parse-output.ts";
-import { escapeDelimiters, mergeTextParts, transcriptParts } from "../judges/transcript-prompt.ts";
-import type { Target, TargetRequest } from "../targets/target.ts";
+import type { Message, Part } from "../../dialogue/dialogue.ts";
+import type { ModelCaller } from "../../judges/judge.ts";
+import { defineLlmJudge, type LlmJudgeVerdict, type ParsedVerdict } from "../../judges/llm-judge.ts";
+import { extractJsonObject, parseLikert } from "../../judges/parse-output.ts";
+import { escapeDelimiters, mergeTextParts, transcriptParts } from "../../judges/transcript-prompt.ts";
+import type { Target, TargetRequest } from "../../targets/target.ts";
 import type { MtmcsCaseInfo } from "./mtmcs-cases.ts";
 import { type MtmcsJudgeKind, type MtmcsJudgeMode, mtmcsRubric } from "./mtmcs-rubrics.ts";
 

@@ -2,10 +2,10 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { messageText } from "../dialogue/dialogue.ts";
-import { InputError } from "../errors.ts";
+import { messageText } from "../../dialogue/dialogue.ts";
+import { InputError } from "../../errors.ts";
+import { writeMtmcsFixture } from "../../testing/mtmcs-fixture.ts";
 import { buildMtmcsDialogue, mtmcsCases, mtmcsInfo } from "./mtmcs-cases.ts";
-import { writeMtmcsFixture } from "./mtmcs-fixture.ts";
 import { readMtmcsRows, resolveMtmcsSources, splitFromName } from "./mtmcs-loader.ts";
 
 const both = ["mm", "um"] as const;

@@ -2,10 +2,10 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } from "hyparquet";
 import { z } from "zod";
-import type { ImageRef } from "../dialogue/dialogue.ts";
-import { readJsonl } from "../dialogue/jsonl.ts";
-import { MAX_WHOLE_FILE_BYTES, readSmallTextFile } from "../dialogue/read-small-text-file.ts";
-import { InputError } from "../errors.ts";
+import type { ImageRef } from "../../dialogue/dialogue.ts";
+import { readJsonl } from "../../dialogue/jsonl.ts";
+import { MAX_WHOLE_FILE_BYTES, readSmallTextFile } from "../../dialogue/read-small-text-file.ts";
+import { InputError } from "../../errors.ts";
 import { resolveRowImage } from "./mtmcs-image.ts";
 import {
   MTMCS_SPLITS,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { scriptedTarget } from "../engine/test-target.ts";
-import { TargetError } from "../errors.ts";
-import { offlineJudgeTarget, scriptedCaller } from "../judges/scripted-caller.ts";
-import type { TargetRequest } from "../targets/target.ts";
+import { TargetError } from "../../errors.ts";
+import type { TargetRequest } from "../../targets/target.ts";
+import { offlineJudgeTarget, scriptedCaller } from "../../testing/scripted-caller.ts";
+import { scriptedTarget } from "../../testing/test-target.ts";
 import { Captioner } from "./captions.ts";
 import { buildMtmcsDialogue } from "./mtmcs-cases.ts";
 import type { LoadedMtmcsRow } from "./mtmcs-loader.ts";

@@ -1,10 +1,10 @@
-import type { Dialogue, ImageRef, Message } from "../dialogue/dialogue.ts";
-import type { TurnAnswer } from "../drivers/driver.ts";
-import type { ImagePlacement } from "../drivers/image-placement.ts";
-import { createLiveDriver } from "../drivers/live-driver.ts";
-import { describeError } from "../errors.ts";
-import type { ModelCaller } from "../judges/judge.ts";
-import type { GenerationParams, Target } from "../targets/target.ts";
+import type { Dialogue, ImageRef, Message } from "../../dialogue/dialogue.ts";
+import type { TurnAnswer } from "../../drivers/driver.ts";
+import type { ImagePlacement } from "../../drivers/image-placement.ts";
+import { createLiveDriver } from "../../drivers/live-driver.ts";
+import { describeError } from "../../errors.ts";
+import type { ModelCaller } from "../../judges/judge.ts";
+import type { GenerationParams, Target } from "../../targets/target.ts";
 import type { Captioner, CaptionResult } from "./captions.ts";
 import { askMcq, askTrueFalse, type IntentAnswer, isCancellation } from "./intent-questions.ts";
 import { mtmcsInfo } from "./mtmcs-cases.ts";

@@ -1,5 +1,5 @@
-import { meanInterval, wilsonInterval } from "../metrics/proportion.ts";
-import type { ChartSpec, MetricTable, ReportData } from "../reports/report-data.ts";
+import { meanInterval, wilsonInterval } from "../../metrics/proportion.ts";
+import type { ChartSpec, MetricTable, ReportData } from "../../reports/report-data.ts";
 import { accuracies, type IntentTally, type JudgedDialogue, type MtmcsGroup } from "./mtmcs-aggregate.ts";
 
 const GROUP_COLUMNS = ["split", "modality", "target", "defence"];

@@ -1,9 +1,9 @@
-import type { Message } from "../dialogue/dialogue.ts";
-import { targetStatus } from "../engine/run-cases.ts";
-import type { CaseCallRow, CaseRecord, ScoreRecord, Store } from "../engine/store.ts";
-import { toTurnViews } from "../reports/case-view.ts";
-import type { CaseView, ReportData } from "../reports/report-data.ts";
-import { targetOutcomeHeadlines } from "../reports/target-outcomes.ts";
+import type { Message } from "../../dialogue/dialogue.ts";
+import { targetStatus } from "../../engine/run-cases.ts";
+import type { CaseCallRow, CaseRecord, ScoreRecord, Store } from "../../engine/store.ts";
+import { toTurnViews } from "../../reports/case-view.ts";
+import type { CaseView, ReportData } from "../../reports/report-data.ts";
+import { targetOutcomeHeadlines } from "../../reports/target-outcomes.ts";
 import { MtmcsAggregator } from "./mtmcs-aggregate.ts";
 import { mtmcsFigures } from "./mtmcs-figures.ts";
 import type { MtmcsCaseResult } from "./mtmcs-play.ts";

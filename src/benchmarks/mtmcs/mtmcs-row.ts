@@ -1,4 +1,4 @@
-import { InputError } from "../errors.ts";
+import { InputError } from "../../errors.ts";
 
 /** The two MTMCS-Bench splits: Type A escalation and Type B context switch. */
 export const MTMCS_SPLITS = ["type_a", "type_b"] as const;

@@ -1,18 +1,18 @@
-import type { DefenceDependencies } from "../defences/defence.ts";
-import { buildDefenceCondition } from "../defences/registry.ts";
-import { sha256Hex } from "../dialogue/image-ref.ts";
-import { stableStringify } from "../engine/request-hash.ts";
-import { CaseFailure, runCases } from "../engine/run-cases.ts";
+import type { DefenceDependencies } from "../../defences/defence.ts";
+import { buildDefenceCondition } from "../../defences/registry.ts";
+import { sha256Hex } from "../../dialogue/image-ref.ts";
+import { stableStringify } from "../../engine/request-hash.ts";
+import { CaseFailure, runCases } from "../../engine/run-cases.ts";
 import {
   executeRunSession,
   type RunSessionHooks,
   type RunSessionOutcome,
   type RunSettings,
-} from "../engine/run-session.ts";
-import type { Store } from "../engine/store.ts";
-import { ConfigError } from "../errors.ts";
-import { writeReportFiles } from "../reports/write-report-files.ts";
-import { type Target, wrapTarget } from "../targets/target.ts";
+} from "../../engine/run-session.ts";
+import type { Store } from "../../engine/store.ts";
+import { ConfigError } from "../../errors.ts";
+import { writeReportFiles } from "../../reports/write-report-files.ts";
+import { type Target, wrapTarget } from "../../targets/target.ts";
 import { Captioner } from "./captions.ts";
 import { mtmcsCases } from "./mtmcs-cases.ts";
 import type { MtmcsSource } from "./mtmcs-loader.ts";

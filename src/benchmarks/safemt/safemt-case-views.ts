@@ -1,9 +1,9 @@
-import type { Message } from "../dialogue/dialogue.ts";
-import { targetStatus } from "../engine/run-cases.ts";
-import type { Store } from "../engine/store.ts";
-import type { DialogueCaseResult } from "../recipes/dialogue-suite.ts";
-import { scoreView, toTurnViews } from "../reports/case-view.ts";
-import type { CaseView } from "../reports/report-data.ts";
+import type { Message } from "../../dialogue/dialogue.ts";
+import { targetStatus } from "../../engine/run-cases.ts";
+import type { Store } from "../../engine/store.ts";
+import { scoreView, toTurnViews } from "../../reports/case-view.ts";
+import type { CaseView } from "../../reports/report-data.ts";
+import type { DialogueCaseResult } from "../dialogues/dialogue-suite.ts";
 import type { SafemtOutcome } from "./safemt-results.ts";
 
 /** A case chosen for the report, with what made it stand out. */

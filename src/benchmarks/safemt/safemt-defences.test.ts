@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { scriptedTarget } from "../engine/test-target.ts";
-import { ConfigError, InputError } from "../errors.ts";
-import type { Moderator } from "../moderators/moderator.ts";
+import { ConfigError, InputError } from "../../errors.ts";
+import type { Moderator } from "../../moderators/moderator.ts";
+import { scriptedTarget } from "../../testing/test-target.ts";
 import { defendedTargets, parseDefences } from "./safemt-defences.ts";
 
 const moderator: Moderator = {

@@ -1,8 +1,8 @@
-import { ConfigError, InputError } from "../errors.ts";
-import type { Moderator, Policy } from "../moderators/moderator.ts";
-import { DEFAULT_POLICY } from "../moderators/policy.ts";
-import { createPolicyInjection } from "../moderators/policy-injection.ts";
-import { type Target, wrapTarget } from "../targets/target.ts";
+import { ConfigError, InputError } from "../../errors.ts";
+import type { Moderator, Policy } from "../../moderators/moderator.ts";
+import { DEFAULT_POLICY } from "../../moderators/policy.ts";
+import { createPolicyInjection } from "../../moderators/policy-injection.ts";
+import { type Target, wrapTarget } from "../../targets/target.ts";
 import type { SafemtCondition } from "./safemt-report.ts";
 
 /**

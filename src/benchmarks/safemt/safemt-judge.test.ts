@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Dialogue } from "../dialogue/dialogue.ts";
-import { offlineJudgeTarget, scriptedCaller } from "../judges/scripted-caller.ts";
+import type { Dialogue } from "../../dialogue/dialogue.ts";
+import { offlineJudgeTarget, scriptedCaller } from "../../testing/scripted-caller.ts";
 import { createSafemtJudge, domainRuleFor, parseSafemtVerdict } from "./safemt-judge.ts";
 
 function transcript(scenario: string, response: string): Dialogue {

@@ -1,10 +1,10 @@
-import { type Message, messageText, type Part } from "../dialogue/dialogue.ts";
-import { sha256Hex } from "../dialogue/image-ref.ts";
-import type { JudgeInput } from "../judges/judge.ts";
-import { defineLlmJudge, type LlmJudge, type ParsedVerdict } from "../judges/llm-judge.ts";
-import { parseSafetyVerdict } from "../judges/safety-judge.ts";
-import { escapeDelimiters, mergeTextParts, transcriptParts } from "../judges/transcript-prompt.ts";
-import type { Target, TargetRequest } from "../targets/target.ts";
+import { type Message, messageText, type Part } from "../../dialogue/dialogue.ts";
+import { sha256Hex } from "../../dialogue/image-ref.ts";
+import type { JudgeInput } from "../../judges/judge.ts";
+import { defineLlmJudge, type LlmJudge, type ParsedVerdict } from "../../judges/llm-judge.ts";
+import { parseSafetyVerdict } from "../../judges/safety-judge.ts";
+import { escapeDelimiters, mergeTextParts, transcriptParts } from "../../judges/transcript-prompt.ts";
+import type { Target, TargetRequest } from "../../targets/target.ts";
 import {
   SAFEMT_DOMAIN_RULES,
   SAFEMT_GENERAL_RULE,

@@ -2,9 +2,9 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { InputError } from "../errors.ts";
-import { computeSafetyIndex } from "../metrics/safety-index.ts";
-import { writeSafemtFixture } from "./safemt-fixture.ts";
+import { InputError } from "../../errors.ts";
+import { computeSafetyIndex } from "../../metrics/safety-index.ts";
+import { writeSafemtFixture } from "../../testing/safemt-fixture.ts";
 import { importSafemtLabelTree } from "./safemt-label-tree.ts";
 import { importSafemtLabels } from "./safemt-labels.ts";
 

@@ -1,8 +1,8 @@
 import { existsSync, statSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { InputError } from "../errors.ts";
-import type { LengthOutcome } from "../metrics/safety-index.ts";
+import { InputError } from "../../errors.ts";
+import type { LengthOutcome } from "../../metrics/safety-index.ts";
 import {
   type ImportedLabels,
   isRecord,

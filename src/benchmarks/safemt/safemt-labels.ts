@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { InputError } from "../errors.ts";
-import type { LengthOutcome, SampleOutcome } from "../metrics/safety-index.ts";
+import { InputError } from "../../errors.ts";
+import type { LengthOutcome, SampleOutcome } from "../../metrics/safety-index.ts";
 import { readSafemtIds } from "./safemt-loader.ts";
 import { parseSafemtCaseId } from "./safemt-record.ts";
 

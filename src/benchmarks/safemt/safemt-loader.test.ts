@@ -2,10 +2,10 @@ import { mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { messageText } from "../dialogue/dialogue.ts";
-import { loadImage } from "../dialogue/image-ref.ts";
-import { InputError } from "../errors.ts";
-import { writeSafemtFixture } from "./safemt-fixture.ts";
+import { messageText } from "../../dialogue/dialogue.ts";
+import { loadImage } from "../../dialogue/image-ref.ts";
+import { InputError } from "../../errors.ts";
+import { writeSafemtFixture } from "../../testing/safemt-fixture.ts";
 import { loadSafemtData } from "./safemt-loader.ts";
 
 let dir: string;

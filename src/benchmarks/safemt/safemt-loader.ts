@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
-import type { Dialogue } from "../dialogue/dialogue.ts";
-import { DEFAULT_INPUT_LIMITS } from "../dialogue/input-limits.ts";
-import { tooDeepAt, tooDeepMessage } from "../dialogue/json-depth.ts";
-import { formatZodError } from "../dialogue/jsonl.ts";
-import { MAX_WHOLE_FILE_BYTES, readSmallTextFile } from "../dialogue/read-small-text-file.ts";
-import { InputError } from "../errors.ts";
+import type { Dialogue } from "../../dialogue/dialogue.ts";
+import { DEFAULT_INPUT_LIMITS } from "../../dialogue/input-limits.ts";
+import { tooDeepAt, tooDeepMessage } from "../../dialogue/json-depth.ts";
+import { formatZodError } from "../../dialogue/jsonl.ts";
+import { MAX_WHOLE_FILE_BYTES, readSmallTextFile } from "../../dialogue/read-small-text-file.ts";
+import { InputError } from "../../errors.ts";
 import {
   type RecordQuirks,
   recordImagePath,

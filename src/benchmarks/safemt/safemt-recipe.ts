@@ -1,16 +1,16 @@
-import { sha256Hex } from "../dialogue/image-ref.ts";
-import { PriceTable } from "../engine/pricing.ts";
-import { stableStringify } from "../engine/request-hash.ts";
-import type { Store } from "../engine/store.ts";
-import type { Moderator, Policy } from "../moderators/moderator.ts";
+import { sha256Hex } from "../../dialogue/image-ref.ts";
+import { PriceTable } from "../../engine/pricing.ts";
+import { stableStringify } from "../../engine/request-hash.ts";
+import type { Store } from "../../engine/store.ts";
+import type { Moderator, Policy } from "../../moderators/moderator.ts";
+import type { ReportData } from "../../reports/report-data.ts";
+import type { Target } from "../../targets/target.ts";
 import {
   type DialogueRunHooks,
   type DialogueRunOutcome,
   type DialogueRunPlan,
   executeDialogueRun,
-} from "../recipes/run-dialogues.ts";
-import type { ReportData } from "../reports/report-data.ts";
-import type { Target } from "../targets/target.ts";
+} from "../dialogues/run-dialogues.ts";
 import { defendedTargets, type SafemtDefence } from "./safemt-defences.ts";
 import { createSafemtJudge, SAFEMT_JUDGE_PROMPT_HASH, type SafemtJudgeMode } from "./safemt-judge.ts";
 import { loadSafemtData, type SafemtDataset } from "./safemt-loader.ts";

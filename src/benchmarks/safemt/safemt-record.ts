@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Dialogue, Message, Part } from "../dialogue/dialogue.ts";
+import type { Dialogue, Message, Part } from "../../dialogue/dialogue.ts";
 
 /** The source sets SafeMT draws its queries from, told apart by the id's prefix. */
 export const SAFEMT_SOURCES = ["mm", "jbv", "beaver", "mllm"] as const;

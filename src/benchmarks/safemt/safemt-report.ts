@@ -1,8 +1,8 @@
-import type { Store } from "../engine/store.ts";
-import { attackRatesBy, SAFEMT_LENGTHS } from "../metrics/safety-index.ts";
-import { breakdownTables } from "../reports/breakdown-table.ts";
-import type { ChartSpec, MetricTable, ReportData } from "../reports/report-data.ts";
-import { targetOutcomeHeadlines } from "../reports/target-outcomes.ts";
+import type { Store } from "../../engine/store.ts";
+import { attackRatesBy, SAFEMT_LENGTHS } from "../../metrics/safety-index.ts";
+import { breakdownTables } from "../../reports/breakdown-table.ts";
+import type { ChartSpec, MetricTable, ReportData } from "../../reports/report-data.ts";
+import { targetOutcomeHeadlines } from "../../reports/target-outcomes.ts";
 import { safemtCaseViews, worstCases } from "./safemt-case-views.ts";
 import {
   collectSafemtResults,

@@ -1,11 +1,11 @@
-import type { Store } from "../engine/store.ts";
+import type { Store } from "../../engine/store.ts";
 import {
   computeSafetyIndex,
   type LengthOutcome,
   type LengthRate,
   type SafetyIndexOptions,
-} from "../metrics/safety-index.ts";
-import type { DialogueCaseResult } from "../recipes/dialogue-suite.ts";
+} from "../../metrics/safety-index.ts";
+import type { DialogueCaseResult } from "../dialogues/dialogue-suite.ts";
 import { parseSafemtCaseId, sourceOf } from "./safemt-record.ts";
 
 /** One judged (or failed) answer of one target condition to one SafeMT case. */

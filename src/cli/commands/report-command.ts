@@ -1,8 +1,8 @@
 import path from "node:path";
 import type { Command } from "commander";
+import { reportBuilderFor } from "../../benchmarks/dialogues/report-builders.ts";
+import { writeDialogueReports } from "../../benchmarks/dialogues/run-dialogues.ts";
 import { InputError } from "../../errors.ts";
-import { reportBuilderFor } from "../../recipes/report-builders.ts";
-import { writeDialogueReports } from "../../recipes/run-dialogues.ts";
 import { checkBreakdownKeys } from "../../reports/breakdown-table.ts";
 import { renderMarkdownReport } from "../../reports/markdown-report.ts";
 import { createOutput } from "../output.ts";

@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
+import { buildTarget } from "../../benchmarks/dialogues/plan-dialogue-run.ts";
+import { parseBuildMethods } from "../../benchmarks/safemt/build/build-methods.ts";
+import { buildSafemt } from "../../benchmarks/safemt/build/build-safemt.ts";
+import { loadSeeds } from "../../benchmarks/safemt/build/load-seeds.ts";
 import { sha256Hex } from "../../dialogue/image-ref.ts";
 import { SqliteStore } from "../../engine/sqlite-store.ts";
 import { InputError } from "../../errors.ts";
-import { buildTarget } from "../../recipes/plan-dialogue-run.ts";
-import { parseBuildMethods } from "../../safemt/build/build-methods.ts";
-import { buildSafemt } from "../../safemt/build/build-safemt.ts";
-import { loadSeeds } from "../../safemt/build/load-seeds.ts";
 import type { RunningSimulator } from "../../simulator/simulator-server.ts";
 import { EXIT } from "../exit-codes.ts";
 import { onInterrupt } from "../interrupt.ts";

@@ -1,22 +1,22 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { InputError } from "../../errors.ts";
-import type { LengthOutcome, MissingLengthPolicy } from "../../metrics/safety-index.ts";
-import { loadPolicyFile } from "../../moderators/policy.ts";
-import { createPromptedModerator } from "../../moderators/prompted-moderator.ts";
-import { buildTarget } from "../../recipes/plan-dialogue-run.ts";
-import { parseDefences } from "../../safemt/safemt-defences.ts";
-import type { SafemtJudgeMode } from "../../safemt/safemt-judge.ts";
-import { importSafemtLabelTree } from "../../safemt/safemt-label-tree.ts";
-import { importSafemtLabels } from "../../safemt/safemt-labels.ts";
-import { executeSafemtRun, planSafemtRun } from "../../safemt/safemt-recipe.ts";
+import { buildTarget } from "../../benchmarks/dialogues/plan-dialogue-run.ts";
+import { parseDefences } from "../../benchmarks/safemt/safemt-defences.ts";
+import type { SafemtJudgeMode } from "../../benchmarks/safemt/safemt-judge.ts";
+import { importSafemtLabelTree } from "../../benchmarks/safemt/safemt-label-tree.ts";
+import { importSafemtLabels } from "../../benchmarks/safemt/safemt-labels.ts";
+import { executeSafemtRun, planSafemtRun } from "../../benchmarks/safemt/safemt-recipe.ts";
 import {
   collectSafemtResults,
   describeSummary,
   summariseOutcomes,
   summaryJson,
-} from "../../safemt/safemt-results.ts";
+} from "../../benchmarks/safemt/safemt-results.ts";
+import { InputError } from "../../errors.ts";
+import type { LengthOutcome, MissingLengthPolicy } from "../../metrics/safety-index.ts";
+import { loadPolicyFile } from "../../moderators/policy.ts";
+import { createPromptedModerator } from "../../moderators/prompted-moderator.ts";
 import type { RunningSimulator } from "../../simulator/simulator-server.ts";
 import { onInterrupt } from "../interrupt.ts";
 import { createOutput, type Output } from "../output.ts";

@@ -1,4 +1,4 @@
-import { InputError } from "../../errors.ts";
+import { InputError } from "../../../errors.ts";
 
 /** The four dialogue-building methods of spec/safemt.md (the names are ours). */
 export const BUILD_METHOD_NAMES = ["escalation", "fiction", "fake-compliance", "image-indirection"] as const;

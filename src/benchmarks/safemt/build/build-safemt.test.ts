@@ -2,16 +2,16 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { messageText } from "../../dialogue/dialogue.ts";
-import { SqliteStore } from "../../engine/sqlite-store.ts";
-import { simulatorTarget } from "../../recipes/plan-dialogue-run.ts";
-import { parseSimulatorScript } from "../../simulator/script.ts";
-import { type RunningSimulator, startSimulator } from "../../simulator/simulator-server.ts";
+import { messageText } from "../../../dialogue/dialogue.ts";
+import { SqliteStore } from "../../../engine/sqlite-store.ts";
+import { parseSimulatorScript } from "../../../simulator/script.ts";
+import { type RunningSimulator, startSimulator } from "../../../simulator/simulator-server.ts";
+import { simulatorTarget } from "../../dialogues/plan-dialogue-run.ts";
 import { loadSafemtData } from "../safemt-loader.ts";
 import { buildSafemt, type SafemtBuildOptions } from "./build-safemt.ts";
 import { loadSeeds, type Seed } from "./load-seeds.ts";
 
-const repoRoot = path.resolve(import.meta.dirname, "../../..");
+const repoRoot = path.resolve(import.meta.dirname, "../../../..");
 const advbench = path.resolve(repoRoot, "../shared/data/llm-attacks/data/advbench/harmful_behaviors.csv");
 
 // The attacker is the simulator: it writes a valid dialogue for the length it is asked for, with

@@ -1,5 +1,5 @@
-import type { Dialogue } from "../../dialogue/dialogue.ts";
-import { ImageError, InputError } from "../../errors.ts";
+import type { Dialogue } from "../../../dialogue/dialogue.ts";
+import { ImageError, InputError } from "../../../errors.ts";
 import type { BuildMethodName } from "./build-methods.ts";
 import type { Seed } from "./load-seeds.ts";
 import { type ImageStyle, prepareSampleImage, type SampleImage } from "./seed-image.ts";

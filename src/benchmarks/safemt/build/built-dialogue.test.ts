@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { messageText } from "../../dialogue/dialogue.ts";
+import { messageText } from "../../../dialogue/dialogue.ts";
 import { BUILD_METHOD_NAMES, parseBuildMethods } from "./build-methods.ts";
 import { attackerRequest, type BuildTask, checkBuiltDialogue, feedbackMessages } from "./built-dialogue.ts";
 import { keyPhrase, keyTerms, termsFound } from "./key-terms.ts";

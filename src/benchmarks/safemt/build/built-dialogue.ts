@@ -1,7 +1,7 @@
 import { z } from "zod";
-import type { Message, Part } from "../../dialogue/dialogue.ts";
-import { extractJsonObject } from "../../judges/parse-output.ts";
-import type { TargetRequest } from "../../targets/target.ts";
+import type { Message, Part } from "../../../dialogue/dialogue.ts";
+import { extractJsonObject } from "../../../judges/parse-output.ts";
+import type { TargetRequest } from "../../../targets/target.ts";
 import { BUILD_METHODS, type BuildMethodName } from "./build-methods.ts";
 import { keyTerms, requiredTermCount, termsFound } from "./key-terms.ts";
 

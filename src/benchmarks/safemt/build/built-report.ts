@@ -1,5 +1,5 @@
-import type { Store } from "../../engine/store.ts";
-import type { CaseView, MetricTable, ReportData } from "../../reports/report-data.ts";
+import type { Store } from "../../../engine/store.ts";
+import type { CaseView, MetricTable, ReportData } from "../../../reports/report-data.ts";
 import type { BuiltCaseResult } from "./write-built-dialogue.ts";
 
 interface MethodTally {

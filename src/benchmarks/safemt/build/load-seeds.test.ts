@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { loadSeeds } from "./load-seeds.ts";
 import { scenarioFor, scenarioSlug } from "./seed-scenario.ts";
 
-const repoRoot = path.resolve(import.meta.dirname, "../../..");
+const repoRoot = path.resolve(import.meta.dirname, "../../../..");
 const advbench = path.resolve(repoRoot, "../shared/data/llm-attacks/data/advbench/harmful_behaviors.csv");
 const harmbench = path.resolve(
   repoRoot,

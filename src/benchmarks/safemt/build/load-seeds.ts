@@ -1,7 +1,7 @@
 import path from "node:path";
-import { parseCsv } from "../../dialogue/csv.ts";
-import { MAX_WHOLE_FILE_BYTES, readSmallTextFile } from "../../dialogue/read-small-text-file.ts";
-import { InputError } from "../../errors.ts";
+import { parseCsv } from "../../../dialogue/csv.ts";
+import { MAX_WHOLE_FILE_BYTES, readSmallTextFile } from "../../../dialogue/read-small-text-file.ts";
+import { InputError } from "../../../errors.ts";
 import { scenarioFor } from "./seed-scenario.ts";
 
 /** One harmful query to build dialogues from. */

@@ -1,7 +1,7 @@
 import { copyFile, mkdir, stat } from "node:fs/promises";
 import path from "node:path";
-import { ImageError } from "../../errors.ts";
-import { renderSceneImage, renderTextImage, type SceneKind } from "../../recipes/render-image.ts";
+import { ImageError } from "../../../errors.ts";
+import { renderSceneImage, renderTextImage, type SceneKind } from "../../dialogues/render-image.ts";
 import { keyPhrase } from "./key-terms.ts";
 
 /** How images are made for seeds that have none. */

@@ -1,6 +1,6 @@
-import { CaseFailure } from "../../engine/run-cases.ts";
-import type { ModelCaller } from "../../judges/judge.ts";
-import type { Target } from "../../targets/target.ts";
+import { CaseFailure } from "../../../engine/run-cases.ts";
+import type { ModelCaller } from "../../../judges/judge.ts";
+import type { Target } from "../../../targets/target.ts";
 import {
   attackerRequest,
   type BuildTask,

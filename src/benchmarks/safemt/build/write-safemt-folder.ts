@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { writeFilesAtomically } from "../../reports/write-files-atomically.ts";
+import { writeFilesAtomically } from "../../../reports/write-files-atomically.ts";
 import type { BuiltTurn } from "./built-dialogue.ts";
 
 /** One record of a SafeMT data file, GitHub layout (spec/safemt.md). */
