@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import { executeDialogueRun } from "../src/benchmarks/dialogues/run-dialogues.ts";
+import { executeDialogueRun } from "../src/benchmarks/dialogues/dialogues-benchmark.ts";
 import type { Dialogue } from "../src/dialogue/dialogue.ts";
 import { PriceTable } from "../src/engine/pricing.ts";
 import { parseTargetSpec } from "../src/targets/provider-spec.ts";

@@ -6,7 +6,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type DialogueRunPlan, executeDialogueRun } from "../src/benchmarks/dialogues/run-dialogues.ts";
+import { executeDialogueRun } from "../src/benchmarks/dialogues/dialogues-benchmark.ts";
+import type { DialogueRunPlan } from "../src/benchmarks/dialogues/run-dialogues.ts";
 import type { Dialogue } from "../src/dialogue/dialogue.ts";
 import type { CallExecutor } from "../src/engine/call-executor.ts";
 import { PriceTable } from "../src/engine/pricing.ts";

@@ -1,4 +1,3 @@
-import type { DialogueCaseResult } from "../benchmarks/dialogues/dialogue-suite.ts";
 import { userTurnCount } from "../dialogue/dialogue.ts";
 import { targetStatus } from "../engine/run-cases.ts";
 import type { CaseRecord, ScoreRecord, Store } from "../engine/store.ts";
@@ -45,28 +44,11 @@ export function expectedLabel(record: CaseRecord): string | null {
   return typeof expected === "string" ? expected : null;
 }
 
-/** Units of a dialogue-suite (or SafeMT) case: one per target with its answers. */
-export const dialogueUnits: ExportUnits = (record) => {
-  const result = record.result as Partial<DialogueCaseResult> | null;
-  const targets = result?.targets && typeof result.targets === "object" ? Object.entries(result.targets) : [];
-  return targets.map(([target, outcome]) => ({
-    target,
-    error: outcome.error,
-    answers: outcome.answers.map((answer) => answer.text),
-    expected: expectedLabel(record),
-    details: {},
-  }));
-};
-
 /**
  * Streams a run's results, one row per case and unit (target, moderator, arm); a case with
  * no unit (not played, or failed before any target answered) gets one row with every score.
  */
-export function* exportRows(
-  store: Store,
-  runId: string,
-  units: ExportUnits = dialogueUnits,
-): Generator<ExportRow> {
+export function* exportRows(store: Store, runId: string, units: ExportUnits): Generator<ExportRow> {
   for (const record of store.iterateCases(runId)) {
     const scores = store.scoresForCase(runId, record.caseId);
     const base = {

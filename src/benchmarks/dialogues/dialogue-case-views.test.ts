@@ -3,6 +3,7 @@ import type { Dialogue } from "../../dialogue/dialogue.ts";
 import { workKey } from "../../engine/request-hash.ts";
 import { SqliteStore } from "../../engine/sqlite-store.ts";
 import { exportRows } from "../../reports/export-rows.ts";
+import { dialogueUnits } from "./dialogue-export-units.ts";
 import { buildDialogueReport } from "./dialogue-report.ts";
 import type { DialogueCaseResult } from "./dialogue-suite.ts";
 
@@ -121,7 +122,7 @@ describe("targets whose id holds an @", () => {
       raw: null,
       createdAt: at,
     });
-    const [row] = [...exportRows(store, "r")];
+    const [row] = [...exportRows(store, "r", dialogueUnits)];
     expect(row?.target).toBe(target);
     expect(row?.scores).toEqual({
       refusal: { status: "ok", label: "compliance", value: 0, explanation: null },

@@ -7,8 +7,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { RunConfigSchema } from "../../config/run-config.ts";
 import { SqliteStore } from "../../engine/sqlite-store.ts";
 import { InputError } from "../../errors.ts";
+import { executeDialogueRun } from "./dialogues-benchmark.ts";
 import { planDialogueRun } from "./plan-dialogue-run.ts";
-import { executeDialogueRun } from "./run-dialogues.ts";
 
 const root = mkdtempSync(path.join(tmpdir(), "turnsafe-plan-"));
 const images = path.join(root, "data", "images");

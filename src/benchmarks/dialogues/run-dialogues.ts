@@ -1,19 +1,10 @@
 import type { Dialogue } from "../../dialogue/dialogue.ts";
-import { sha256Hex } from "../../dialogue/image-ref.ts";
 import { type JsonlOptions, readDialogues } from "../../dialogue/jsonl.ts";
-import { stableStringify } from "../../engine/request-hash.ts";
-import {
-  executeRunSession,
-  type RunSessionHooks,
-  type RunSessionOutcome,
-  type RunSettings,
-} from "../../engine/run-session.ts";
-import type { Store } from "../../engine/store.ts";
+import type { RunProgress } from "../../engine/run-cases.ts";
+import type { RunSessionHooks, RunSessionOutcome, RunSettings } from "../../engine/run-session.ts";
 import type { Judge } from "../../judges/judge.ts";
-import type { ReportData } from "../../reports/report-data.ts";
-import { writeReportFiles } from "../../reports/write-report-files.ts";
 import type { Target } from "../../targets/target.ts";
-import { buildDialogueReport } from "./dialogue-report.ts";
+import type { PlaySession } from "../benchmark.ts";
 import { type DriverChoice, runDialogueSuite } from "./dialogue-suite.ts";
 
 /** Everything a dialogue run needs, already resolved (paths absolute, targets built). */
@@ -34,11 +25,8 @@ export interface DialogueRunPlan extends RunSettings {
   repeat?: number;
   /** The configuration as the user wrote it, secrets removed; stored with the run. */
   config: unknown;
-  recipe?: string;
   /** Metadata keys the generic report breaks rates down by (default: `category`). */
   breakdown?: string[];
-  /** Builds the run's report in place of the generic dialogue report (benchmark recipes). */
-  buildReport?: (store: Store, runId: string) => Promise<ReportData>;
 }
 
 export type DialogueRunHooks = RunSessionHooks;
@@ -47,15 +35,15 @@ export type DialogueRunHooks = RunSessionHooks;
 export type DialogueRunOutcome = RunSessionOutcome;
 
 /**
- * The run id: the name plus a hash of what determines the results (data, targets, judges,
- * driver), so rerunning the same command resumes the same run and a changed one starts anew.
+ * What determines a dialogue run's results (data, targets, judges, driver), hashed into its id,
+ * so rerunning the same command resumes the same run and a changed one starts anew.
  */
-export function dialogueRunId(
-  plan: Pick<DialogueRunPlan, "name" | "dataIdentity" | "targets" | "judges" | "driver" | "repeat">,
-): string {
+export function dialogueRunIdentity(
+  plan: Pick<DialogueRunPlan, "dataIdentity" | "targets" | "judges" | "driver" | "repeat">,
+): unknown {
   // Custom judges' definitions and a repeat count above 1 are added only when present, so the
   // ids of runs without them stay as they were (and those runs still resume).
-  const identity = stableStringify({
+  return {
     data: plan.dataIdentity,
     targets: plan.targets.map((target) => target.fingerprint),
     judges: plan.judges.map((judge) =>
@@ -65,78 +53,36 @@ export function dialogueRunId(
     ),
     driver: plan.driver,
     repeat: (plan.repeat ?? 1) > 1 ? plan.repeat : undefined,
-  });
-  return `${plan.name}-${sha256Hex(identity).slice(0, 10)}`;
+  };
 }
 
-/** Plays a dialogue run end to end (resuming it when it exists) and writes its reports. */
-export function executeDialogueRun(
+/** Every model a dialogue run calls: its targets and its judges' models. */
+export function dialogueRunModels(plan: Pick<DialogueRunPlan, "targets" | "judges">): Target[] {
+  return [...plan.targets, ...plan.judges.flatMap((judge) => (judge.target ? [judge.target] : []))];
+}
+
+/** Plays every (repeated) dialogue of the plan against every target; judges score each. */
+export function playDialogueRun(
   plan: DialogueRunPlan,
-  hooks: DialogueRunHooks = {},
-): Promise<DialogueRunOutcome> {
-  const models = [...plan.targets, ...plan.judges.flatMap((judge) => (judge.target ? [judge.target] : []))];
-  return executeRunSession(
-    {
-      storePath: plan.storePath,
-      run: {
-        id: dialogueRunId(plan),
-        name: plan.name,
-        recipe: plan.recipe ?? "dialogues",
-        config: plan.config,
-        simulator: models.some((target) => target.isSimulator),
-      },
-      executor: {
-        prices: plan.prices,
-        retry: plan.retry,
-        cache: plan.cache,
-        endpointConcurrency: plan.endpointConcurrency,
-      },
-      play: ({ store, runId, executor }) =>
-        runDialogueSuite({
-          store,
-          runId,
-          cases: repeatedCases(plan.cases(), plan.repeat ?? 1),
-          targets: plan.targets,
-          judges: plan.judges,
-          driver: plan.driver,
-          repeated: (plan.repeat ?? 1) > 1,
-          executor,
-          concurrency: plan.concurrency,
-          imageBaseDir: plan.imageBaseDir,
-          imageMaxBytes: plan.imageMaxBytes,
-          retryErrored: plan.retryErrored,
-          signal: hooks.signal,
-          onProgress: hooks.onProgress,
-        }),
-      writeReports: (store, runId) =>
-        writeDialogueReports(
-          store,
-          runId,
-          plan.reportDir,
-          plan.reportCases,
-          plan.imageBaseDir,
-          plan.buildReport,
-          plan.breakdown,
-        ),
-    },
-    hooks,
-  );
-}
-
-/** Renders a run's HTML and JSON reports into `reportDir`; returns their paths. */
-export async function writeDialogueReports(
-  store: Store,
-  runId: string,
-  reportDir: string,
-  maxCases: number,
-  imageBaseDir: string | undefined,
-  buildReport?: (store: Store, runId: string) => Promise<ReportData>,
-  breakdown?: string[],
-): Promise<{ reportHtml: string; reportJson: string }> {
-  const data = buildReport
-    ? await buildReport(store, runId)
-    : await buildDialogueReport(store, runId, { maxCases, imageBaseDir, breakdown });
-  return writeReportFiles(reportDir, runId, data);
+  { store, runId, executor }: PlaySession,
+  hooks: RunSessionHooks,
+): Promise<RunProgress> {
+  return runDialogueSuite({
+    store,
+    runId,
+    cases: repeatedCases(plan.cases(), plan.repeat ?? 1),
+    targets: plan.targets,
+    judges: plan.judges,
+    driver: plan.driver,
+    repeated: (plan.repeat ?? 1) > 1,
+    executor,
+    concurrency: plan.concurrency,
+    imageBaseDir: plan.imageBaseDir,
+    imageMaxBytes: plan.imageMaxBytes,
+    retryErrored: plan.retryErrored,
+    signal: hooks.signal,
+    onProgress: hooks.onProgress,
+  });
 }
 
 /** Streams dialogues from a JSONL file, stopping after `limit` when given. */

@@ -8,8 +8,9 @@ import { PriceTable } from "../../engine/pricing.ts";
 import { SqliteStore } from "../../engine/sqlite-store.ts";
 import type { ModerationResult, Moderator } from "../../moderators/moderator.ts";
 import { DEFAULT_POLICY } from "../../moderators/policy.ts";
+import { executeModerationEval } from "./moderation-eval-benchmark.ts";
 import { summariseModeration } from "./moderation-summary.ts";
-import { executeModerationEval, type ModerationEvalPlan } from "./run-moderation-eval.ts";
+import type { ModerationEvalPlan } from "./run-moderation-eval.ts";
 
 const directory = mkdtempSync(path.join(tmpdir(), "turnsafe-moderation-latency-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));

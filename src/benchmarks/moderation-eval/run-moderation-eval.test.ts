@@ -9,8 +9,9 @@ import type { ModerationResult, Moderator, Policy, Verdict } from "../../moderat
 import { DEFAULT_POLICY, findDimension } from "../../moderators/policy.ts";
 import { scriptedTarget } from "../../testing/test-target.ts";
 import { readMmdsDialogues } from "./mmds-loader.ts";
+import { executeModerationEval } from "./moderation-eval-benchmark.ts";
 import { type ModeratorSummary, summariseModeration } from "./moderation-summary.ts";
-import { executeModerationEval, type ModerationEvalPlan } from "./run-moderation-eval.ts";
+import type { ModerationEvalPlan } from "./run-moderation-eval.ts";
 
 const directory = mkdtempSync(path.join(tmpdir(), "turnsafe-moderation-eval-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));

@@ -1,18 +1,17 @@
 import type { Dialogue } from "../../dialogue/dialogue.ts";
 import { sha256Hex } from "../../dialogue/image-ref.ts";
 import type { PriceTable } from "../../engine/pricing.ts";
-import { stableStringify } from "../../engine/request-hash.ts";
-import { runCases } from "../../engine/run-cases.ts";
-import { executeRunSession, type RunSessionHooks, type RunSessionOutcome } from "../../engine/run-session.ts";
+import { type RunProgress, runCases } from "../../engine/run-cases.ts";
+import type { RunSessionHooks, RunSessionOutcome } from "../../engine/run-session.ts";
 import type { Store } from "../../engine/store.ts";
 import { CancelledError, describeError } from "../../errors.ts";
 import type { ModelCaller } from "../../judges/judge.ts";
 import type { ModerationResult, Moderator, Policy, PolicyDimension } from "../../moderators/moderator.ts";
 import { buildPolicy, renderPolicy } from "../../moderators/policy.ts";
-import { writeReportFiles } from "../../reports/write-report-files.ts";
+import type { Target } from "../../targets/target.ts";
+import type { PlaySession } from "../benchmark.ts";
 import { GroupTurns } from "./group-turns.ts";
 import { itemPolicyOf, labelsOf, sameDimension } from "./moderation-labels.ts";
-import { buildModerationReport } from "./moderation-report.ts";
 
 /** A moderator under evaluation, under the label (its spec) that names it in results. */
 export interface EvaluatedModerator {
@@ -74,9 +73,9 @@ export type ModerationEvalHooks = RunSessionHooks;
 /** What an evaluation leaves behind. */
 export type ModerationEvalOutcome = RunSessionOutcome;
 
-/** The run id: the name plus a hash of the data, moderators, policy and options. */
-export function moderationEvalRunId(plan: ModerationEvalPlan): string {
-  const identity = stableStringify({
+/** What determines an evaluation's results (data, moderators, policy, options), hashed into its id. */
+export function moderationEvalIdentity(plan: ModerationEvalPlan): unknown {
+  return {
     data: plan.dataIdentity,
     moderators: plan.moderators.map((entry) => [
       entry.label,
@@ -86,66 +85,37 @@ export function moderationEvalRunId(plan: ModerationEvalPlan): string {
     policy: sha256Hex(renderPolicy(plan.policy)),
     custom: plan.customDimensions.map((dimension) => dimension.name),
     flip: plan.flipCheck !== false,
-  });
-  return `${plan.name}-${sha256Hex(identity).slice(0, 10)}`;
+  };
+}
+
+/** Every model the evaluated moderators call. */
+export function moderationEvalModels(plan: ModerationEvalPlan): Target[] {
+  return plan.moderators.flatMap((entry) => (entry.moderator.target ? [entry.moderator.target] : []));
 }
 
 /**
- * Runs every moderator over every case (resuming a killed run), stores each case's outcomes and
- * writes the HTML and JSON reports. Moderator failures are stored as errored results, never
- * dropped; only cancellation stops the run.
+ * Runs every moderator over every case and stores each case's outcomes. Moderator failures are
+ * stored as errored results, never dropped; only cancellation stops the run.
  */
-export function executeModerationEval(
+export async function playModerationEval(
   plan: ModerationEvalPlan,
-  hooks: ModerationEvalHooks = {},
-): Promise<ModerationEvalOutcome> {
+  { store, runId, executor }: PlaySession,
+  hooks: RunSessionHooks,
+): Promise<RunProgress> {
   const turns = new GroupTurns();
-  return executeRunSession(
-    {
-      storePath: plan.storePath,
-      run: {
-        id: moderationEvalRunId(plan),
-        name: plan.name,
-        recipe: "moderation-eval",
-        config: plan.config,
-        simulator: plan.moderators.some((entry) => entry.moderator.target?.isSimulator === true),
-      },
-      executor: {
-        prices: plan.prices,
-        cache: plan.cache,
-        endpointConcurrency: plan.endpointConcurrency ?? 8,
-      },
-      play: async ({ store, runId, executor }) => {
-        // Latency percentiles leave out loading models and workers: warm every moderator first.
-        await Promise.all(plan.moderators.map((entry) => entry.moderator.warmUp?.()));
-        return runCases<ModerationCaseResult>({
-          store,
-          runId,
-          cases: plan.cases(),
-          concurrency: plan.concurrency,
-          backoff: executor,
-          retryErrored: plan.retryErrored,
-          signal: hooks.signal,
-          onProgress: hooks.onProgress,
-          play: (dialogue) =>
-            moderateCase(plan, turns, store, runId, dialogue, executor.forCase(dialogue.id)),
-        });
-      },
-      writeReports: (store, runId) =>
-        writeModerationReports(store, runId, plan.reportDir, plan.reportCases ?? 100),
-    },
-    hooks,
-  );
-}
-
-/** Renders an evaluation's HTML and JSON reports into `reportDir`; returns their paths. */
-export async function writeModerationReports(
-  store: Store,
-  runId: string,
-  reportDir: string,
-  maxCases: number,
-): Promise<{ reportHtml: string; reportJson: string }> {
-  return writeReportFiles(reportDir, runId, await buildModerationReport(store, runId, { maxCases }));
+  // Latency percentiles leave out loading models and workers: warm every moderator first.
+  await Promise.all(plan.moderators.map((entry) => entry.moderator.warmUp?.()));
+  return runCases<ModerationCaseResult>({
+    store,
+    runId,
+    cases: plan.cases(),
+    concurrency: plan.concurrency,
+    backoff: executor,
+    retryErrored: plan.retryErrored,
+    signal: hooks.signal,
+    onProgress: hooks.onProgress,
+    play: (dialogue) => moderateCase(plan, turns, store, runId, dialogue, executor.forCase(dialogue.id)),
+  });
 }
 
 async function moderateCase(

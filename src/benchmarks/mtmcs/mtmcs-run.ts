@@ -2,22 +2,17 @@ import type { DefenceDependencies } from "../../defences/defence.ts";
 import { buildDefenceCondition } from "../../defences/registry.ts";
 import { sha256Hex } from "../../dialogue/image-ref.ts";
 import { stableStringify } from "../../engine/request-hash.ts";
+import type { RunProgress } from "../../engine/run-cases.ts";
 import { CaseFailure, runCases } from "../../engine/run-cases.ts";
-import {
-  executeRunSession,
-  type RunSessionHooks,
-  type RunSessionOutcome,
-  type RunSettings,
-} from "../../engine/run-session.ts";
+import type { RunSessionHooks, RunSessionOutcome, RunSettings } from "../../engine/run-session.ts";
 import type { Store } from "../../engine/store.ts";
 import { ConfigError } from "../../errors.ts";
-import { writeReportFiles } from "../../reports/write-report-files.ts";
 import { type Target, wrapTarget } from "../../targets/target.ts";
+import type { PlaySession } from "../benchmark.ts";
 import { Captioner } from "./captions.ts";
 import { mtmcsCases } from "./mtmcs-cases.ts";
 import type { MtmcsSource } from "./mtmcs-loader.ts";
 import { type MtmcsArm, type MtmcsCaseResult, type MtmcsProtocol, playMtmcsCase } from "./mtmcs-play.ts";
-import { buildMtmcsReport } from "./mtmcs-report.ts";
 import type { MtmcsModality } from "./mtmcs-row.ts";
 import type { MtmcsJudgeMode } from "./mtmcs-rubrics.ts";
 
@@ -96,9 +91,9 @@ export function mtmcsRunConfig(plan: MtmcsRunPlan): Record<string, unknown> {
   };
 }
 
-/** The run id: the name plus a hash of what determines the results, so a rerun resumes. */
-export function mtmcsRunId(plan: MtmcsRunPlan): string {
-  const identity = stableStringify({
+/** What determines an MTMCS run's results, hashed into its id, so a rerun resumes. */
+export function mtmcsRunIdentity(plan: MtmcsRunPlan): unknown {
+  return {
     data: plan.sources.map((source) => [source.file, source.split]),
     modalities: plan.modalities,
     targets: plan.targets.map((target) => target.fingerprint),
@@ -108,70 +103,56 @@ export function mtmcsRunId(plan: MtmcsRunPlan): string {
     captioner: plan.captioner?.fingerprint ?? null,
     captions: plan.captions ? sha256Hex(stableStringify([...plan.captions.byRowId])) : null,
     protocol: plan.protocol,
-  });
-  return `${plan.name}-${sha256Hex(identity).slice(0, 10)}`;
+  };
 }
 
-/** Plays an MTMCS run end to end (resuming it when it exists) and writes its reports. */
-export function executeMtmcsRun(plan: MtmcsRunPlan, hooks: MtmcsRunHooks = {}): Promise<MtmcsRunOutcome> {
+/** Every model an MTMCS run calls (its simulator flag looks at these). */
+export function mtmcsRunModels(plan: MtmcsRunPlan): Target[] {
+  return [...plan.targets, plan.judge.target, ...(plan.captioner ? [plan.captioner] : [])];
+}
+
+/** Plays every MTMCS case on every arm (target x defence), storing intent answers and judgements as scores. */
+export function playMtmcsRun(
+  plan: MtmcsRunPlan,
+  { store, runId, executor }: PlaySession,
+  hooks: RunSessionHooks,
+): Promise<RunProgress> {
   const arms = buildArms(plan.targets, plan.defences, plan.defenceDependencies);
-  const models = [...plan.targets, plan.judge.target, ...(plan.captioner ? [plan.captioner] : [])];
   const captioner =
     plan.judge.mode === "caption" && plan.modalities.includes("mm")
       ? new Captioner({ supplied: plan.captions?.byRowId, target: plan.captioner })
       : undefined;
-  return executeRunSession(
-    {
-      storePath: plan.storePath,
-      run: {
-        id: mtmcsRunId(plan),
-        name: plan.name,
-        recipe: "mtmcs",
-        config: mtmcsRunConfig(plan),
-        simulator: models.some((target) => target.isSimulator),
-      },
-      executor: {
-        prices: plan.prices,
-        retry: plan.retry,
-        cache: plan.cache,
-        endpointConcurrency: plan.endpointConcurrency,
-      },
-      play: ({ store, runId, executor }) =>
-        runCases<MtmcsCaseResult>({
-          store,
-          runId,
-          cases: mtmcsCases(plan.sources, {
-            modalities: plan.modalities,
-            imageCacheDir: plan.imageCacheDir,
-            limit: plan.limit,
-          }),
-          concurrency: plan.concurrency,
-          backoff: executor,
-          retryErrored: plan.retryErrored,
-          signal: hooks.signal,
-          onProgress: hooks.onProgress,
-          outcomes: (result) =>
-            Object.fromEntries(Object.entries(result.arms).map(([key, arm]) => [key, arm.error])),
-          play: async (dialogue) => {
-            const result = await playMtmcsCase(dialogue, {
-              arms,
-              protocol: plan.protocol,
-              judge: { target: plan.judge.target, mode: plan.judge.mode },
-              captioner,
-              caller: executor.forCase(dialogue.id),
-            });
-            storeScores(store, runId, dialogue.id, result);
-            const failures = Object.entries(result.arms).flatMap(([key, arm]) =>
-              arm.error ? [`${key}: ${arm.error}`] : [],
-            );
-            if (failures.length > 0) throw new CaseFailure(failures.join("; "), result);
-            return result;
-          },
-        }),
-      writeReports: (store, runId) => writeMtmcsReports(store, runId, plan.reportDir, plan.reportCases),
+  return runCases<MtmcsCaseResult>({
+    store,
+    runId,
+    cases: mtmcsCases(plan.sources, {
+      modalities: plan.modalities,
+      imageCacheDir: plan.imageCacheDir,
+      limit: plan.limit,
+    }),
+    concurrency: plan.concurrency,
+    backoff: executor,
+    retryErrored: plan.retryErrored,
+    signal: hooks.signal,
+    onProgress: hooks.onProgress,
+    outcomes: (result) =>
+      Object.fromEntries(Object.entries(result.arms).map(([key, arm]) => [key, arm.error])),
+    play: async (dialogue) => {
+      const result = await playMtmcsCase(dialogue, {
+        arms,
+        protocol: plan.protocol,
+        judge: { target: plan.judge.target, mode: plan.judge.mode },
+        captioner,
+        caller: executor.forCase(dialogue.id),
+      });
+      storeScores(store, runId, dialogue.id, result);
+      const failures = Object.entries(result.arms).flatMap(([key, arm]) =>
+        arm.error ? [`${key}: ${arm.error}`] : [],
+      );
+      if (failures.length > 0) throw new CaseFailure(failures.join("; "), result);
+      return result;
     },
-    hooks,
-  );
+  });
 }
 
 /** Every intent answer and judgement as a score row (`<scorer>@<target>|<defence>`), for exports. */
@@ -203,14 +184,4 @@ function storeScores(store: Store, runId: string, caseId: string, result: MtmcsC
         createdAt,
       });
   }
-}
-
-/** Renders an MTMCS run's HTML and JSON reports into `reportDir`; returns their paths. */
-export async function writeMtmcsReports(
-  store: Store,
-  runId: string,
-  reportDir: string,
-  maxCases: number,
-): Promise<{ reportHtml: string; reportJson: string }> {
-  return writeReportFiles(reportDir, runId, await buildMtmcsReport(store, runId, { maxCases }));
 }

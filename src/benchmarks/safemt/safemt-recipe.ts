@@ -1,16 +1,11 @@
 import { sha256Hex } from "../../dialogue/image-ref.ts";
 import { PriceTable } from "../../engine/pricing.ts";
 import { stableStringify } from "../../engine/request-hash.ts";
-import type { Store } from "../../engine/store.ts";
 import type { Moderator, Policy } from "../../moderators/moderator.ts";
-import type { ReportData } from "../../reports/report-data.ts";
 import type { Target } from "../../targets/target.ts";
-import {
-  type DialogueRunHooks,
-  type DialogueRunOutcome,
-  type DialogueRunPlan,
-  executeDialogueRun,
-} from "../dialogues/run-dialogues.ts";
+import type { DialogueRunHooks, DialogueRunOutcome, DialogueRunPlan } from "../dialogues/run-dialogues.ts";
+import { runBenchmark } from "../run-benchmark.ts";
+import { safemtBenchmark } from "./safemt-benchmark.ts";
 import { defendedTargets, type SafemtDefence } from "./safemt-defences.ts";
 import { createSafemtJudge, SAFEMT_JUDGE_PROMPT_HASH, type SafemtJudgeMode } from "./safemt-judge.ts";
 import { loadSafemtData, type SafemtDataset } from "./safemt-loader.ts";
@@ -50,8 +45,6 @@ export interface SafemtPlan {
   plan: DialogueRunPlan;
   dataset: SafemtDataset;
   conditions: SafemtCondition[];
-  /** Each condition's ASR and SI, filled in when the report is built. */
-  readonly summaries: SafemtSummary[];
 }
 
 /** What a finished (or interrupted) SafeMT run leaves behind. */
@@ -96,15 +89,6 @@ export async function planSafemtRun(spec: SafemtRunSpec): Promise<SafemtPlan> {
     judgeVision: spec.judge.vision === true,
     defences,
   });
-  const summaries: { value: SafemtSummary[] } = { value: [] };
-  const buildReport = async (store: Store, runId: string): Promise<ReportData> => {
-    const built = await buildSafemtReportAndSummaries(store, runId, {
-      maxCases: reportCases,
-      imageBaseDir: dataset.folder,
-    });
-    summaries.value = built.summaries;
-    return built.report;
-  };
   const plan: DialogueRunPlan = {
     name: spec.name ?? "safemt",
     dataIdentity: `safemt:${sha256Hex(identity).slice(0, 16)}`,
@@ -122,8 +106,6 @@ export async function planSafemtRun(spec: SafemtRunSpec): Promise<SafemtPlan> {
     prices: spec.prices ?? new PriceTable(),
     reportCases,
     retryErrored: spec.retryErrored,
-    recipe: "safemt",
-    buildReport,
     config: {
       ...(typeof spec.config === "object" && spec.config !== null ? spec.config : {}),
       safemt: {
@@ -139,14 +121,7 @@ export async function planSafemtRun(spec: SafemtRunSpec): Promise<SafemtPlan> {
       resolved: { imageBaseDir: dataset.folder, data: dataset.folder },
     },
   };
-  return {
-    plan,
-    dataset,
-    conditions,
-    get summaries() {
-      return summaries.value;
-    },
-  };
+  return { plan, dataset, conditions };
 }
 
 /** Plays a SafeMT run end to end (resuming it when it exists) and writes its reports. */
@@ -155,11 +130,19 @@ export async function executeSafemtRun(
   hooks: DialogueRunHooks = {},
 ): Promise<SafemtRunOutcome> {
   const planned = "plan" in spec ? spec : await planSafemtRun(spec);
-  const outcome = await executeDialogueRun(planned.plan, hooks);
-  return {
-    ...outcome,
-    dataset: planned.dataset,
-    conditions: planned.conditions,
-    summaries: planned.summaries,
-  };
+  // The summaries come from building the report (also after an interruption), not a second pass.
+  let summaries: SafemtSummary[] = [];
+  const outcome = await runBenchmark(
+    {
+      ...safemtBenchmark,
+      report: async (store, runId, options) => {
+        const built = await buildSafemtReportAndSummaries(store, runId, options);
+        summaries = built.summaries;
+        return built.report;
+      },
+    },
+    planned.plan,
+    hooks,
+  );
+  return { ...outcome, dataset: planned.dataset, conditions: planned.conditions, summaries };
 }

@@ -1,9 +1,9 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { readMmdsDialogues } from "../../benchmarks/moderation-eval/mmds-loader.ts";
+import { executeModerationEval } from "../../benchmarks/moderation-eval/moderation-eval-benchmark.ts";
 import { summariseModeration } from "../../benchmarks/moderation-eval/moderation-summary.ts";
 import { planModerationEval } from "../../benchmarks/moderation-eval/plan-moderation-eval.ts";
-import { executeModerationEval } from "../../benchmarks/moderation-eval/run-moderation-eval.ts";
 import { CallExecutor } from "../../engine/call-executor.ts";
 import { PriceTable } from "../../engine/pricing.ts";
 import { SqliteStore } from "../../engine/sqlite-store.ts";

@@ -2,10 +2,12 @@ import path from "node:path";
 import type { Command } from "commander";
 import { buildTarget } from "../../benchmarks/dialogues/plan-dialogue-run.ts";
 import { loadCaptionsFile } from "../../benchmarks/mtmcs/captions.ts";
+import { executeMtmcsRun, mtmcsBenchmark } from "../../benchmarks/mtmcs/mtmcs-benchmark.ts";
 import { resolveMtmcsSources } from "../../benchmarks/mtmcs/mtmcs-loader.ts";
 import { REFERENCE_PROTOCOL } from "../../benchmarks/mtmcs/mtmcs-play.ts";
 import { MTMCS_MODALITIES, MTMCS_SPLITS } from "../../benchmarks/mtmcs/mtmcs-row.ts";
-import { executeMtmcsRun, type MtmcsRunPlan, writeMtmcsReports } from "../../benchmarks/mtmcs/mtmcs-run.ts";
+import type { MtmcsRunPlan } from "../../benchmarks/mtmcs/mtmcs-run.ts";
+import { writeBenchmarkReports } from "../../benchmarks/run-benchmark.ts";
 import { parseDefenceConditions } from "../../defences/registry.ts";
 import { IMAGE_PLACEMENTS, type ImagePlacement } from "../../drivers/image-placement.ts";
 import { PriceTable } from "../../engine/pricing.ts";
@@ -136,12 +138,9 @@ export function registerMtmcsCommand(program: Command): void {
           const run = requireRun(store, idOrName);
           if (run.recipe !== "mtmcs")
             throw new InputError(`run ${run.id} is a ${run.recipe} run, not mtmcs`, "run");
-          const paths = await writeMtmcsReports(
-            store,
-            run.id,
-            path.resolve(flags.out),
-            nonNegative(flags.cases, "--cases"),
-          );
+          const paths = await writeBenchmarkReports(mtmcsBenchmark, store, run.id, path.resolve(flags.out), {
+            maxCases: nonNegative(flags.cases, "--cases"),
+          });
           output.result(
             { runId: run.id, report: { html: paths.reportHtml, json: paths.reportJson } },
             `report: ${paths.reportHtml}`,

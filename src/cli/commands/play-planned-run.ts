@@ -1,5 +1,5 @@
+import { executeDialogueRun } from "../../benchmarks/dialogues/dialogues-benchmark.ts";
 import type { PlannedRun } from "../../benchmarks/dialogues/plan-dialogue-run.ts";
-import { executeDialogueRun } from "../../benchmarks/dialogues/run-dialogues.ts";
 import { countDialogueLines } from "../../dialogue/count-lines.ts";
 import { dialogueRunMetrics, gateRules, validateGate } from "../fail-on.ts";
 import { onInterrupt } from "../interrupt.ts";

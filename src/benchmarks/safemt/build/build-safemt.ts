@@ -1,8 +1,8 @@
 import { sha256Hex } from "../../../dialogue/image-ref.ts";
 import type { CallEvent } from "../../../engine/call-executor.ts";
 import { PriceTable } from "../../../engine/pricing.ts";
-import { stableStringify } from "../../../engine/request-hash.ts";
 import { type RunProgress, runCases } from "../../../engine/run-cases.ts";
+import { runIdFor } from "../../../engine/run-id.ts";
 import { playRun } from "../../../engine/run-session.ts";
 import type { Store } from "../../../engine/store.ts";
 import { InputError } from "../../../errors.ts";
@@ -11,6 +11,7 @@ import { BUILD_METHODS, type BuildMethodName } from "./build-methods.ts";
 import { caseDialogues, type PlannedSample, planSamples } from "./build-samples.ts";
 import { ATTACKER_ROLE, type BuildTask } from "./built-dialogue.ts";
 import type { Seed } from "./load-seeds.ts";
+import { safemtBuildBenchmark } from "./safemt-build-benchmark.ts";
 import type { ImageStyle } from "./seed-image.ts";
 import { type BuiltCaseResult, writeBuiltDialogue } from "./write-built-dialogue.ts";
 import {
@@ -88,8 +89,8 @@ export async function buildSafemt(options: SafemtBuildOptions): Promise<SafemtBu
     store,
     {
       id: runId,
-      name: "safemt-build",
-      recipe: "safemt-build",
+      name: safemtBuildBenchmark.name,
+      recipe: safemtBuildBenchmark.name,
       config: {
         seeds: options.seedsIdentity,
         lengths,
@@ -139,7 +140,7 @@ function buildRunId(
   retries: number,
   vision: boolean,
 ): string {
-  const identity = stableStringify({
+  return runIdFor(safemtBuildBenchmark.name, {
     seeds: options.seedsIdentity,
     lengths,
     methods: options.methods,
@@ -151,7 +152,6 @@ function buildRunId(
     imageStyle: options.imageStyle ?? "text",
     prompts: sha256Hex(ATTACKER_ROLE + JSON.stringify(BUILD_METHODS)),
   });
-  return `safemt-build-${sha256Hex(identity).slice(0, 10)}`;
 }
 
 async function collect(
