@@ -2,7 +2,6 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildTarget } from "../src/benchmarks/dialogues/plan-dialogue-run.ts";
 import { executeMtmcsRun } from "../src/benchmarks/mtmcs/mtmcs-benchmark.ts";
 import { resolveMtmcsSources } from "../src/benchmarks/mtmcs/mtmcs-loader.ts";
 import { REFERENCE_PROTOCOL } from "../src/benchmarks/mtmcs/mtmcs-play.ts";
@@ -10,6 +9,7 @@ import type { MtmcsRunPlan } from "../src/benchmarks/mtmcs/mtmcs-run.ts";
 import { PriceTable } from "../src/engine/pricing.ts";
 import { SqliteStore } from "../src/engine/sqlite-store.ts";
 import type { RunningSimulator } from "../src/simulator/simulator-server.ts";
+import { buildTarget } from "../src/targets/build-target.ts";
 import { writeMtmcsFixture } from "../src/testing/mtmcs-fixture.ts";
 
 const SCRIPT = `

@@ -1,6 +1,6 @@
-import { buildTarget } from "../benchmarks/dialogues/plan-dialogue-run.ts";
 import { InputError } from "../errors.ts";
 import type { RunningSimulator } from "../simulator/simulator-server.ts";
+import { buildTarget } from "../targets/build-target.ts";
 import type { Target } from "../targets/target.ts";
 import { createLlamaGuardModerator, type LlamaGuardVersion } from "./backends/llama-guard-moderator.ts";
 import { createLlavaShieldModerator } from "./backends/llavashield-moderator.ts";

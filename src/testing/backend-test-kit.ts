@@ -1,9 +1,9 @@
 import sharp from "sharp";
-import { simulatorTarget } from "../benchmarks/dialogues/plan-dialogue-run.ts";
 import type { Dialogue, ImageRef } from "../dialogue/dialogue.ts";
 import type { ModelCaller } from "../judges/judge.ts";
 import { parseSimulatorScript } from "../simulator/script.ts";
 import { type RunningSimulator, startSimulator } from "../simulator/simulator-server.ts";
+import { simulatorTarget } from "../targets/build-target.ts";
 import type { Target } from "../targets/target.ts";
 
 /** A tiny solid-colour PNG as an inline image; distinct colours give distinct bytes. */

@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
-import { createReadStream, readFileSync } from "node:fs";
+import { createReadStream } from "node:fs";
 import path from "node:path";
 import type { RunConfig } from "../../config/run-config.ts";
-import { sha256Hex } from "../../dialogue/image-ref.ts";
 import { type ValidatedDialogueFile, validateDialogueFile } from "../../dialogue/validate-dialogue-file.ts";
 import { PriceTable } from "../../engine/pricing.ts";
 import { InputError } from "../../errors.ts";
@@ -14,11 +13,8 @@ import { createContainsJudge, createRegexJudge } from "../../judges/text-check-j
 import { createModeratorJudge } from "../../moderators/moderator-judge.ts";
 import { createModeratorFromSpec } from "../../moderators/moderator-spec.ts";
 import { DEFAULT_POLICY, loadPolicyFile } from "../../moderators/policy.ts";
-import { DEFAULT_SIMULATOR_SCRIPT_YAML } from "../../simulator/default-script.ts";
-import { parseSimulatorScript } from "../../simulator/script.ts";
-import { type RunningSimulator, startSimulator } from "../../simulator/simulator-server.ts";
-import { parseTargetSpec } from "../../targets/provider-spec.ts";
-import { createProviderTarget } from "../../targets/provider-target.ts";
+import type { RunningSimulator } from "../../simulator/simulator-server.ts";
+import { buildTarget } from "../../targets/build-target.ts";
 import type { Target } from "../../targets/target.ts";
 import { buildQuickstartSuite } from "./quickstart-suite.ts";
 import { type DialogueRunPlan, limitedDialogues } from "./run-dialogues.ts";
@@ -174,82 +170,4 @@ async function fileSha256(file: string): Promise<string> {
     );
   }
   return hash.digest("hex").slice(0, 16);
-}
-
-/**
- * Builds a target from a spec: `simulator[:script.yaml][#model]` starts an in-process simulator
- * (added to `simulators`, to be closed by the caller); anything else is a provider spec.
- */
-export async function buildTarget(
-  spec: string | Record<string, unknown>,
-  where: string,
-  options: PlanOptions,
-  simulators: RunningSimulator[],
-): Promise<Target> {
-  if (typeof spec !== "string" && spec.provider === "simulator") spec = simulatorSpecString(spec, where);
-  if (
-    typeof spec === "string" &&
-    (spec === "simulator" || spec.startsWith("simulator:") || spec.startsWith("simulator#"))
-  ) {
-    // simulator[:script.yaml][#model]
-    const [location, model = "turnsafe-sim"] = spec.split("#") as [string, string | undefined];
-    const scriptPath = location.startsWith("simulator:") ? location.slice("simulator:".length) : "";
-    const scriptFile = scriptPath ? path.resolve(options.baseDir, scriptPath) : undefined;
-    let yaml = DEFAULT_SIMULATOR_SCRIPT_YAML;
-    if (scriptFile) {
-      try {
-        yaml = readFileSync(scriptFile, "utf8");
-      } catch {
-        throw new InputError(`simulator script ${scriptFile} cannot be read`, where);
-      }
-    }
-    const simulator = await startSimulator({
-      script: parseSimulatorScript(yaml, scriptFile ?? "built-in script"),
-    });
-    simulators.push(simulator);
-    return simulatorTarget(simulator, yaml, scriptFile ? path.basename(scriptFile) : "built-in", model);
-  }
-  const { simulator, ...rest } =
-    typeof spec === "string" ? { simulator: false } : (spec as { simulator?: unknown });
-  const config = parseTargetSpec(typeof spec === "string" ? spec : rest, where);
-  return createProviderTarget(config, { env: options.env, simulator: simulator === true });
-}
-
-/** `{provider: simulator, script?, model?}` as the string form `simulator[:script][#model]`. */
-function simulatorSpecString(spec: Record<string, unknown>, where: string): string {
-  const { provider: _provider, script, model, ...rest } = spec;
-  const extra = Object.keys(rest);
-  if (extra.length > 0)
-    throw new InputError(
-      `unknown field${extra.length > 1 ? "s" : ""} ${extra.join(", ")} (a simulator target takes script and model)`,
-      where,
-    );
-  if (
-    (script !== undefined && typeof script !== "string") ||
-    (model !== undefined && typeof model !== "string")
-  )
-    throw new InputError("script and model must be strings", where);
-  return `simulator${script ? `:${script}` : ""}${model ? `#${model}` : ""}`;
-}
-
-/**
- * A target on an in-process simulator. Its fingerprint is the script's hash, not the URL, so
- * a rerun (which gets another port) resumes and hits the cache.
- */
-export function simulatorTarget(
-  simulator: RunningSimulator,
-  scriptYaml: string,
-  scriptName: string,
-  model = "turnsafe-sim",
-): Target {
-  const config = parseTargetSpec(
-    { provider: "openai-compatible", model, baseURL: simulator.url, label: `simulator:${model}` },
-    "simulator",
-  );
-  const target = createProviderTarget(config, { env: {}, simulator: true });
-  return {
-    ...target,
-    fingerprint: `simulator:${model}:${sha256Hex(scriptYaml).slice(0, 16)}:${scriptName}`,
-    endpoint: `simulator:${scriptName}`,
-  };
 }

@@ -1,6 +1,5 @@
 import path from "node:path";
 import type { Command } from "commander";
-import { buildTarget } from "../../benchmarks/dialogues/plan-dialogue-run.ts";
 import { loadCaptionsFile } from "../../benchmarks/mtmcs/captions.ts";
 import { executeMtmcsRun, mtmcsBenchmark } from "../../benchmarks/mtmcs/mtmcs-benchmark.ts";
 import { resolveMtmcsSources } from "../../benchmarks/mtmcs/mtmcs-loader.ts";
@@ -13,6 +12,7 @@ import { IMAGE_PLACEMENTS, type ImagePlacement } from "../../drivers/image-place
 import { PriceTable } from "../../engine/pricing.ts";
 import { InputError } from "../../errors.ts";
 import type { RunningSimulator } from "../../simulator/simulator-server.ts";
+import { buildTarget } from "../../targets/build-target.ts";
 import type { Target } from "../../targets/target.ts";
 import { onInterrupt } from "../interrupt.ts";
 import { createOutput } from "../output.ts";

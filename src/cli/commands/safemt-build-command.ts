@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { buildTarget } from "../../benchmarks/dialogues/plan-dialogue-run.ts";
 import { parseBuildMethods } from "../../benchmarks/safemt/build/build-methods.ts";
 import { buildSafemt } from "../../benchmarks/safemt/build/build-safemt.ts";
 import { loadSeeds } from "../../benchmarks/safemt/build/load-seeds.ts";
@@ -9,6 +8,7 @@ import { sha256Hex } from "../../dialogue/image-ref.ts";
 import { SqliteStore } from "../../engine/sqlite-store.ts";
 import { InputError } from "../../errors.ts";
 import type { RunningSimulator } from "../../simulator/simulator-server.ts";
+import { buildTarget } from "../../targets/build-target.ts";
 import { EXIT } from "../exit-codes.ts";
 import { onInterrupt } from "../interrupt.ts";
 import { createOutput } from "../output.ts";

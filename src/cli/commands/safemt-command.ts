@@ -1,7 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { buildTarget } from "../../benchmarks/dialogues/plan-dialogue-run.ts";
 import { parseDefences } from "../../benchmarks/safemt/safemt-defences.ts";
 import type { SafemtJudgeMode } from "../../benchmarks/safemt/safemt-judge.ts";
 import { importSafemtLabelTree } from "../../benchmarks/safemt/safemt-label-tree.ts";
@@ -18,6 +17,7 @@ import type { LengthOutcome, MissingLengthPolicy } from "../../metrics/safety-in
 import { loadPolicyFile } from "../../moderators/policy.ts";
 import { createPromptedModerator } from "../../moderators/prompted-moderator.ts";
 import type { RunningSimulator } from "../../simulator/simulator-server.ts";
+import { buildTarget } from "../../targets/build-target.ts";
 import { onInterrupt } from "../interrupt.ts";
 import { createOutput, type Output } from "../output.ts";
 import { presentRun } from "./present-run.ts";

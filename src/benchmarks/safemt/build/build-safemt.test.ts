@@ -6,7 +6,7 @@ import { messageText } from "../../../dialogue/dialogue.ts";
 import { SqliteStore } from "../../../engine/sqlite-store.ts";
 import { parseSimulatorScript } from "../../../simulator/script.ts";
 import { type RunningSimulator, startSimulator } from "../../../simulator/simulator-server.ts";
-import { simulatorTarget } from "../../dialogues/plan-dialogue-run.ts";
+import { simulatorTarget } from "../../../targets/build-target.ts";
 import { loadSafemtData } from "../safemt-loader.ts";
 import { buildSafemt, type SafemtBuildOptions } from "./build-safemt.ts";
 import { loadSeeds, type Seed } from "./load-seeds.ts";
