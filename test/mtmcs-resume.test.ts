@@ -8,7 +8,6 @@ import { REFERENCE_PROTOCOL } from "../src/benchmarks/mtmcs/mtmcs-play.ts";
 import type { MtmcsRunPlan } from "../src/benchmarks/mtmcs/mtmcs-run.ts";
 import { PriceTable } from "../src/engine/pricing.ts";
 import { SqliteStore } from "../src/engine/sqlite-store.ts";
-import type { RunningSimulator } from "../src/simulator/simulator-server.ts";
 import { buildTarget } from "../src/targets/build-target.ts";
 import { writeMtmcsFixture } from "../src/testing/mtmcs-fixture.ts";
 
@@ -31,7 +30,7 @@ describe("mtmcs resume", () => {
     await writeMtmcsFixture(path.join(dir, "data"), { format: "parquet", images: "embedded" });
     const script = path.join(dir, "script.yaml");
     writeFileSync(script, SCRIPT);
-    const simulators: RunningSimulator[] = [];
+    const scope = new AsyncDisposableStack();
     const options = { baseDir: dir, env: {} };
     try {
       const plan: MtmcsRunPlan = {
@@ -39,10 +38,10 @@ describe("mtmcs resume", () => {
         sources: resolveMtmcsSources([path.join(dir, "data")]),
         modalities: ["mm", "um"],
         imageCacheDir: path.join(dir, "cache"),
-        targets: [await buildTarget(`simulator:${script}#model`, "target", options, simulators)],
+        targets: [await buildTarget(`simulator:${script}#model`, "target", options, scope)],
         defences: [[], ["self-reflection"]],
         judge: {
-          target: await buildTarget(`simulator:${script}#sim-judge`, "judge", options, simulators),
+          target: await buildTarget(`simulator:${script}#sim-judge`, "judge", options, scope),
           mode: "vision",
         },
         protocol: REFERENCE_PROTOCOL,
@@ -100,7 +99,7 @@ describe("mtmcs resume", () => {
         store.close();
       }
     } finally {
-      await Promise.all(simulators.map((simulator) => simulator.close()));
+      await scope.disposeAsync();
     }
   }, 30_000);
 });

@@ -19,13 +19,13 @@ export interface BuildTargetOptions {
 
 /**
  * Builds a target from a spec: `simulator[:script.yaml][#model]` starts an in-process simulator
- * (added to `simulators`, to be closed by the caller); anything else is a provider spec.
+ * (stopped when `scope` is disposed); anything else is a provider spec.
  */
 export async function buildTarget(
   spec: string | Record<string, unknown>,
   where: string,
   options: BuildTargetOptions,
-  simulators: RunningSimulator[],
+  scope: AsyncDisposableStack,
 ): Promise<Target> {
   if (typeof spec !== "string" && spec.provider === "simulator") spec = simulatorSpecString(spec, where);
   if (
@@ -47,7 +47,7 @@ export async function buildTarget(
     const simulator = await startSimulator({
       script: parseSimulatorScript(yaml, scriptFile ?? "built-in script"),
     });
-    simulators.push(simulator);
+    scope.defer(() => simulator.close());
     return simulatorTarget(simulator, yaml, scriptFile ? path.basename(scriptFile) : "built-in", model);
   }
   const { simulator, ...rest } =

@@ -13,7 +13,6 @@ import { createContainsJudge, createRegexJudge } from "../../judges/text-check-j
 import { createModeratorJudge } from "../../moderators/moderator-judge.ts";
 import { createModeratorFromSpec } from "../../moderators/moderator-spec.ts";
 import { DEFAULT_POLICY, loadPolicyFile } from "../../moderators/policy.ts";
-import type { RunningSimulator } from "../../simulator/simulator-server.ts";
 import { buildTarget } from "../../targets/build-target.ts";
 import type { Target } from "../../targets/target.ts";
 import { buildQuickstartSuite } from "./quickstart-suite.ts";
@@ -45,14 +44,9 @@ export interface PlanOptions {
  * `simulator` / `simulator:<script.yaml>` targets, and resolves paths.
  */
 export async function planDialogueRun(config: RunConfig, options: PlanOptions): Promise<PlannedRun> {
-  const simulators: RunningSimulator[] = [];
-  const closers: (() => Promise<void>)[] = [];
-  const close = async () => {
-    await Promise.all([
-      ...simulators.map((simulator) => simulator.close()),
-      ...closers.map((closer) => closer()),
-    ]);
-  };
+  // Everything the plan starts (simulators, moderators' workers) is stopped when it closes.
+  const scope = new AsyncDisposableStack();
+  const close = () => scope.disposeAsync();
   try {
     const resolve = (file: string) => path.resolve(options.baseDir, file);
     // The whole data file and its images are checked before anything starts or is stored.
@@ -68,7 +62,7 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
     const specs = [...(config.target !== undefined ? [config.target] : []), ...config.targets];
     const targets: Target[] = [];
     for (const [index, spec] of specs.entries())
-      targets.push(await buildTarget(spec, `targets.${index}`, options, simulators));
+      targets.push(await buildTarget(spec, `targets.${index}`, options, scope));
     let cases: DialogueRunPlan["cases"];
     let dataIdentity: string;
     let imageBaseDir: string;
@@ -96,7 +90,7 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
           baseDir: options.baseDir,
           imageBaseDir,
         });
-        closers.push(built.close);
+        scope.defer(built.close);
         const policy = judge.policy
           ? loadPolicyFile(path.resolve(options.baseDir, judge.policy))
           : DEFAULT_POLICY;
@@ -107,14 +101,14 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
         judges.push(
           createRubricJudge({
             config: judge,
-            target: await buildTarget(judge.model, `judges.${index}.model`, options, simulators),
+            target: await buildTarget(judge.model, `judges.${index}.model`, options, scope),
             imageBaseDir,
           }),
         );
       else
         judges.push(
           createSafetyJudge({
-            target: await buildTarget(judge.model, `judges.${index}.model`, options, simulators),
+            target: await buildTarget(judge.model, `judges.${index}.model`, options, scope),
             vision: judge.vision,
             imageBaseDir,
             imageMaxBytes: config.limits.maxImageBytes,

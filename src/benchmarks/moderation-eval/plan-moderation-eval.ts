@@ -75,12 +75,14 @@ export async function planModerationEval(
       ? readLabelledPrompts(data, promptOptions)
       : readMmdsDialogues(data, { imageBaseDir, customDimensions: customPolicy?.dimensions ?? [] });
   const built: ModeratorFromSpec[] = [];
-  const close = async () => {
-    await Promise.all(built.map((entry) => entry.close()));
-  };
+  const scope = new AsyncDisposableStack();
+  const close = () => scope.disposeAsync();
   try {
-    for (const spec of request.moderators)
-      built.push(await createModeratorFromSpec(spec, { ...options, imageBaseDir }));
+    for (const spec of request.moderators) {
+      const moderator = await createModeratorFromSpec(spec, { ...options, imageBaseDir });
+      scope.defer(moderator.close);
+      built.push(moderator);
+    }
     const plan: ModerationEvalPlan = {
       name: request.name ?? `moderate-${path.basename(data).replace(/\.[^.]+$/, "")}`,
       dataIdentity: JSON.stringify({ file: data, promptSet, ...(promptSet ? promptOptions : {}) }),

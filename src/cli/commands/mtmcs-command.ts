@@ -11,7 +11,6 @@ import { parseDefenceConditions } from "../../defences/registry.ts";
 import { IMAGE_PLACEMENTS, type ImagePlacement } from "../../drivers/image-placement.ts";
 import { PriceTable } from "../../engine/pricing.ts";
 import { InputError } from "../../errors.ts";
-import type { RunningSimulator } from "../../simulator/simulator-server.ts";
 import { buildTarget } from "../../targets/build-target.ts";
 import type { Target } from "../../targets/target.ts";
 import { onInterrupt } from "../interrupt.ts";
@@ -114,12 +113,12 @@ export function registerMtmcsCommand(program: Command): void {
     .option("--quiet", "no progress or notes on stderr")
     .action(async (flags: MtmcsRunFlags) => {
       const output = createOutput(flags);
-      const simulators: RunningSimulator[] = [];
+      const scope = new AsyncDisposableStack();
       try {
-        const plan = await planMtmcsRun(flags, simulators);
+        const plan = await planMtmcsRun(flags, scope);
         process.exitCode = await playMtmcsRun(plan, output, flags.wait);
       } finally {
-        await Promise.all(simulators.map((simulator) => simulator.close()));
+        await scope.disposeAsync();
       }
     });
   mtmcs
@@ -152,7 +151,7 @@ export function registerMtmcsCommand(program: Command): void {
     );
 }
 
-async function planMtmcsRun(flags: MtmcsRunFlags, simulators: RunningSimulator[]): Promise<MtmcsRunPlan> {
+async function planMtmcsRun(flags: MtmcsRunFlags, scope: AsyncDisposableStack): Promise<MtmcsRunPlan> {
   const splits = flags.split ? list(flags.split, MTMCS_SPLITS, "--split") : undefined;
   const modalities = list(flags.modality, MTMCS_MODALITIES, "--modality");
   const judgeMode = oneOf(flags.judgeMode, ["caption", "vision"] as const, "--judge-mode");
@@ -164,8 +163,7 @@ async function planMtmcsRun(flags: MtmcsRunFlags, simulators: RunningSimulator[]
   const defences = parseDefenceConditions(flags.defences);
   const sources = resolveMtmcsSources(flags.data, splits);
   const options = { baseDir: process.cwd(), env: process.env };
-  const build = (spec: string, where: string): Promise<Target> =>
-    buildTarget(spec, where, options, simulators);
+  const build = (spec: string, where: string): Promise<Target> => buildTarget(spec, where, options, scope);
   const targets: Target[] = [];
   for (const [index, spec] of flags.target.entries())
     targets.push(await build(spec, `--target ${index + 1}`));
