@@ -1,19 +1,18 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Dialogue } from "../../dialogue/dialogue.ts";
 import { InputError } from "../../errors.ts";
+import { sharedFile } from "../../testing/shared-data.ts";
 import { readMmdsDialogues } from "./mmds-loader.ts";
 import { itemPolicyOf, labelsOf } from "./moderation-labels.ts";
 import { readLabelledPrompts } from "./prompt-set-loader.ts";
 
 const directory = mkdtempSync(path.join(tmpdir(), "turnsafe-moderation-loaders-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
-const XSTEST = path.resolve(
-  import.meta.dirname,
-  "../../../../shared/data/exaggerated-safety/xstest_prompts.csv",
-);
+const XSTEST_FILE = sharedFile("data/exaggerated-safety/xstest_prompts.csv");
+const XSTEST = XSTEST_FILE.file;
 
 function write(name: string, text: string): string {
   const file = path.join(directory, name);
@@ -115,8 +114,8 @@ describe("readMmdsDialogues", () => {
 });
 
 describe("readLabelledPrompts", () => {
-  it.skipIf(!existsSync(XSTEST))(
-    "reads XSTest: prompt and label columns, 250 safe and 200 unsafe",
+  it.skipIf(!XSTEST_FILE.present)(
+    `reads XSTest: prompt and label columns, 250 safe and 200 unsafe${XSTEST_FILE.note}`,
     async () => {
       const dialogues = await collect(readLabelledPrompts(XSTEST));
       expect(dialogues).toHaveLength(450);

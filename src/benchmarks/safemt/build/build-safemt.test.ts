@@ -7,12 +7,12 @@ import { SqliteStore } from "../../../engine/sqlite-store.ts";
 import { parseSimulatorScript } from "../../../simulator/script.ts";
 import { type RunningSimulator, startSimulator } from "../../../simulator/simulator-server.ts";
 import { simulatorTarget } from "../../../targets/build-target.ts";
+import { sharedFile } from "../../../testing/shared-data.ts";
 import { loadSafemtData } from "../safemt-loader.ts";
 import { buildSafemt, type SafemtBuildOptions } from "./build-safemt.ts";
 import { loadSeeds, type Seed } from "./load-seeds.ts";
 
-const repoRoot = path.resolve(import.meta.dirname, "../../../..");
-const advbench = path.resolve(repoRoot, "../shared/data/llm-attacks/data/advbench/harmful_behaviors.csv");
+const advbench = sharedFile("data/llm-attacks/data/advbench/harmful_behaviors.csv").file;
 
 // The attacker is the simulator: it writes a valid dialogue for the length it is asked for, with
 // the request's own words (the prompt, via {{last_user}}) in the final turn. The government-database
