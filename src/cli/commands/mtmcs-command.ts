@@ -135,7 +135,7 @@ export function registerMtmcsCommand(program: Command): void {
         const store = openExistingStore(flags.store);
         try {
           const run = requireRun(store, idOrName);
-          if (run.recipe !== "mtmcs")
+          if (run.recipe !== mtmcsBenchmark.name)
             throw new InputError(`run ${run.id} is a ${run.recipe} run, not mtmcs`, "run");
           const paths = await writeBenchmarkReports(mtmcsBenchmark, store, run.id, path.resolve(flags.out), {
             maxCases: nonNegative(flags.cases, "--cases"),
