@@ -7,13 +7,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+import { executeDialogueRun } from "../src/benchmarks/dialogues/dialogues-benchmark.ts";
 import type { Target } from "../src/contracts/index.ts";
 import type { Dialogue } from "../src/dialogue/dialogue.ts";
 import { PriceTable } from "../src/engine/pricing.ts";
-import { scriptedTarget } from "../src/engine/test-target.ts";
-import { executeDialogueRun } from "../src/recipes/run-dialogues.ts";
 import { parseTargetSpec } from "../src/targets/provider-spec.ts";
 import { createProviderTarget } from "../src/targets/provider-target.ts";
+import { scriptedTarget } from "../src/testing/test-target.ts";
 import {
   callGenerateText,
   callProviderModel,

@@ -3,13 +3,13 @@
 // distinct so no cache helps), and OCR milliseconds per rendered typographic image.
 // Run with `npm run bench local-guard` or `node bench/local-guard-bench.ts`.
 import path from "node:path";
+import { renderTextImage } from "../src/benchmarks/dialogues/render-image.ts";
 import type { Dialogue, Message } from "../src/dialogue/dialogue.ts";
 import { evaluatePromptSet, readPromptRows } from "../src/moderators/local-guard/evaluate-prompt-set.ts";
 import { createLocalGuard } from "../src/moderators/local-guard/local-guard.ts";
 import { HARMFUL_PARAPHRASES, LOOK_ALIKE_PROMPTS } from "../src/moderators/local-guard/look-alike-prompts.ts";
 import { createTesseractReader } from "../src/moderators/local-guard/ocr-reader.ts";
 import { DEFAULT_POLICY } from "../src/moderators/policy.ts";
-import { renderTextImage } from "../src/recipes/render-image.ts";
 import { printFigure } from "./bench-support.ts";
 
 const DATA = path.resolve(import.meta.dirname, "../../shared/data");

@@ -6,9 +6,10 @@ import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync, writeFile
 import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
+import { executeDialogueRun } from "../src/benchmarks/dialogues/dialogues-benchmark.ts";
+import { limitedDialogues } from "../src/benchmarks/dialogues/run-dialogues.ts";
 import { PriceTable } from "../src/engine/pricing.ts";
 import { createRefusalDetector } from "../src/judges/refusal-detector.ts";
-import { executeDialogueRun, limitedDialogues } from "../src/recipes/run-dialogues.ts";
 import { parseTargetSpec } from "../src/targets/provider-spec.ts";
 import { createProviderTarget } from "../src/targets/provider-target.ts";
 import { printFigure, startSimulatorProcess } from "./bench-support.ts";

@@ -5,12 +5,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
+import { createSafemtJudge } from "../src/benchmarks/safemt/safemt-judge.ts";
+import { buildSafemtReport } from "../src/benchmarks/safemt/safemt-report.ts";
 import type { Dialogue, Message } from "../src/dialogue/dialogue.ts";
 import { SqliteStore } from "../src/engine/sqlite-store.ts";
-import { offlineJudgeTarget, scriptedCaller } from "../src/judges/scripted-caller.ts";
 import { attackRatesBy, computeSafetyIndex, type SampleOutcome } from "../src/metrics/safety-index.ts";
-import { createSafemtJudge } from "../src/safemt/safemt-judge.ts";
-import { buildSafemtReport } from "../src/safemt/safemt-report.ts";
+import { offlineJudgeTarget, scriptedCaller } from "../src/testing/scripted-caller.ts";
 import { printFigure } from "./bench-support.ts";
 
 const SAMPLES = Number(process.env.BENCH_SAFEMT_SAMPLES ?? 10_000);

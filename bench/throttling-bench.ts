@@ -6,10 +6,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { executeDialogueRun } from "../src/benchmarks/dialogues/dialogues-benchmark.ts";
+import type { DialogueRunPlan } from "../src/benchmarks/dialogues/run-dialogues.ts";
 import type { Dialogue } from "../src/dialogue/dialogue.ts";
 import type { CallExecutor } from "../src/engine/call-executor.ts";
 import { PriceTable } from "../src/engine/pricing.ts";
-import { type DialogueRunPlan, executeDialogueRun } from "../src/recipes/run-dialogues.ts";
 import { parseTargetSpec } from "../src/targets/provider-spec.ts";
 import { createProviderTarget } from "../src/targets/provider-target.ts";
 import { printFigure, startSimulatorProcess } from "./bench-support.ts";

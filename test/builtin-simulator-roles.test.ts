@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { writeMtmcsFixture } from "../src/mtmcs/mtmcs-fixture.ts";
 import type { ReportData } from "../src/reports/report-data.ts";
-import { writeSafemtFixture } from "../src/safemt/safemt-fixture.ts";
+import { writeMtmcsFixture } from "../src/testing/mtmcs-fixture.ts";
+import { writeSafemtFixture } from "../src/testing/safemt-fixture.ts";
 import { runCli } from "./cli-helpers.ts";
 
 // The built-in commands against the built-in simulator (no script given): it must play every

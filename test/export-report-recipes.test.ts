@@ -6,9 +6,9 @@ import { buildProgram } from "../src/cli/main.ts";
 import { reportError } from "../src/cli/output.ts";
 import { parseCsv } from "../src/dialogue/csv.ts";
 import { SqliteStore } from "../src/engine/sqlite-store.ts";
-import { writeMtmcsFixture } from "../src/mtmcs/mtmcs-fixture.ts";
 import type { ExportRow } from "../src/reports/export-rows.ts";
-import { writeSafemtFixture } from "../src/safemt/safemt-fixture.ts";
+import { writeMtmcsFixture } from "../src/testing/mtmcs-fixture.ts";
+import { writeSafemtFixture } from "../src/testing/safemt-fixture.ts";
 
 // Every recipe a run can have is played against scripted simulators (not models), then
 // exported (JSONL, CSV) and reported (HTML/JSON and Markdown) through the CLI.

@@ -4,8 +4,8 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type GuardServeFlags, startGuardFromFlags } from "../src/cli/commands/guard-command.ts";
 import { InputError } from "../src/errors.ts";
-import { UPSTREAM_SCRIPT } from "../src/servers/guard/guard-test-fixtures.ts";
 import { type RunningSimulator, startSimulator } from "../src/simulator/simulator-server.ts";
+import { UPSTREAM_SCRIPT } from "../src/testing/guard-test-fixtures.ts";
 
 let dir: string;
 let simulator: RunningSimulator;

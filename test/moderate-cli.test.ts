@@ -7,8 +7,10 @@ import YAML from "yaml";
 import { registerModerateCommand } from "../src/cli/commands/moderate-command.ts";
 import { reportError } from "../src/cli/output.ts";
 import { parseCsv } from "../src/dialogue/csv.ts";
+import { sharedFile } from "../src/testing/shared-data.ts";
 
-const XSTEST = path.resolve(import.meta.dirname, "../../shared/data/exaggerated-safety/xstest_prompts.csv");
+const XSTEST_FILE = sharedFile("data/exaggerated-safety/xstest_prompts.csv");
+const XSTEST = XSTEST_FILE.file;
 const directory = mkdtempSync(path.join(tmpdir(), "turnsafe-moderate-cli-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
@@ -79,60 +81,63 @@ const KEYWORD_SCRIPT = write(
   }),
 );
 
-describe.skipIf(!existsSync(XSTEST))("turnsafe moderate eval on XSTest (input side)", () => {
-  it("scores a scripted prompted moderator beside the local guard, and resumes on a rerun", async () => {
-    const args = [
-      "eval",
-      "--data",
-      XSTEST,
-      "--moderator",
-      `prompted:simulator:${KEYWORD_SCRIPT}#sim-moderator`,
-      "local",
-      "--store",
-      path.join(directory, "store.db"),
-      "--report-dir",
-      path.join(directory, "reports"),
-      "--json",
-    ];
-    const first = await runModerate(args);
-    expect(first.stderr).toContain("simulator");
-    expect(first.code).toBe(0);
-    const result = JSON.parse(first.stdout);
-    expect(result).toMatchObject({ promptSet: true, simulator: true, cases: { done: 450, errored: 0 } });
+describe.skipIf(!XSTEST_FILE.present)(
+  `turnsafe moderate eval on XSTest (input side)${XSTEST_FILE.note}`,
+  () => {
+    it("scores a scripted prompted moderator beside the local guard, and resumes on a rerun", async () => {
+      const args = [
+        "eval",
+        "--data",
+        XSTEST,
+        "--moderator",
+        `prompted:simulator:${KEYWORD_SCRIPT}#sim-moderator`,
+        "local",
+        "--store",
+        path.join(directory, "store.db"),
+        "--report-dir",
+        path.join(directory, "reports"),
+        "--json",
+      ];
+      const first = await runModerate(args);
+      expect(first.stderr).toContain("simulator");
+      expect(first.code).toBe(0);
+      const result = JSON.parse(first.stdout);
+      expect(result).toMatchObject({ promptSet: true, simulator: true, cases: { done: 450, errored: 0 } });
 
-    // The expected counts, worked out from the CSV with the script's own rule.
-    const counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
-    for (const row of parseCsv(readFileSync(XSTEST, "utf8"), XSTEST)) {
-      const flagged = /kill|murder/i.test(row.values.prompt ?? "");
-      const unsafe = row.values.label === "unsafe";
-      if (flagged && unsafe) counts.tp++;
-      else if (flagged) counts.fp++;
-      else if (unsafe) counts.fn++;
-      else counts.tn++;
-    }
-    expect(counts.tp).toBeGreaterThan(0);
-    expect(counts.fp).toBeGreaterThan(0);
-    const [moderator, local] = result.moderators;
-    // The local guard runs side by side; its figures are its own tests' business.
-    expect(local.label).toBe("local");
-    expect(local.sides.user.labelled).toBe(450);
-    expect(local.usage.calls).toBe(0);
-    expect(moderator.label).toBe(`prompted:simulator:${KEYWORD_SCRIPT}#sim-moderator`);
-    expect(moderator.sides.assistant).toBeNull();
-    expect(moderator.sides.user.counts).toMatchObject({
-      truePositive: counts.tp,
-      falsePositive: counts.fp,
-      falseNegative: counts.fn,
-      trueNegative: counts.tn,
+      // The expected counts, worked out from the CSV with the script's own rule.
+      const counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
+      for (const row of parseCsv(readFileSync(XSTEST, "utf8"), XSTEST)) {
+        const flagged = /kill|murder/i.test(row.values.prompt ?? "");
+        const unsafe = row.values.label === "unsafe";
+        if (flagged && unsafe) counts.tp++;
+        else if (flagged) counts.fp++;
+        else if (unsafe) counts.fn++;
+        else counts.tn++;
+      }
+      expect(counts.tp).toBeGreaterThan(0);
+      expect(counts.fp).toBeGreaterThan(0);
+      const [moderator, local] = result.moderators;
+      // The local guard runs side by side; its figures are its own tests' business.
+      expect(local.label).toBe("local");
+      expect(local.sides.user.labelled).toBe(450);
+      expect(local.usage.calls).toBe(0);
+      expect(moderator.label).toBe(`prompted:simulator:${KEYWORD_SCRIPT}#sim-moderator`);
+      expect(moderator.sides.assistant).toBeNull();
+      expect(moderator.sides.user.counts).toMatchObject({
+        truePositive: counts.tp,
+        falsePositive: counts.fp,
+        falseNegative: counts.fn,
+        trueNegative: counts.tn,
+      });
+      expect(moderator.sides.user.lenient.precision).toBeCloseTo(counts.tp / (counts.tp + counts.fp), 12);
+      expect(moderator.sides.user.lenient.recall).toBeCloseTo(counts.tp / (counts.tp + counts.fn), 12);
+      expect(existsSync(result.report.html)).toBe(true);
+
+      const second = await runModerate(args);
+      expect(JSON.parse(second.stdout)).toMatchObject({ resumed: true, runId: result.runId });
     });
-    expect(moderator.sides.user.lenient.precision).toBeCloseTo(counts.tp / (counts.tp + counts.fp), 12);
-    expect(moderator.sides.user.lenient.recall).toBeCloseTo(counts.tp / (counts.tp + counts.fn), 12);
-    expect(existsSync(result.report.html)).toBe(true);
-
-    const second = await runModerate(args);
-    expect(JSON.parse(second.stdout)).toMatchObject({ resumed: true, runId: result.runId });
-  });
-});
+  },
+);
 
 describe("turnsafe moderate check", () => {
   const guardScript = write(

@@ -4,8 +4,8 @@ import path from "node:path";
 import { Command } from "commander";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { registerMtmcsCommand } from "../src/cli/commands/mtmcs-command.ts";
-import { writeMtmcsFixture } from "../src/mtmcs/mtmcs-fixture.ts";
 import type { ReportData } from "../src/reports/report-data.ts";
+import { writeMtmcsFixture } from "../src/testing/mtmcs-fixture.ts";
 
 // Two scripted stand-ins (not models): one that misses escalation and complies with everything,
 // one that over-refuses everything; a judge keyed on its rubric and on the transcript it reads.

@@ -2,14 +2,14 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { executeMtmcsRun } from "../src/benchmarks/mtmcs/mtmcs-benchmark.ts";
+import { resolveMtmcsSources } from "../src/benchmarks/mtmcs/mtmcs-loader.ts";
+import { REFERENCE_PROTOCOL } from "../src/benchmarks/mtmcs/mtmcs-play.ts";
+import type { MtmcsRunPlan } from "../src/benchmarks/mtmcs/mtmcs-run.ts";
 import { PriceTable } from "../src/engine/pricing.ts";
 import { SqliteStore } from "../src/engine/sqlite-store.ts";
-import { writeMtmcsFixture } from "../src/mtmcs/mtmcs-fixture.ts";
-import { resolveMtmcsSources } from "../src/mtmcs/mtmcs-loader.ts";
-import { REFERENCE_PROTOCOL } from "../src/mtmcs/mtmcs-play.ts";
-import { executeMtmcsRun, type MtmcsRunPlan } from "../src/mtmcs/mtmcs-run.ts";
-import { buildTarget } from "../src/recipes/plan-dialogue-run.ts";
-import type { RunningSimulator } from "../src/simulator/simulator-server.ts";
+import { buildTarget } from "../src/targets/build-target.ts";
+import { writeMtmcsFixture } from "../src/testing/mtmcs-fixture.ts";
 
 const SCRIPT = `
 latency_ms: 3
@@ -30,7 +30,7 @@ describe("mtmcs resume", () => {
     await writeMtmcsFixture(path.join(dir, "data"), { format: "parquet", images: "embedded" });
     const script = path.join(dir, "script.yaml");
     writeFileSync(script, SCRIPT);
-    const simulators: RunningSimulator[] = [];
+    const scope = new AsyncDisposableStack();
     const options = { baseDir: dir, env: {} };
     try {
       const plan: MtmcsRunPlan = {
@@ -38,10 +38,10 @@ describe("mtmcs resume", () => {
         sources: resolveMtmcsSources([path.join(dir, "data")]),
         modalities: ["mm", "um"],
         imageCacheDir: path.join(dir, "cache"),
-        targets: [await buildTarget(`simulator:${script}#model`, "target", options, simulators)],
+        targets: [await buildTarget(`simulator:${script}#model`, "target", options, scope)],
         defences: [[], ["self-reflection"]],
         judge: {
-          target: await buildTarget(`simulator:${script}#sim-judge`, "judge", options, simulators),
+          target: await buildTarget(`simulator:${script}#sim-judge`, "judge", options, scope),
           mode: "vision",
         },
         protocol: REFERENCE_PROTOCOL,
@@ -99,7 +99,7 @@ describe("mtmcs resume", () => {
         store.close();
       }
     } finally {
-      await Promise.all(simulators.map((simulator) => simulator.close()));
+      await scope.disposeAsync();
     }
   }, 30_000);
 });

@@ -1,15 +1,16 @@
 import { describe, expect, it } from "vitest";
+import { dialogueUnits } from "../src/benchmarks/dialogues/dialogue-export-units.ts";
+import { buildDialogueReport } from "../src/benchmarks/dialogues/dialogue-report.ts";
+import { type DialogueCaseResult, runDialogueSuite } from "../src/benchmarks/dialogues/dialogue-suite.ts";
+import { safemtCaseViews } from "../src/benchmarks/safemt/safemt-case-views.ts";
 import type { Dialogue, Message } from "../src/dialogue/dialogue.ts";
 import { CallExecutor } from "../src/engine/call-executor.ts";
 import { PriceTable } from "../src/engine/pricing.ts";
 import { SqliteStore } from "../src/engine/sqlite-store.ts";
-import { scriptedTarget } from "../src/engine/test-target.ts";
-import { type DialogueCaseResult, runDialogueSuite } from "../src/recipes/dialogue-suite.ts";
 import { renderCaseBrowser } from "../src/reports/case-browser.ts";
-import { buildDialogueReport } from "../src/reports/dialogue-report.ts";
 import { exportRows } from "../src/reports/export-rows.ts";
 import type { CaseView } from "../src/reports/report-data.ts";
-import { safemtCaseViews } from "../src/safemt/safemt-case-views.ts";
+import { scriptedTarget } from "../src/testing/test-target.ts";
 
 const at = "2026-01-01T00:00:00Z";
 const text = (role: Message["role"], value: string): Message => ({
@@ -66,7 +67,7 @@ describe("the played transcript in reports and exports", () => {
     const report = await buildDialogueReport(store, "r", { maxCases: 10 });
     expect(turnsOf(report.cases[0])).toEqual(expected);
     expect(report.cases[0]?.transcriptNote).toBeUndefined();
-    const [row] = [...exportRows(store, "r")];
+    const [row] = [...exportRows(store, "r", dialogueUnits)];
     expect(row?.answers).toEqual(["answer 1"]);
     expect(row?.transcript?.asPlayed).toBe(true);
     expect(
@@ -102,7 +103,7 @@ describe("the played transcript in reports and exports", () => {
       ["user", "second"],
       ["assistant", "answer 2"],
     ]);
-    const [row] = [...exportRows(store, "r")];
+    const [row] = [...exportRows(store, "r", dialogueUnits)];
     const calls = row?.transcript?.messages.flatMap((message) => (message.call ? [message.call] : []));
     expect(calls?.map((key) => store.getCall(key)?.text)).toEqual(["answer 1", "answer 2"]);
   });
@@ -150,7 +151,10 @@ describe("the played transcript in reports and exports", () => {
       ]);
       expect(view.transcriptNote).toMatch(/not as played/i);
     }
-    expect([...exportRows(store, "r")].map((row) => row.transcript?.asPlayed)).toEqual([false, false]);
+    expect([...exportRows(store, "r", dialogueUnits)].map((row) => row.transcript?.asPlayed)).toEqual([
+      false,
+      false,
+    ]);
     expect(renderCaseBrowser(report.cases, 0)).toContain(
       "Not as played: this result was stored without its transcript",
     );

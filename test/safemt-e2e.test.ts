@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { registerSafemtCommand } from "../src/cli/commands/safemt-command.ts";
 import { SqliteStore } from "../src/engine/sqlite-store.ts";
 import type { ReportData } from "../src/reports/report-data.ts";
-import { writeSafemtFixture } from "../src/safemt/safemt-fixture.ts";
+import { writeSafemtFixture } from "../src/testing/safemt-fixture.ts";
 
 // Scripted simulators over real HTTP. Target A gives way from the 4th user turn, target B from
 // the 6th; both refuse whenever the policy-injection defence has put the policy in their system

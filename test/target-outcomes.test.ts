@@ -4,9 +4,9 @@ import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TargetOutcomeCount } from "../src/engine/store.ts";
-import { writeMtmcsFixture } from "../src/mtmcs/mtmcs-fixture.ts";
 import type { ReportData } from "../src/reports/report-data.ts";
 import { type RunningSimulator, startSimulator } from "../src/simulator/simulator-server.ts";
+import { writeMtmcsFixture } from "../src/testing/mtmcs-fixture.ts";
 import { runCli } from "./cli-helpers.ts";
 
 // Two targets on the same dialogues with an image: one sees images, the other (no vision) fails

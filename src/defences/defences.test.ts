@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { ModelCaller, Target, TargetRequest } from "../contracts/index.ts";
 import type { Message } from "../dialogue/dialogue.ts";
-import { scriptedTarget } from "../engine/test-target.ts";
 import { InputError } from "../errors.ts";
 import { wrapTarget } from "../targets/target.ts";
+import { scriptedTarget } from "../testing/test-target.ts";
 import { adaptiveShield, BASE_SHIELD } from "./adashield.ts";
 import { stripSafetyCheck } from "./cot-safety.ts";
 import { buildDefenceCondition, DEFENCES, parseDefenceConditions } from "./registry.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Dialogue, Message } from "../dialogue/dialogue.ts";
-import { scriptedTarget } from "../engine/test-target.ts";
-import { scriptedCaller } from "../judges/scripted-caller.ts";
+import { scriptedCaller } from "../testing/scripted-caller.ts";
+import { scriptedTarget } from "../testing/test-target.ts";
 import { placeImages } from "./image-placement.ts";
 import { createLiveDriver } from "./live-driver.ts";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ModelCaller } from "../contracts/index.ts";
 import type { Dialogue, Message } from "../dialogue/dialogue.ts";
-import { scriptedTarget } from "../engine/test-target.ts";
+import { scriptedTarget } from "../testing/test-target.ts";
 import { createLiveDriver } from "./live-driver.ts";
 import { compactTranscript, playedConversation } from "./played-transcript.ts";
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { TargetError } from "../errors.ts";
 import { wrapTarget } from "../targets/target.ts";
+import { scriptedTarget } from "../testing/test-target.ts";
 import { CallExecutor } from "./call-executor.ts";
 import { PriceTable } from "./pricing.ts";
 import { workKey } from "./request-hash.ts";
 import { SqliteStore } from "./sqlite-store.ts";
-import { scriptedTarget } from "./test-target.ts";
 
 const request = {
   messages: [{ role: "user" as const, content: [{ type: "text" as const, text: "hello" }] }],

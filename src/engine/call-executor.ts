@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type {
   CallRole,
-  ModelCaller,
   RateLimitHint,
   Target,
   TargetRequest,
@@ -63,6 +62,14 @@ export interface CallExecutorOptions {
 }
 
 /**
+ * A caller bound to one case (judges and drivers take it as their ModelCaller, the same shape);
+ * named here so the engine imports no judge module.
+ */
+export interface CaseCaller {
+  call(role: CallRole, target: Target, request: TargetRequest, step: string): Promise<TargetResponse>;
+}
+
+/**
  * Makes every model call of a run: resumes finished calls by work key, serves cached
  * answers, bounds concurrency per endpoint, retries with backoff, and records usage,
  * cost and failures in the store.
@@ -88,7 +95,7 @@ export class CallExecutor {
    * case) enters every request hash, so sample k is asked afresh rather than served the cached
    * answer of sample 1 (see requestHash).
    */
-  forCase(caseId: string, sample?: number): ModelCaller {
+  forCase(caseId: string, sample?: number): CaseCaller {
     return { call: (role, target, request, step) => this.call(caseId, role, target, request, step, sample) };
   }
 

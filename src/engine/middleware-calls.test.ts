@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { MiddlewareRequest, TargetMiddleware, TargetRequest } from "../contracts/index.ts";
 import { type Message, text } from "../dialogue/dialogue.ts";
 import { wrapTarget } from "../targets/target.ts";
+import { scriptedTarget } from "../testing/test-target.ts";
 import { CallExecutor } from "./call-executor.ts";
 import { PriceTable } from "./pricing.ts";
 import { ImageHasher, requestHash, workKey } from "./request-hash.ts";
 import { SqliteStore } from "./sqlite-store.ts";
-import { scriptedTarget } from "./test-target.ts";
 
 const say = (role: Message["role"], words: string): Message => ({ role, content: [text(words)] });
 const request: TargetRequest = { messages: [say("user", "hello")], imageBaseDir: "/data/images" };

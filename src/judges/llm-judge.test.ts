@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import type { ModelCaller } from "../contracts/index.ts";
 import type { Dialogue } from "../dialogue/dialogue.ts";
 import { CancelledError, TargetError } from "../errors.ts";
+import { offlineJudgeTarget, scriptedCaller } from "../testing/scripted-caller.ts";
 import type { JudgeInput } from "./judge.ts";
 import { defineLlmJudge } from "./llm-judge.ts";
 import { parseLikert } from "./parse-output.ts";
-import { offlineJudgeTarget, scriptedCaller } from "./scripted-caller.ts";
 
 const transcript: Dialogue = {
   version: 1,

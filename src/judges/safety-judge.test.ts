@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Dialogue, ImageRef, Part } from "../dialogue/dialogue.ts";
 import { ConfigError } from "../errors.ts";
+import { offlineJudgeTarget, scriptedCaller } from "../testing/scripted-caller.ts";
 import type { JudgeInput } from "./judge.ts";
 import { buildSafetyRequest, createSafetyJudge, parseSafetyVerdict, SAFETY_RUBRIC } from "./safety-judge.ts";
-import { offlineJudgeTarget, scriptedCaller } from "./scripted-caller.ts";
 
 const image = (name: string): ImageRef => ({ path: name, mediaType: "image/png" });
 

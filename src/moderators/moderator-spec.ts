@@ -1,7 +1,6 @@
 import type { Target } from "../contracts/index.ts";
 import { InputError } from "../errors.ts";
-import { buildTarget } from "../recipes/plan-dialogue-run.ts";
-import type { RunningSimulator } from "../simulator/simulator-server.ts";
+import { buildTarget } from "../targets/build-target.ts";
 import { createLlamaGuardModerator, type LlamaGuardVersion } from "./backends/llama-guard-moderator.ts";
 import { createLlavaShieldModerator } from "./backends/llavashield-moderator.ts";
 import { createOpenAIModerationModerator } from "./backends/openai-moderation.ts";
@@ -59,16 +58,11 @@ export async function createModeratorFromSpec(
   spec: string,
   options: ModeratorSpecOptions,
 ): Promise<ModeratorFromSpec> {
-  const simulators: RunningSimulator[] = [];
-  const closers: (() => Promise<void>)[] = [];
-  const close = async () => {
-    await Promise.all([
-      ...simulators.map((simulator) => simulator.close()),
-      ...closers.map((closer) => closer()),
-    ]);
-  };
+  // What the moderator starts (simulators, local guard workers) is stopped when it closes.
+  const scope = new AsyncDisposableStack();
+  const close = () => scope.disposeAsync();
   try {
-    const moderator = await build(spec.trim(), options, { simulators, closers });
+    const moderator = await build(spec.trim(), options, scope);
     return { spec, moderator, close };
   } catch (error) {
     await close();
@@ -76,22 +70,16 @@ export async function createModeratorFromSpec(
   }
 }
 
-interface Resources {
-  simulators: RunningSimulator[];
-  closers: (() => Promise<void>)[];
-}
-
-async function build(spec: string, options: ModeratorSpecOptions, resources: Resources): Promise<Moderator> {
+async function build(
+  spec: string,
+  options: ModeratorSpecOptions,
+  scope: AsyncDisposableStack,
+): Promise<Moderator> {
   const where = `moderator "${spec}"`;
   const target = (rest: string): Promise<Target> => {
     if (rest.trim() === "")
       throw new InputError(`needs a target after the colon; forms: ${MODERATOR_SPEC_HELP}`, where);
-    return buildTarget(
-      rest.trim(),
-      where,
-      { baseDir: options.baseDir, env: options.env },
-      resources.simulators,
-    );
+    return buildTarget(rest.trim(), where, { baseDir: options.baseDir, env: options.env }, scope);
   };
   const local = () => {
     const guard = createLocalGuard({
@@ -99,7 +87,7 @@ async function build(spec: string, options: ModeratorSpecOptions, resources: Res
       nsfw: options.localGuard?.nsfw ?? true,
       imageLoad: { baseDir: options.imageBaseDir },
     });
-    resources.closers.push(() => guard.close());
+    scope.defer(() => guard.close());
     return guard;
   };
   if (spec === "local") return local();
@@ -151,7 +139,7 @@ async function build(spec: string, options: ModeratorSpecOptions, resources: Res
       throw new InputError("a cascade cannot escalate to another cascade", where);
     const cascade = createCascadeModerator({
       first: local(),
-      fallback: await build(second, options, resources),
+      fallback: await build(second, options, scope),
       lower: options.cascade?.lower ?? 0.2,
       upper: options.cascade?.upper ?? 0.8,
       minConfidence: options.cascade?.minConfidence ?? 0.5,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type Dialogue, messageText } from "../dialogue/dialogue.ts";
 import { CancelledError, TargetError } from "../errors.ts";
-import { offlineJudgeTarget, scriptedCaller } from "../judges/scripted-caller.ts";
+import { offlineJudgeTarget, scriptedCaller } from "../testing/scripted-caller.ts";
 import { buildPolicy, DEFAULT_POLICY } from "./policy.ts";
 import { createPromptedModerator } from "./prompted-moderator.ts";
 

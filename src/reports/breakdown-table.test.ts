@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { buildDialogueReport } from "../benchmarks/dialogues/dialogue-report.ts";
 import type { Dialogue } from "../dialogue/dialogue.ts";
 import { SqliteStore } from "../engine/sqlite-store.ts";
 import { InputError } from "../errors.ts";
 import { checkBreakdownKeys } from "./breakdown-table.ts";
-import { buildDialogueReport } from "./dialogue-report.ts";
 
 const at = "2026-01-01T00:00:00Z";
 

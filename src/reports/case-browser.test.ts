@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { SAMPLE_PNG_DATA_URI } from "../testing/sample-report-data.ts";
 import { renderCaseBrowser } from "./case-browser.ts";
 import type { CaseView } from "./report-data.ts";
-import { SAMPLE_PNG_DATA_URI } from "./sample-report-data.ts";
 
 function view(caseId: string, extra: Partial<CaseView> = {}): CaseView {
   return { caseId, title: caseId, status: "done", error: null, turns: [], scores: [], ...extra };

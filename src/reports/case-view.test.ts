@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+import { SAMPLE_PNG_DATA_URI } from "../testing/sample-report-data.ts";
 import { toTurnViews } from "./case-view.ts";
-import { SAMPLE_PNG_DATA_URI } from "./sample-report-data.ts";
 
 describe("report turn views", () => {
   it("keep a larger copy of an image bigger than its thumbnail, for reading typographic text on click", async () => {

@@ -2,7 +2,6 @@ import { type Dialogue, type Message, type Part, userTurnCount } from "../dialog
 import { type PlayedMessage, playedConversation } from "../drivers/played-transcript.ts";
 import { targetStatus } from "../engine/run-cases.ts";
 import type { CaseRecord, ScoreRecord, Store } from "../engine/store.ts";
-import type { DialogueCaseResult } from "../recipes/dialogue-suite.ts";
 
 /** What one case produced for one target (or moderator, or arm): the recipe-specific part of a row. */
 export interface ExportUnit {
@@ -80,29 +79,11 @@ export function expectedLabel(record: CaseRecord): string | null {
   return typeof expected === "string" ? expected : null;
 }
 
-/** Units of a dialogue-suite (or SafeMT) case: one per target with its answers. */
-export const dialogueUnits: ExportUnits = (record) => {
-  const result = record.result as Partial<DialogueCaseResult> | null;
-  const targets = result?.targets && typeof result.targets === "object" ? Object.entries(result.targets) : [];
-  return targets.map(([target, outcome]) => ({
-    target,
-    error: outcome.error,
-    answers: outcome.answers.map((answer) => answer.text),
-    transcript: outcome.error === null ? exportTranscript(record.dialogue, outcome) : null,
-    expected: expectedLabel(record),
-    details: {},
-  }));
-};
-
 /**
  * Streams a run's results, one row per case and unit (target, moderator, arm); a case with
  * no unit (not played, or failed before any target answered) gets one row with every score.
  */
-export function* exportRows(
-  store: Store,
-  runId: string,
-  units: ExportUnits = dialogueUnits,
-): Generator<ExportRow> {
+export function* exportRows(store: Store, runId: string, units: ExportUnits): Generator<ExportRow> {
   for (const record of store.iterateCases(runId)) {
     const scores = store.scoresForCase(runId, record.caseId);
     const base = {

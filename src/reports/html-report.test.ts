@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { SAMPLE_PNG_DATA_URI, sampleReportData } from "../testing/sample-report-data.ts";
 import { renderHtmlReport, SIMULATOR_NOTICE } from "./html-report.ts";
 import type { ReportData } from "./report-data.ts";
-import { SAMPLE_PNG_DATA_URI, sampleReportData } from "./sample-report-data.ts";
 
 const PAYLOAD = `<script>alert(1)</script>"onerror=alert(2) '><img src=x onerror=alert(3)>`;
 

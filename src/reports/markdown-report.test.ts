@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { sampleReportData } from "../testing/sample-report-data.ts";
 import { renderMarkdownReport } from "./markdown-report.ts";
 import type { ReportData } from "./report-data.ts";
-import { sampleReportData } from "./sample-report-data.ts";
 
 describe("renderMarkdownReport", () => {
   const data = sampleReportData();

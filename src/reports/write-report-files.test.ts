@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { sampleReportData } from "../testing/sample-report-data.ts";
 import type { ReportData } from "./report-data.ts";
-import { sampleReportData } from "./sample-report-data.ts";
 import { writeReportFiles } from "./write-report-files.ts";
 
 /** Report data whose JSON rendering fails, as a bug or a full disk would make it fail. */

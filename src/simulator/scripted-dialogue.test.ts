@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkBuiltDialogue } from "../safemt/build/built-dialogue.ts";
+import { checkBuiltDialogue } from "../benchmarks/safemt/build/built-dialogue.ts";
 import { decideAction, requestRandom } from "./behaviour.ts";
 import { readChatRequest } from "./chat-request.ts";
 import { DEFAULT_SIMULATOR_SCRIPT, parseSimulatorScript } from "./script.ts";

@@ -2,8 +2,8 @@ import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
+import { benchmarkFor } from "../../benchmarks/index.ts";
 import { InputError } from "../../errors.ts";
-import { exportUnitsFor } from "../../recipes/export-units.ts";
 import { csvColumns, exportRows } from "../../reports/export-rows.ts";
 import { createOutput } from "../output.ts";
 import { stdoutClosed, stdoutReady, writeStdout } from "../stdout-closed.ts";
@@ -43,7 +43,7 @@ export function registerExportCommand(program: Command): void {
               if (++written % 256 === 0) await new Promise(setImmediate);
             }
           };
-          const units = exportUnitsFor(run);
+          const units = benchmarkFor(run.recipe).exportRows(run);
           let rows = 0;
           if (flags.format === "jsonl") {
             for (const row of exportRows(store, run.id, units)) {

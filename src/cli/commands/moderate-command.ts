@@ -1,13 +1,13 @@
 import path from "node:path";
 import type { Command } from "commander";
+import { readMmdsDialogues } from "../../benchmarks/moderation-eval/mmds-loader.ts";
+import { executeModerationEval } from "../../benchmarks/moderation-eval/moderation-eval-benchmark.ts";
+import { summariseModeration } from "../../benchmarks/moderation-eval/moderation-summary.ts";
+import { planModerationEval } from "../../benchmarks/moderation-eval/plan-moderation-eval.ts";
 import { CallExecutor } from "../../engine/call-executor.ts";
 import { PriceTable } from "../../engine/pricing.ts";
 import { SqliteStore } from "../../engine/sqlite-store.ts";
 import { InputError } from "../../errors.ts";
-import { readMmdsDialogues } from "../../moderators/evaluation/mmds-loader.ts";
-import { summariseModeration } from "../../moderators/evaluation/moderation-summary.ts";
-import { planModerationEval } from "../../moderators/evaluation/plan-moderation-eval.ts";
-import { executeModerationEval } from "../../moderators/evaluation/run-moderation-eval.ts";
 import type { ModerationResult, Verdict } from "../../moderators/moderator.ts";
 import { createModeratorFromSpec, MODERATOR_SPEC_HELP } from "../../moderators/moderator-spec.ts";
 import { DEFAULT_POLICY, loadPolicyFile } from "../../moderators/policy.ts";

@@ -1,17 +1,18 @@
 import path from "node:path";
 import type { Command } from "commander";
+import { loadCaptionsFile } from "../../benchmarks/mtmcs/captions.ts";
+import { executeMtmcsRun, mtmcsBenchmark } from "../../benchmarks/mtmcs/mtmcs-benchmark.ts";
+import { resolveMtmcsSources } from "../../benchmarks/mtmcs/mtmcs-loader.ts";
+import { REFERENCE_PROTOCOL } from "../../benchmarks/mtmcs/mtmcs-play.ts";
+import { MTMCS_MODALITIES, MTMCS_SPLITS } from "../../benchmarks/mtmcs/mtmcs-row.ts";
+import type { MtmcsRunPlan } from "../../benchmarks/mtmcs/mtmcs-run.ts";
+import { writeBenchmarkReports } from "../../benchmarks/run-benchmark.ts";
 import type { Target } from "../../contracts/index.ts";
 import { parseDefenceConditions } from "../../defences/registry.ts";
 import { IMAGE_PLACEMENTS, type ImagePlacement } from "../../drivers/image-placement.ts";
 import { PriceTable } from "../../engine/pricing.ts";
 import { InputError } from "../../errors.ts";
-import { loadCaptionsFile } from "../../mtmcs/captions.ts";
-import { resolveMtmcsSources } from "../../mtmcs/mtmcs-loader.ts";
-import { REFERENCE_PROTOCOL } from "../../mtmcs/mtmcs-play.ts";
-import { MTMCS_MODALITIES, MTMCS_SPLITS } from "../../mtmcs/mtmcs-row.ts";
-import { executeMtmcsRun, type MtmcsRunPlan, writeMtmcsReports } from "../../mtmcs/mtmcs-run.ts";
-import { buildTarget } from "../../recipes/plan-dialogue-run.ts";
-import type { RunningSimulator } from "../../simulator/simulator-server.ts";
+import { buildTarget } from "../../targets/build-target.ts";
 import { onInterrupt } from "../interrupt.ts";
 import { createOutput } from "../output.ts";
 import { presentRun } from "./present-run.ts";
@@ -112,12 +113,12 @@ export function registerMtmcsCommand(program: Command): void {
     .option("--quiet", "no progress or notes on stderr")
     .action(async (flags: MtmcsRunFlags) => {
       const output = createOutput(flags);
-      const simulators: RunningSimulator[] = [];
+      const scope = new AsyncDisposableStack();
       try {
-        const plan = await planMtmcsRun(flags, simulators);
+        const plan = await planMtmcsRun(flags, scope);
         process.exitCode = await playMtmcsRun(plan, output, flags.wait);
       } finally {
-        await Promise.all(simulators.map((simulator) => simulator.close()));
+        await scope.disposeAsync();
       }
     });
   mtmcs
@@ -134,14 +135,11 @@ export function registerMtmcsCommand(program: Command): void {
         const store = openExistingStore(flags.store);
         try {
           const run = requireRun(store, idOrName);
-          if (run.recipe !== "mtmcs")
+          if (run.recipe !== mtmcsBenchmark.name)
             throw new InputError(`run ${run.id} is a ${run.recipe} run, not mtmcs`, "run");
-          const paths = await writeMtmcsReports(
-            store,
-            run.id,
-            path.resolve(flags.out),
-            nonNegative(flags.cases, "--cases"),
-          );
+          const paths = await writeBenchmarkReports(mtmcsBenchmark, store, run.id, path.resolve(flags.out), {
+            maxCases: nonNegative(flags.cases, "--cases"),
+          });
           output.result(
             { runId: run.id, report: { html: paths.reportHtml, json: paths.reportJson } },
             `report: ${paths.reportHtml}`,
@@ -153,7 +151,7 @@ export function registerMtmcsCommand(program: Command): void {
     );
 }
 
-async function planMtmcsRun(flags: MtmcsRunFlags, simulators: RunningSimulator[]): Promise<MtmcsRunPlan> {
+async function planMtmcsRun(flags: MtmcsRunFlags, scope: AsyncDisposableStack): Promise<MtmcsRunPlan> {
   const splits = flags.split ? list(flags.split, MTMCS_SPLITS, "--split") : undefined;
   const modalities = list(flags.modality, MTMCS_MODALITIES, "--modality");
   const judgeMode = oneOf(flags.judgeMode, ["caption", "vision"] as const, "--judge-mode");
@@ -165,8 +163,7 @@ async function planMtmcsRun(flags: MtmcsRunFlags, simulators: RunningSimulator[]
   const defences = parseDefenceConditions(flags.defences);
   const sources = resolveMtmcsSources(flags.data, splits);
   const options = { baseDir: process.cwd(), env: process.env };
-  const build = (spec: string, where: string): Promise<Target> =>
-    buildTarget(spec, where, options, simulators);
+  const build = (spec: string, where: string): Promise<Target> => buildTarget(spec, where, options, scope);
   const targets: Target[] = [];
   for (const [index, spec] of flags.target.entries())
     targets.push(await build(spec, `--target ${index + 1}`));

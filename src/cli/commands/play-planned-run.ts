@@ -1,6 +1,6 @@
+import { executeDialogueRun } from "../../benchmarks/dialogues/dialogues-benchmark.ts";
+import type { PlannedRun } from "../../benchmarks/dialogues/plan-dialogue-run.ts";
 import { countDialogueLines } from "../../dialogue/count-lines.ts";
-import type { PlannedRun } from "../../recipes/plan-dialogue-run.ts";
-import { executeDialogueRun } from "../../recipes/run-dialogues.ts";
 import { dialogueRunMetrics, gateRules, validateGate } from "../fail-on.ts";
 import { onInterrupt } from "../interrupt.ts";
 import type { Output } from "../output.ts";

@@ -1,10 +1,10 @@
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
+import { planDialogueRun } from "../../benchmarks/dialogues/plan-dialogue-run.ts";
+import { QUICKSTART_SIMULATOR_SCRIPT } from "../../benchmarks/dialogues/quickstart-script.ts";
 import { RunConfigSchema } from "../../config/run-config.ts";
 import { InputError } from "../../errors.ts";
-import { planDialogueRun } from "../../recipes/plan-dialogue-run.ts";
-import { QUICKSTART_SIMULATOR_SCRIPT } from "../../recipes/quickstart-script.ts";
 import { createOutput } from "../output.ts";
 import { playPlannedRun } from "./play-planned-run.ts";
 import { resolveStorePath } from "./store-option.ts";

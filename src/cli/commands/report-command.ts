@@ -1,8 +1,8 @@
 import path from "node:path";
 import type { Command } from "commander";
+import { benchmarkFor } from "../../benchmarks/index.ts";
+import { writeBenchmarkReports } from "../../benchmarks/run-benchmark.ts";
 import { InputError } from "../../errors.ts";
-import { reportBuilderFor } from "../../recipes/report-builders.ts";
-import { writeDialogueReports } from "../../recipes/run-dialogues.ts";
 import { checkBreakdownKeys } from "../../reports/breakdown-table.ts";
 import { renderMarkdownReport } from "../../reports/markdown-report.ts";
 import { createOutput } from "../output.ts";
@@ -47,20 +47,19 @@ export function registerReportCommand(program: Command): void {
           // The keys named now, else those the run was configured with, else the default.
           const stored = Array.isArray(config?.breakdown) ? config.breakdown.map(String) : undefined;
           const breakdown = flags.breakdown ? checkBreakdownKeys(flags.breakdown, "--breakdown") : stored;
-          const build = reportBuilderFor(run.recipe);
+          const benchmark = benchmarkFor(run.recipe);
           const options = { maxCases, imageBaseDir, breakdown };
           if (flags.markdown) {
-            const markdown = renderMarkdownReport(await build(store, run.id, options));
+            const markdown = renderMarkdownReport(await benchmark.report(store, run.id, options));
             output.result({ runId: run.id, markdown }, markdown);
             return;
           }
-          const paths = await writeDialogueReports(
+          const paths = await writeBenchmarkReports(
+            benchmark,
             store,
             run.id,
             path.resolve(flags.out),
-            maxCases,
-            imageBaseDir,
-            (reportStore, runId) => build(reportStore, runId, options),
+            options,
           );
           output.result(
             { runId: run.id, report: { html: paths.reportHtml, json: paths.reportJson } },

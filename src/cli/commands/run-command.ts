@@ -1,9 +1,9 @@
 import path from "node:path";
 import type { Command } from "commander";
+import { planDialogueRun } from "../../benchmarks/dialogues/plan-dialogue-run.ts";
 import { loadYamlFile, locateInYamlFile } from "../../config/load-yaml.ts";
 import { type RunConfig, RunConfigSchema } from "../../config/run-config.ts";
 import { InputError } from "../../errors.ts";
-import { planDialogueRun } from "../../recipes/plan-dialogue-run.ts";
 import { checkBreakdownKeys } from "../../reports/breakdown-table.ts";
 import { createOutput } from "../output.ts";
 import { playPlannedRun } from "./play-planned-run.ts";

@@ -1,14 +1,13 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
+import { parseBuildMethods } from "../../benchmarks/safemt/build/build-methods.ts";
+import { buildSafemt } from "../../benchmarks/safemt/build/build-safemt.ts";
+import { loadSeeds } from "../../benchmarks/safemt/build/load-seeds.ts";
 import { sha256Hex } from "../../dialogue/image-ref.ts";
 import { SqliteStore } from "../../engine/sqlite-store.ts";
 import { InputError } from "../../errors.ts";
-import { buildTarget } from "../../recipes/plan-dialogue-run.ts";
-import { parseBuildMethods } from "../../safemt/build/build-methods.ts";
-import { buildSafemt } from "../../safemt/build/build-safemt.ts";
-import { loadSeeds } from "../../safemt/build/load-seeds.ts";
-import type { RunningSimulator } from "../../simulator/simulator-server.ts";
+import { buildTarget } from "../../targets/build-target.ts";
 import { EXIT } from "../exit-codes.ts";
 import { onInterrupt } from "../interrupt.ts";
 import { createOutput } from "../output.ts";
@@ -90,7 +89,7 @@ async function runBuild(flags: BuildFlags): Promise<number> {
   const retries = Number(flags.retries);
   if (!Number.isInteger(retries) || retries < 0)
     throw new InputError("must be a whole number, 0 or more", "--retries");
-  const simulators: RunningSimulator[] = [];
+  const scope = new AsyncDisposableStack();
   const store = new SqliteStore(resolveStorePath(flags.store));
   const interrupt = onInterrupt(output.note);
   const progress = new ProgressBar({ quiet: output.quiet });
@@ -99,7 +98,7 @@ async function runBuild(flags: BuildFlags): Promise<number> {
       flags.attacker,
       "--attacker",
       { baseDir: process.cwd(), env: process.env },
-      simulators,
+      scope,
     );
     if (attacker.hints.isSimulator)
       output.note("note: the attacker is the turnsafe simulator (scripted replies, not a model)");
@@ -143,7 +142,7 @@ async function runBuild(flags: BuildFlags): Promise<number> {
     progress.stop();
     interrupt.dispose();
     store.close();
-    await Promise.all(simulators.map((simulator) => simulator.close()));
+    await scope.disposeAsync();
   }
 }
 

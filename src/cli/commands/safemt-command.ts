@@ -1,23 +1,22 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { InputError } from "../../errors.ts";
-import type { LengthOutcome, MissingLengthPolicy } from "../../metrics/safety-index.ts";
-import { loadPolicyFile } from "../../moderators/policy.ts";
-import { createPromptedModerator } from "../../moderators/prompted-moderator.ts";
-import { buildTarget } from "../../recipes/plan-dialogue-run.ts";
-import { parseDefences } from "../../safemt/safemt-defences.ts";
-import type { SafemtJudgeMode } from "../../safemt/safemt-judge.ts";
-import { importSafemtLabelTree } from "../../safemt/safemt-label-tree.ts";
-import { importSafemtLabels } from "../../safemt/safemt-labels.ts";
-import { executeSafemtRun, planSafemtRun } from "../../safemt/safemt-recipe.ts";
+import { parseDefences } from "../../benchmarks/safemt/safemt-defences.ts";
+import type { SafemtJudgeMode } from "../../benchmarks/safemt/safemt-judge.ts";
+import { importSafemtLabelTree } from "../../benchmarks/safemt/safemt-label-tree.ts";
+import { importSafemtLabels } from "../../benchmarks/safemt/safemt-labels.ts";
+import { executeSafemtRun, planSafemtRun } from "../../benchmarks/safemt/safemt-recipe.ts";
 import {
   collectSafemtResults,
   describeSummary,
   summariseOutcomes,
   summaryJson,
-} from "../../safemt/safemt-results.ts";
-import type { RunningSimulator } from "../../simulator/simulator-server.ts";
+} from "../../benchmarks/safemt/safemt-results.ts";
+import { InputError } from "../../errors.ts";
+import type { LengthOutcome, MissingLengthPolicy } from "../../metrics/safety-index.ts";
+import { loadPolicyFile } from "../../moderators/policy.ts";
+import { createPromptedModerator } from "../../moderators/prompted-moderator.ts";
+import { buildTarget } from "../../targets/build-target.ts";
 import { onInterrupt } from "../interrupt.ts";
 import { createOutput, type Output } from "../output.ts";
 import { presentRun } from "./present-run.ts";
@@ -139,19 +138,19 @@ async function runSafemt(flags: RunFlags, output: Output): Promise<number> {
   if (mode !== "default" && mode !== "reference")
     throw new InputError("must be default or reference", "--judge-mode");
   const defences = parseDefences(flags.defence);
-  const simulators: RunningSimulator[] = [];
+  const scope = new AsyncDisposableStack();
   const planOptions = { baseDir: process.cwd(), env: process.env };
   const interrupt = onInterrupt(output.note);
   try {
     const targets = [];
     for (const [index, spec] of flags.target.entries())
-      targets.push(await buildTarget(spec, `--target ${index + 1}`, planOptions, simulators));
-    const judgeTarget = await buildTarget(flags.judge, "--judge", planOptions, simulators);
+      targets.push(await buildTarget(spec, `--target ${index + 1}`, planOptions, scope));
+    const judgeTarget = await buildTarget(flags.judge, "--judge", planOptions, scope);
     let moderator: ReturnType<typeof createPromptedModerator> | undefined;
     if (defences.some((defence) => defence !== "none")) {
       if (!flags.moderator) output.note(`moderator: using the judge model ${judgeTarget.id}`);
       const moderatorTarget = flags.moderator
-        ? await buildTarget(flags.moderator, "--moderator", planOptions, simulators)
+        ? await buildTarget(flags.moderator, "--moderator", planOptions, scope)
         : judgeTarget;
       moderator = createPromptedModerator({ target: moderatorTarget });
     }
@@ -209,7 +208,7 @@ async function runSafemt(flags: RunFlags, output: Output): Promise<number> {
     );
   } finally {
     interrupt.dispose();
-    await Promise.all(simulators.map((simulator) => simulator.close()));
+    await scope.disposeAsync();
   }
 }
 

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import type { Target } from "../../contracts/index.ts";
 import type { RunningSimulator } from "../../simulator/simulator-server.ts";
-import { buildPolicy, DEFAULT_POLICY } from "../policy.ts";
 import {
   directCaller,
   imageDialogue,
@@ -10,7 +9,8 @@ import {
   recordedParts,
   scriptedSimulator,
   textDialogue,
-} from "./backend-test-kit.ts";
+} from "../../testing/backend-test-kit.ts";
+import { buildPolicy, DEFAULT_POLICY } from "../policy.ts";
 import { createLlavaShieldModerator } from "./llavashield-moderator.ts";
 
 const UNSAFE = {

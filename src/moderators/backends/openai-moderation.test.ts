@@ -5,8 +5,8 @@ import { CallExecutor } from "../../engine/call-executor.ts";
 import { PriceTable } from "../../engine/pricing.ts";
 import { SqliteStore } from "../../engine/sqlite-store.ts";
 import { ConfigError } from "../../errors.ts";
+import { directCaller, imageDialogue, textDialogue } from "../../testing/backend-test-kit.ts";
 import { buildPolicy, DEFAULT_POLICY } from "../policy.ts";
-import { directCaller, imageDialogue, textDialogue } from "./backend-test-kit.ts";
 import { createOpenAIModerationModerator } from "./openai-moderation.ts";
 
 const KEY = "sk-test-secret-key-123";

@@ -1,10 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FULL_POLICY, testRules } from "../../testing/guard-test-fixtures.ts";
+import {
+  chunksWith,
+  completionWith,
+  type RawUpstream,
+  startRawUpstream,
+} from "../../testing/raw-upstream-fixture.ts";
 import { ANSWER_MESSAGE_FIELDS } from "./chat-fields.ts";
 import { type RunningGuard, startGuardServer } from "./guard-server.ts";
-import { FULL_POLICY, testRules } from "./guard-test-fixtures.ts";
 import { createHttpUpstream } from "./guard-upstream.ts";
 import { createKeywordModerator } from "./keyword-moderator.ts";
-import { chunksWith, completionWith, type RawUpstream, startRawUpstream } from "./raw-upstream-fixture.ts";
 
 // Item 1 of issue 12: every field of an answer the client receives is moderated, in every
 // choice, plain and streamed, with both stream strategies.

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { FULL_POLICY } from "../../testing/guard-test-fixtures.ts";
 import { newEntry } from "./guard-audit-entry.ts";
 import { SqliteGuardAuditLog } from "./guard-audit-log.ts";
 import type { GuardOptions } from "./guard-options.ts";
-import { FULL_POLICY } from "./guard-test-fixtures.ts";
 
 // Item 7 of issue 12: the audit table no longer grows without bound.
 const OPTIONS = {

@@ -5,9 +5,9 @@ import path from "node:path";
 import OpenAI from "openai";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SqliteStore } from "../../engine/sqlite-store.ts";
+import { pngDataUrl, startGuardedSimulator, testRules } from "../../testing/guard-test-fixtures.ts";
 import { SqliteGuardAuditLog } from "./guard-audit-log.ts";
 import { startGuardServer } from "./guard-server.ts";
-import { pngDataUrl, startGuardedSimulator, testRules } from "./guard-test-fixtures.ts";
 import { createHttpUpstream } from "./guard-upstream.ts";
 import { createKeywordModerator } from "./keyword-moderator.ts";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startGuardedSimulator } from "../../testing/guard-test-fixtures.ts";
 import { SqliteGuardAuditLog } from "./guard-audit-log.ts";
-import { startGuardedSimulator } from "./guard-test-fixtures.ts";
 
 // Item 6 of issue 12: bodies the guard will not read (too deep, too many messages, more text
 // than it moderates at once) are the client's fault: 400, audited as rejected, never forwarded.

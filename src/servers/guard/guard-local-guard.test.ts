@@ -2,7 +2,7 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLocalGuard, type LocalGuard } from "../../moderators/local-guard/local-guard.ts";
 import { BUILTIN_DIMENSIONS, buildPolicy, DEFAULT_POLICY } from "../../moderators/policy.ts";
-import { startGuardedSimulator } from "./guard-test-fixtures.ts";
+import { startGuardedSimulator } from "../../testing/guard-test-fixtures.ts";
 
 type Started = Awaited<ReturnType<typeof startGuardedSimulator>>;
 let localGuard: LocalGuard;

@@ -1,9 +1,9 @@
 import http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError } from "../../errors.ts";
+import { startGuardedSimulator } from "../../testing/guard-test-fixtures.ts";
 import { GuardMetrics } from "./guard-metrics.ts";
 import { guardBearerAuth } from "./guard-middleware.ts";
-import { startGuardedSimulator } from "./guard-test-fixtures.ts";
 
 // The guard's bearer auth and body limit (Hono's middleware) on a real server: every auth
 // failure is an OpenAI-style 401, a body without a declared length is limited as it streams.

@@ -1,7 +1,12 @@
 import OpenAI from "openai";
 import type { ChatCompletionChunk, ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pngDataUrl, startGuardedSimulator, testPolicy, testRules } from "./guard-test-fixtures.ts";
+import {
+  pngDataUrl,
+  startGuardedSimulator,
+  testPolicy,
+  testRules,
+} from "../../testing/guard-test-fixtures.ts";
 import { createKeywordModerator } from "./keyword-moderator.ts";
 
 type Started = Awaited<ReturnType<typeof startGuardedSimulator>>;

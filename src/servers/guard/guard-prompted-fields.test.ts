@@ -3,7 +3,7 @@ import { createModeratorFromSpec } from "../../moderators/moderator-spec.ts";
 import { DEFAULT_POLICY } from "../../moderators/policy.ts";
 import { parseSimulatorScript } from "../../simulator/script.ts";
 import { type RunningSimulator, startSimulator } from "../../simulator/simulator-server.ts";
-import { startGuardedSimulator } from "./guard-test-fixtures.ts";
+import { startGuardedSimulator } from "../../testing/guard-test-fixtures.ts";
 
 // Item 2 of issue 12 with a model-backed (prompted) moderator: text outside user turns reaches
 // the moderator's prompt too. The judge is a simulator that rates a dialogue unsafe when the

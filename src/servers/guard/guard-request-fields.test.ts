@@ -3,8 +3,8 @@ import type {
   ChatCompletionCreateParamsStreaming,
 } from "openai/resources/chat/completions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startGuardedSimulator } from "../../testing/guard-test-fixtures.ts";
 import { type FieldTreatment, MESSAGE_FIELDS, REQUEST_FIELDS } from "./chat-fields.ts";
-import { startGuardedSimulator } from "./guard-test-fixtures.ts";
 
 // Item 2 of issue 12: everything the model reads is text the moderator sees, or the request is
 // refused. The field maps are typed against the official openai package (a new field fails the

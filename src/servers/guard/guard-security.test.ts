@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ModerationResult, Moderator } from "../../moderators/moderator.ts";
-import { pngDataUrl, startGuardedSimulator, testRules } from "./guard-test-fixtures.ts";
+import { pngDataUrl, startGuardedSimulator, testRules } from "../../testing/guard-test-fixtures.ts";
 import { createKeywordModerator } from "./keyword-moderator.ts";
 
 type Started = Awaited<ReturnType<typeof startGuardedSimulator>>;

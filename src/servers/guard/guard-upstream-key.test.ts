@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FULL_POLICY, testRules } from "../../testing/guard-test-fixtures.ts";
+import {
+  chunksWith,
+  completionWith,
+  type RawUpstream,
+  startRawUpstream,
+} from "../../testing/raw-upstream-fixture.ts";
 import { type RunningGuard, startGuardServer } from "./guard-server.ts";
-import { FULL_POLICY, testRules } from "./guard-test-fixtures.ts";
 import { createHttpUpstream } from "./guard-upstream.ts";
 import { createKeywordModerator } from "./keyword-moderator.ts";
-import { chunksWith, completionWith, type RawUpstream, startRawUpstream } from "./raw-upstream-fixture.ts";
 
 // Item 4 of issue 12: an upstream that echoes its own key in a successful answer must not hand
 // it to the client, whole or split across stream chunks.

@@ -3,8 +3,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startSimulator } from "../../simulator/simulator-server.ts";
 import { parseTargetSpec } from "../../targets/provider-spec.ts";
 import { createProviderTarget } from "../../targets/provider-target.ts";
+import {
+  FULL_POLICY,
+  startGuardedSimulator,
+  testRules,
+  UPSTREAM_SCRIPT,
+} from "../../testing/guard-test-fixtures.ts";
 import { startGuardServer } from "./guard-server.ts";
-import { FULL_POLICY, startGuardedSimulator, testRules, UPSTREAM_SCRIPT } from "./guard-test-fixtures.ts";
 import { createTargetUpstream } from "./guard-upstream.ts";
 import { createKeywordModerator } from "./keyword-moderator.ts";
 
