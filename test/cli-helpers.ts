@@ -19,7 +19,8 @@ export function runCli(
     child.stdout.on("data", (chunk) => (stdout += chunk));
     child.stderr.on("data", (chunk) => (stderr += chunk));
     child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+    // "close", not "exit": the pipes may still hold output when the process has exited.
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }
 

@@ -48,7 +48,7 @@ function node(code: string, args: string[]) {
   child.stdout.on("data", (chunk) => (stdout += chunk));
   child.stderr.on("data", (chunk) => (stderr += chunk));
   const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on("exit", (code) => resolve({ code, stdout, stderr })),
+    child.on("close", (code) => resolve({ code, stdout, stderr })),
   );
   return { child, exited, stdout: () => stdout };
 }

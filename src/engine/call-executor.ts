@@ -1,11 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type {
-  CallRole,
-  RateLimitHint,
-  Target,
-  TargetRequest,
-  TargetResponse,
-} from "../contracts/index.ts";
+import type { CallRole, RateLimitHint, Target, TargetRequest, TargetResponse } from "../contracts/index.ts";
 import { CancelledError, describeError, TargetError, type TargetErrorKind } from "../errors.ts";
 import { deadline } from "../util/deadline.ts";
 import {

@@ -4,7 +4,7 @@ import { sha256Hex } from "../../dialogue/image-ref.ts";
 import type { PriceTable } from "../../engine/pricing.ts";
 import type { RunProgress } from "../../engine/run-cases.ts";
 import { runCases } from "../../engine/run-cases.ts";
-import { type RunSessionHooks, type RunSessionOutcome } from "../../engine/run-session.ts";
+import type { RunSessionHooks, RunSessionOutcome } from "../../engine/run-session.ts";
 import type { Store } from "../../engine/store.ts";
 import { CancelledError, describeError } from "../../errors.ts";
 import type { ModerationResult, Moderator, Policy, PolicyDimension } from "../../moderators/moderator.ts";

@@ -1,4 +1,3 @@
-
 import { NOT_AS_PLAYED, playedConversation } from "../../drivers/played-transcript.ts";
 import { targetStatus } from "../../engine/run-cases.ts";
 import type { CaseCallRow, CaseRecord, ScoreRecord, Store } from "../../engine/store.ts";

@@ -5,11 +5,7 @@ import { sha256Hex } from "../../dialogue/image-ref.ts";
 import { stableStringify } from "../../engine/request-hash.ts";
 import type { RunProgress } from "../../engine/run-cases.ts";
 import { CaseFailure, runCases } from "../../engine/run-cases.ts";
-import {
-  type RunSessionHooks,
-  type RunSessionOutcome,
-  type RunSettings,
-} from "../../engine/run-session.ts";
+import type { RunSessionHooks, RunSessionOutcome, RunSettings } from "../../engine/run-session.ts";
 import type { Store } from "../../engine/store.ts";
 import { ConfigError } from "../../errors.ts";
 import { wrapTarget } from "../../targets/target.ts";
