@@ -1,6 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { type Dialogue, DialogueSchema, type ImageRef, type Part } from "../../dialogue/dialogue.ts";
+import { imageInFolder } from "../../dialogue/image-in-folder.ts";
 import { DEFAULT_INPUT_LIMITS } from "../../dialogue/input-limits.ts";
 import { tooDeepAt, tooDeepMessage } from "../../dialogue/json-depth.ts";
 import { formatZodError, readJsonl } from "../../dialogue/jsonl.ts";
@@ -26,6 +27,8 @@ export interface MmdsLoadOptions {
   customDimensions?: PolicyDimension[];
   /** Fail on items without gold labels (default true; `moderate check` reads unlabelled ones). */
   requireLabels?: boolean;
+  /** Accept image paths that resolve outside the image folder (refused by default). */
+  allowOutsideImages?: boolean;
 }
 
 type Item = Record<string, unknown>;
@@ -101,13 +104,20 @@ export function mmdsItemToDialogue(
   if (!turnsKey) throw new InputError(`no turns: expected one of ${TURN_KEYS.join(", ")} as an array`, where);
   const pending = [...toImageList(item.images ?? item.image, `${where}: images`)];
   const messages = (item[turnsKey] as unknown[]).map((turn, index) =>
-    toMessage(turn, `${where}: ${turnsKey}.${index}`, pending, options.imageBaseDir),
+    toMessage(turn, `${where}: ${turnsKey}.${index}`, pending, {
+      baseDir: options.imageBaseDir,
+      allowOutside: options.allowOutsideImages,
+    }),
   );
   if (pending.length > 0) {
     // Item-level images without <image> placeholders belong to the first user turn.
     const first = messages.find((message) => message.role === "user");
     if (!first) throw new InputError("images are given but there is no user turn", where);
-    first.content.unshift(...pending.map((ref) => imagePart(ref, options.imageBaseDir)));
+    first.content.unshift(
+      ...pending.map((ref) =>
+        imagePart(ref, { baseDir: options.imageBaseDir, allowOutside: options.allowOutsideImages }, where),
+      ),
+    );
   }
   const policyNames = readPolicyNames(item, where, options.customDimensions ?? []);
   const order = policyNames
@@ -135,7 +145,7 @@ function toMessage(
   turn: unknown,
   where: string,
   pending: ImageRef[],
-  baseDir: string | undefined,
+  folder: ImageFolder,
 ): { role: "system" | "user" | "assistant"; content: Part[] } {
   if (typeof turn !== "object" || turn === null) throw new InputError("a turn must be an object", where);
   const record = turn as Item;
@@ -163,7 +173,7 @@ function toMessage(
         return "";
       }),
     );
-  content.push(...images.map((ref) => imagePart(ref, baseDir)));
+  content.push(...images.map((ref) => imagePart(ref, folder, where)));
   const joined = texts.join("\n").trim();
   if (joined !== "" || content.length === 0) content.push({ type: "text", text: joined });
   return { role, content };
@@ -195,8 +205,17 @@ function toImageList(value: unknown, where: string): ImageRef[] {
   });
 }
 
-function imagePart(ref: ImageRef, baseDir: string | undefined): Part {
-  const image = ref.path && baseDir ? { ...ref, path: path.resolve(baseDir, ref.path) } : ref;
+/** Where an item's relative image paths resolve, and whether they may leave that folder. */
+interface ImageFolder {
+  baseDir: string | undefined;
+  allowOutside: boolean | undefined;
+}
+
+function imagePart(ref: ImageRef, folder: ImageFolder, where: string): Part {
+  const image =
+    ref.path && folder.baseDir
+      ? { ...ref, path: imageInFolder(folder.baseDir, ref.path, `${where}: image`, folder.allowOutside) }
+      : ref;
   return { type: "image", image };
 }
 

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { ImageRef } from "../../dialogue/dialogue.ts";
+import { imageInFolder } from "../../dialogue/image-in-folder.ts";
 import { sha256Hex, sniffMediaType } from "../../dialogue/image-ref.ts";
 import { InputError } from "../../errors.ts";
 
@@ -19,6 +20,8 @@ export interface RowImageOptions {
   cacheDir: string;
   where: string;
   field?: string;
+  /** Accept image paths that resolve outside the data file's folder (refused by default). */
+  allowOutsideImages?: boolean;
 }
 
 /**
@@ -78,7 +81,12 @@ async function fromPath(
   options: RowImageOptions,
   fail: (message: string) => never,
 ): Promise<ImageRef> {
-  const file = path.resolve(path.dirname(options.dataFile), relative);
+  const file = imageInFolder(
+    path.dirname(options.dataFile),
+    relative,
+    options.field ? `${options.where}: ${options.field}` : options.where,
+    options.allowOutsideImages,
+  );
   if (!existsSync(file))
     return fail(`image file ${file.length > 300 ? `${file.slice(0, 300)}…` : file} does not exist`);
   return { path: file };

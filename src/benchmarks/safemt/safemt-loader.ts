@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Dialogue } from "../../dialogue/dialogue.ts";
+import { imageInFolder } from "../../dialogue/image-in-folder.ts";
 import { DEFAULT_INPUT_LIMITS } from "../../dialogue/input-limits.ts";
 import { tooDeepAt, tooDeepMessage } from "../../dialogue/json-depth.ts";
 import { formatZodError } from "../../dialogue/jsonl.ts";
@@ -24,6 +25,8 @@ export interface SafemtLoadOptions {
   skipMissingImages?: boolean;
   /** Only the first n sample ids (each at every loaded length). */
   limit?: number;
+  /** Accept image paths that resolve outside the dataset folder (refused by default). */
+  allowOutsideImages?: boolean;
 }
 
 /** An image a record names that is not on disk. */
@@ -133,7 +136,7 @@ export async function loadSafemtData(
       root,
     );
   if (options.limit !== undefined) sampleIds = sampleIds.slice(0, options.limit);
-  const { missing, renamed } = await checkImages(root, sampleIds, bySample);
+  const { missing, renamed } = await checkImages(root, sampleIds, bySample, options.allowOutsideImages);
   const missingSamples = new Set(missing.map((entry) => entry.sampleId));
   if (missing.length > 0 && !options.skipMissingImages) throw missingImagesError(root, missing);
   if (missing.length > 0)
@@ -245,6 +248,7 @@ async function checkImages(
   root: string,
   sampleIds: readonly string[],
   bySample: Map<string, Map<number, Dialogue>>,
+  allowOutside = false,
 ): Promise<{ missing: MissingImage[]; renamed: number }> {
   const resolvedPaths = new Map<string, Promise<string | null>>();
   const missing: MissingImage[] = [];
@@ -254,6 +258,7 @@ async function checkImages(
       const part = dialogue.messages[0]?.content[0];
       if (part?.type !== "image" || part.image.path === undefined) continue;
       const written = part.image.path;
+      imageInFolder(root, written, `sample ${sampleId} (${length} turns): image`, allowOutside);
       let lookup = resolvedPaths.get(written);
       if (!lookup) {
         lookup = findImage(root, written);

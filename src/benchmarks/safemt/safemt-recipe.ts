@@ -19,6 +19,8 @@ export interface SafemtRunSpec {
   dataDir: string;
   lengths?: number[];
   skipMissingImages?: boolean;
+  /** Accept image paths that resolve outside the dataset folder. */
+  allowOutsideImages?: boolean;
   /** Only the first n sample ids, each at every length. */
   limit?: number;
   /** Bare targets; each runs under every defence. */
@@ -65,6 +67,7 @@ export async function planSafemtRun(spec: SafemtRunSpec): Promise<SafemtPlan> {
     lengths: spec.lengths,
     skipMissingImages: spec.skipMissingImages,
     limit: spec.limit,
+    allowOutsideImages: spec.allowOutsideImages,
   });
   const defences = spec.defences ?? ["none"];
   const { targets, conditions } = defendedTargets(spec.targets, defences, {

@@ -34,6 +34,7 @@ interface RunFlags {
   moderator?: string;
   policy?: string;
   skipMissingImages?: boolean;
+  allowOutsideImages?: boolean;
   limit?: string;
   concurrency?: string;
   endpointConcurrency?: string;
@@ -90,6 +91,7 @@ export function registerSafemtCommand(program: Command): Command {
     )
     .option("--policy <file>", "policy YAML for the policy defences (default: the eight built-in dimensions)")
     .option("--skip-missing-images", "leave out samples whose image is missing instead of failing")
+    .option("--allow-outside-images", "accept image paths that resolve outside the dataset folder")
     .option("--limit <n>", "only the first n samples (each at every length)")
     .option("--concurrency <n>", "cases played at once")
     .option("--endpoint-concurrency <n>", "default concurrent requests per endpoint")
@@ -159,6 +161,7 @@ async function runSafemt(flags: RunFlags, output: Output): Promise<number> {
       dataDir: path.resolve(flags.data),
       lengths: flags.lengths ? parseLengths(flags.lengths, "--lengths") : undefined,
       skipMissingImages: flags.skipMissingImages,
+      allowOutsideImages: flags.allowOutsideImages,
       limit: flags.limit ? positiveInteger(flags.limit, "--limit") : undefined,
       targets,
       judge: { target: judgeTarget, mode, vision: flags.judgeVision },
