@@ -211,7 +211,8 @@ export function usage(query: StoreQueries, runId: string): UsageRow[] {
 
 /**
  * One case's calls per role and model. Work keys start with `<run>\x1f<case>\x1f`, so the calls
- * of a case are a range of the primary key (no scan of the run's calls).
+ * of a case are a range of the primary key; the `+` keeps SQLite from choosing the run index
+ * instead, which scanned every call of the run for each case shown in a report.
  */
 export function caseCalls(query: StoreQueries, runId: string, caseId: string): CaseCallRow[] {
   const prefix = `${runId}\u001f${caseId}\u001f`;
@@ -219,7 +220,7 @@ export function caseCalls(query: StoreQueries, runId: string, caseId: string): C
     .all(
       `SELECT role, target_id, COUNT(*) AS calls, SUM(MAX(attempts - 1, 0)) AS retries,
          SUM(status = 'errored') AS errored_calls
-       FROM calls WHERE work_key >= ? AND work_key < ? AND run_id = ? AND case_id = ?
+       FROM calls WHERE work_key >= ? AND work_key < ? AND +run_id = ? AND +case_id = ?
        GROUP BY role, target_id ORDER BY role, target_id`,
       prefix,
       `${runId}\u001f${caseId}\u0020`,

@@ -1,3 +1,4 @@
+import { hash } from "node:crypto";
 import sharp from "sharp";
 import type { Message } from "../dialogue/dialogue.ts";
 import { describeImage, loadImage } from "../dialogue/image-ref.ts";
@@ -29,6 +30,10 @@ export async function toTurnViews(
   return turns;
 }
 
+/** Images already encoded for this process's reports, by content (a dataset repeats its images across cases). */
+const encoded = new Map<string, Promise<{ dataUri: string; fullDataUri?: string }>>();
+const ENCODED_KEPT = 64;
+
 async function thumbnail(
   image: Parameters<typeof loadImage>[0],
   baseDir: string | undefined,
@@ -37,22 +42,35 @@ async function thumbnail(
   if (image.url && !image.url.startsWith("data:")) return { label };
   try {
     const loaded = await loadImage(image, { baseDir });
-    const encode = async (size: number, quality: number) => {
-      const bytes = await sharp(loaded.bytes)
-        .resize({ width: size, height: size, fit: "inside", withoutEnlargement: true })
-        .flatten({ background: "#ffffff" })
-        .jpeg({ quality })
-        .toBuffer();
-      return `data:image/jpeg;base64,${bytes.toString("base64")}`;
-    };
-    const { width = 0, height = 0 } = await sharp(loaded.bytes).metadata();
-    const dataUri = await encode(THUMBNAIL_SIZE, 70);
-    // Only an image larger than its thumbnail gets a second, larger copy.
-    if (Math.max(width, height) <= THUMBNAIL_SIZE) return { dataUri, label };
-    return { dataUri, fullDataUri: await encode(FULL_SIZE, 85), label };
+    const key = hash("sha1", loaded.bytes);
+    let views = encoded.get(key);
+    if (!views) {
+      views = encodeViews(loaded.bytes);
+      encoded.set(key, views);
+      if (encoded.size > ENCODED_KEPT) encoded.delete(encoded.keys().next().value as string);
+      // A failure is not remembered: the next case retries.
+      views.catch(() => encoded.delete(key));
+    }
+    return { ...(await views), label };
   } catch (error) {
     return { label: `${label} (not shown: ${(error as Error).message})` };
   }
+}
+
+/** A thumbnail, and for an image larger than that, a second, larger copy shown on click. */
+async function encodeViews(bytes: Uint8Array): Promise<{ dataUri: string; fullDataUri?: string }> {
+  const encode = async (size: number, quality: number) => {
+    const jpeg = await sharp(bytes)
+      .resize({ width: size, height: size, fit: "inside", withoutEnlargement: true })
+      .flatten({ background: "#ffffff" })
+      .jpeg({ quality })
+      .toBuffer();
+    return `data:image/jpeg;base64,${jpeg.toString("base64")}`;
+  };
+  const { width = 0, height = 0 } = await sharp(bytes).metadata();
+  const dataUri = await encode(THUMBNAIL_SIZE, 70);
+  if (Math.max(width, height) <= THUMBNAIL_SIZE) return { dataUri };
+  return { dataUri, fullDataUri: await encode(FULL_SIZE, 85) };
 }
 
 /** A stored score as the report shows it; an unparsed verdict shows the judge's raw output. */
