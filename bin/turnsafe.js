@@ -13,7 +13,8 @@ import { existsSync } from "node:fs";
 
 const fromSources = existsSync(new URL("../src/cli/main.ts", import.meta.url));
 // The sources need Node's type stripping (Node 24 here, pinned as a dev dependency); the built
-// JavaScript needs node:sqlite with `isTransaction` (22.16) — the `engines` field of package.json.
+// JavaScript needs node:sqlite with `isTransaction` (22.16); no `engines` field, so that npm does
+// not warn on every `npx turnsafe` in a checkout whose system Node is older than the pinned one.
 const [minMajor, minMinor] = fromSources ? [24, 0] : [22, 16];
 const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
 if (major < minMajor || (major === minMajor && minor < minMinor)) {

@@ -57,7 +57,6 @@ function seededLockfile(tarball: string): unknown {
       resolved: `file:${tarball}`,
       dependencies: manifest.dependencies,
       bin: manifest.bin,
-      engines: manifest.engines,
     },
   };
   for (const [key, entry] of Object.entries(repoLock.packages)) {

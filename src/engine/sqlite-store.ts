@@ -14,21 +14,7 @@ import {
   type SqlValue,
 } from "./pending-writes.ts";
 import { acquireLease, getLease, type LeaseStatements, releaseLease, renewLease } from "./sqlite-leases.ts";
-import {
-  caseCalls,
-  caseIds,
-  caseSummaries,
-  countCases,
-  countScores,
-  findRun,
-  finishedCaseIds,
-  type StoreQueries,
-  scoreBreakdown,
-  scoredCaseIds,
-  scoreGroups,
-  targetOutcomes,
-  usage,
-} from "./sqlite-queries.ts";
+import * as queries from "./sqlite-queries.ts";
 import {
   callValues,
   now,
@@ -83,7 +69,7 @@ export class SqliteStore implements Store {
   #unit: (() => void)[] | undefined;
   #unitLog: string[] | undefined;
   /** The store's multi-row queries, run through its reads. */
-  readonly #queries: StoreQueries = {
+  readonly #queries: queries.StoreQueries = {
     get: (sql, ...values) => this.#get(sql, ...values),
     all: (sql, ...values) => this.#all(sql, ...values),
     iterate: (sql, ...values) => this.#iterate(sql, ...values),
@@ -288,7 +274,7 @@ export class SqliteStore implements Store {
   }
 
   findRun(idOrName: string): RunRecord | undefined {
-    return findRun(this.#queries, idOrName);
+    return queries.findRun(this.#queries, idOrName);
   }
 
   listRuns(): RunRecord[] {
@@ -318,7 +304,7 @@ export class SqliteStore implements Store {
   }
 
   finishedCaseIds(runId: string): Set<string> {
-    return finishedCaseIds(this.#queries, runId);
+    return queries.finishedCaseIds(this.#queries, runId);
   }
 
   finishCase(
@@ -347,19 +333,19 @@ export class SqliteStore implements Store {
   }
 
   caseSummaries(runId: string): Iterable<CaseSummary> {
-    return caseSummaries(this.#queries, runId);
+    return queries.caseSummaries(this.#queries, runId);
   }
 
   countCases(runId: string): Record<CaseStatus, number> {
-    return countCases(this.#queries, runId);
+    return queries.countCases(this.#queries, runId);
   }
 
   countScores(runId: string): Record<ScoreStatus, number> {
-    return countScores(this.#queries, runId);
+    return queries.countScores(this.#queries, runId);
   }
 
   targetOutcomes(runId: string): TargetOutcomeCount[] {
-    return targetOutcomes(this.#queries, runId);
+    return queries.targetOutcomes(this.#queries, runId);
   }
 
   getCall(workKey: string): CallRecord | undefined {
@@ -411,30 +397,30 @@ export class SqliteStore implements Store {
   }
 
   scoreGroups(runId: string): ScoreGroup[] {
-    return scoreGroups(this.#queries, runId);
+    return queries.scoreGroups(this.#queries, runId);
   }
 
   caseIds(runId: string, filter: { status?: CaseStatus; limit: number }): string[] {
-    return caseIds(this.#queries, runId, filter);
+    return queries.caseIds(this.#queries, runId, filter);
   }
 
   scoredCaseIds(
     runId: string,
     filter: { scorerPrefix?: string; label?: string; statusNot?: ScoreStatus; limit: number },
   ): string[] {
-    return scoredCaseIds(this.#queries, runId, filter);
+    return queries.scoredCaseIds(this.#queries, runId, filter);
   }
 
   usage(runId: string): UsageRow[] {
-    return usage(this.#queries, runId);
+    return queries.usage(this.#queries, runId);
   }
 
   scoreBreakdown(runId: string, key: string): BreakdownGroup[] {
-    return scoreBreakdown(this.#queries, runId, key);
+    return queries.scoreBreakdown(this.#queries, runId, key);
   }
 
   caseCalls(runId: string, caseId: string): CaseCallRow[] {
-    return caseCalls(this.#queries, runId, caseId);
+    return queries.caseCalls(this.#queries, runId, caseId);
   }
 
   acquireRunLease(runId: string, owner: LeaseOwner, isLive: (lease: RunLease) => boolean): LeaseClaim {
