@@ -6,13 +6,12 @@ import { safemtCaseViews } from "../src/benchmarks/safemt/safemt-case-views.ts";
 import type { Dialogue, Message } from "../src/dialogue/dialogue.ts";
 import { CallExecutor } from "../src/engine/call-executor.ts";
 import { PriceTable } from "../src/engine/pricing.ts";
-import { SqliteStore } from "../src/engine/sqlite-store.ts";
 import { renderCaseBrowser } from "../src/reports/case-browser.ts";
 import { exportRows } from "../src/reports/export-rows.ts";
 import type { CaseView } from "../src/reports/report-data.ts";
+import { storeWithRun } from "../src/testing/store-with-run.ts";
 import { scriptedTarget } from "../src/testing/test-target.ts";
 
-const at = "2026-01-01T00:00:00Z";
 const text = (role: Message["role"], value: string): Message => ({
   role,
   content: [{ type: "text", text: value }],
@@ -20,17 +19,7 @@ const text = (role: Message["role"], value: string): Message => ({
 
 /** Plays `dialogues` against a scripted target in a fresh store and returns the store. */
 async function played(dialogues: Dialogue[]) {
-  const store = new SqliteStore(":memory:");
-  store.putRun({
-    id: "r",
-    name: "r",
-    recipe: "dialogues",
-    status: "running",
-    config: {},
-    simulator: false,
-    createdAt: at,
-    updatedAt: at,
-  });
+  const store = storeWithRun({ status: "running" });
   const executor = new CallExecutor({ store, runId: "r", prices: new PriceTable(), newRun: true });
   const target = scriptedTarget((_request, call) => `answer ${call}`, { id: "t" });
   await runDialogueSuite({
@@ -109,17 +98,7 @@ describe("the played transcript in reports and exports", () => {
   });
 
   it("shows a result stored before transcripts were kept as the dialogue and answers, labelled not as played", async () => {
-    const store = new SqliteStore(":memory:");
-    store.putRun({
-      id: "r",
-      name: "r",
-      recipe: "dialogues",
-      status: "completed",
-      config: {},
-      simulator: false,
-      createdAt: at,
-      updatedAt: at,
-    });
+    const store = storeWithRun();
     const dialogue: Dialogue = {
       version: 1,
       id: "old",

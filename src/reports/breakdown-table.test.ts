@@ -1,25 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { buildDialogueReport } from "../benchmarks/dialogues/dialogue-report.ts";
 import type { Dialogue } from "../dialogue/dialogue.ts";
-import { SqliteStore } from "../engine/sqlite-store.ts";
+import type { SqliteStore } from "../engine/sqlite-store.ts";
 import { InputError } from "../errors.ts";
+import { storeWithRun } from "../testing/store-with-run.ts";
 import { checkBreakdownKeys } from "./breakdown-table.ts";
 
 const at = "2026-01-01T00:00:00Z";
 
 /** A run of six cases in two categories (one case without), answered by target t and judged for refusal. */
 function storeWithCategories(): SqliteStore {
-  const store = new SqliteStore(":memory:");
-  store.putRun({
-    id: "r",
-    name: "r",
-    recipe: "dialogues",
-    status: "completed",
-    config: {},
-    simulator: false,
-    createdAt: at,
-    updatedAt: at,
-  });
+  const store = storeWithRun();
   const cases: [string, string | undefined, string, string][] = [
     ["a", "fraud", "refusal", "direct"],
     ["b", "fraud", "compliance", "direct"],

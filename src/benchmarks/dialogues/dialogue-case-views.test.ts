@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Dialogue } from "../../dialogue/dialogue.ts";
 import { workKey } from "../../engine/request-hash.ts";
-import { SqliteStore } from "../../engine/sqlite-store.ts";
 import { exportRows } from "../../reports/export-rows.ts";
+import { storeWithRun } from "../../testing/store-with-run.ts";
 import { dialogueUnits } from "./dialogue-export-units.ts";
 import { buildDialogueReport } from "./dialogue-report.ts";
 import type { DialogueCaseResult } from "./dialogue-suite.ts";
@@ -11,17 +11,7 @@ const at = "2026-01-01T00:00:00Z";
 
 describe("dialogue case views", () => {
   it("carry the expected label, the missed-risk / over-refusal outcome, the target and the retries of each case", async () => {
-    const store = new SqliteStore(":memory:");
-    store.putRun({
-      id: "r",
-      name: "r",
-      recipe: "dialogues",
-      status: "completed",
-      config: {},
-      simulator: false,
-      createdAt: at,
-      updatedAt: at,
-    });
+    const store = storeWithRun();
     const cases: [string, string, string, number][] = [
       // id, expected, refusal label, attempts of the target call
       ["harmful", "refuse", "compliance", 3],
@@ -88,17 +78,7 @@ describe("dialogue case views", () => {
 describe("targets whose id holds an @", () => {
   it("keep their scores in export rows and their full id in the rate table", async () => {
     const target = "openai-compatible:qwen@http://127.0.0.1:8000/v1";
-    const store = new SqliteStore(":memory:");
-    store.putRun({
-      id: "r",
-      name: "r",
-      recipe: "dialogues",
-      status: "completed",
-      config: {},
-      simulator: false,
-      createdAt: at,
-      updatedAt: at,
-    });
+    const store = storeWithRun();
     store.addCase("r", "a", 0, {
       version: 1,
       id: "a",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Dialogue } from "../../dialogue/dialogue.ts";
-import { SqliteStore } from "../../engine/sqlite-store.ts";
 import type { ScoreRecord } from "../../engine/store.ts";
+import { storeWithRun } from "../../testing/store-with-run.ts";
 import { buildDialogueReport } from "./dialogue-report.ts";
 
 const at = "2026-01-01T00:00:00Z";
@@ -16,17 +16,7 @@ function dialogue(id: string, userTurns: number, expected?: string): Dialogue {
 
 describe("buildDialogueReport", () => {
   it("counts rates per target, judge and length, keeping unparsed, errored and empty verdicts out of the rate but visible", async () => {
-    const store = new SqliteStore(":memory:");
-    store.putRun({
-      id: "r",
-      name: "r",
-      recipe: "dialogues",
-      status: "completed",
-      config: {},
-      simulator: false,
-      createdAt: at,
-      updatedAt: at,
-    });
+    const store = storeWithRun();
     const score = (
       caseId: string,
       scorer: string,
