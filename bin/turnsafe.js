@@ -33,5 +33,5 @@ process.on("warning", (warning) => {
 const { main } = await import(fromSources ? "../src/cli/main.ts" : "../dist/cli/main.js");
 const code = await main(process.argv, { standalone: true });
 // Exit at once: idle keep-alive connections to model servers would otherwise hold the
-// process open for seconds after the work is done (stdout and stderr are synchronous here).
+// process open for seconds after the work is done (main waits for stdout and stderr to flush).
 process.exit(code);

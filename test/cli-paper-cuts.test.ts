@@ -63,6 +63,27 @@ describe("CLI paper cuts", () => {
     expect(code).toBe(0);
   });
 
+  it("export into a reader that is slow to start delivers every row (output queued in the pipe is not dropped at exit)", () => {
+    // The reader sleeps until the export has queued more than a pipe holds, then reads it all.
+    const stdout = execFileSync(
+      "sh",
+      [
+        "-c",
+        '"$0" "$1" export quickstart --store "$2" --format jsonl | (sleep 1.5; cat)',
+        process.execPath,
+        BIN,
+        store,
+      ],
+      { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+    );
+    expect(stdout.length).toBeGreaterThan(65_536);
+    const rows = stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { caseId: string });
+    expect(rows).toHaveLength(36);
+  });
+
   it("sim serve says what it served in words when stopped", async () => {
     const child = spawn(process.execPath, [BIN, "sim", "serve", "--port", "0", "--json"], {
       stdio: ["ignore", "pipe", "pipe"],

@@ -13,7 +13,7 @@ import { registerSimulatorCommand } from "./commands/simulator-command.ts";
 import { EXIT } from "./exit-codes.ts";
 import { startedByNpm, stopWhenOrphaned } from "./interrupt.ts";
 import { reportError } from "./output.ts";
-import { watchStdout } from "./stdout-closed.ts";
+import { outputFlushed, watchStdout } from "./stdout-closed.ts";
 
 /** Builds the command tree (exported for tests and `--help` checks). */
 export function buildProgram(): Command {
@@ -60,5 +60,7 @@ export async function main(argv: string[], options: { standalone?: boolean } = {
       return EXIT.usage;
     }
     return reportError(error, json);
+  } finally {
+    await outputFlushed();
   }
 }

@@ -54,3 +54,19 @@ function isClosedPipe(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException)?.code;
   return code === "EPIPE" || code === "ERR_STREAM_DESTROYED";
 }
+
+/**
+ * Waits until everything written to stdout and stderr has reached the OS. Writes to a pipe are
+ * asynchronous here (Node 24 on Linux), and the bin script exits with process.exit, which would
+ * drop what is still queued: the last rows of a large `turnsafe export` read slowly, for one.
+ */
+export async function outputFlushed(): Promise<void> {
+  await Promise.all([process.stdout, process.stderr].map(flushed));
+}
+
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.destroyed || stream.writableLength === 0) return Promise.resolve();
+  // An empty write's callback runs once everything queued before it has been handed to the OS
+  // ("drain" fires only after a write was refused, so it cannot be waited for here).
+  return new Promise((resolve) => stream.write("", () => resolve()));
+}
