@@ -62,6 +62,8 @@ describe("the built-in simulator plays every role of the built-in commands", () 
       "simulator",
       "--store",
       store,
+      "--report-dir",
+      path.join(dir, "reports"),
       "--json",
     ]);
     expect(build.code, build.stderr).toBe(0);

@@ -244,6 +244,8 @@ describe("export and report work for every recipe", () => {
         "escalation",
         "--attacker",
         `simulator:${ATTACKER}#attacker`,
+        "--report-dir",
+        dir,
       ],
       "safemt-build",
     );

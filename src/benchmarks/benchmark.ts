@@ -7,6 +7,7 @@ import type { RunSessionHooks } from "../engine/run-session.ts";
 import type { RunRecord, Store } from "../engine/store.ts";
 import type { ExportUnits } from "../reports/export-rows.ts";
 import type { ReportData } from "../reports/report-data.ts";
+import type { ScorerDeclaration } from "./scorer-declaration.ts";
 
 /** How much of a run a report shows, and where its images are. */
 export interface ReportOptions {
@@ -31,6 +32,13 @@ export interface StoredBenchmark {
   report: ReportBuilder;
   /** How a stored case becomes export rows (one per target, arm or moderator). */
   exportRows(run: Pick<RunRecord, "config">): ExportUnits;
+  /**
+   * The run's scorers and the metrics each declares (Inspect's `@scorer(metrics=[...])`), from
+   * the configuration stored with it: the CI gate (`--fail-on`) accepts exactly these, and the
+   * report's figures and headline cards are these. A plan's are `scorers({ config })` with the
+   * config `describe(plan)` stores. Most benchmarks return a fixed list.
+   */
+  scorers(run: Pick<RunRecord, "config">): ScorerDeclaration[];
 }
 
 /** Where a run is stored and reported, and how its calls are made; every benchmark's plan has these. */
@@ -66,4 +74,9 @@ export interface Benchmark<Plan extends BenchmarkRunSettings = BenchmarkRunSetti
   play(plan: Plan, session: PlaySession, hooks: RunSessionHooks): Promise<RunProgress | undefined>;
   /** The report options a run of this plan is reported with. */
   reportOptions(plan: Plan): ReportOptions;
+  /**
+   * Optional: writes what the run produces besides its reports (SafeMT build: its data files),
+   * after playing and before the reports; the run is marked completed only once it succeeded.
+   */
+  finish?(plan: Plan, session: { store: Store; runId: string; interrupted: boolean }): Promise<void>;
 }

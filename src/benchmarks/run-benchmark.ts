@@ -14,8 +14,8 @@ export function benchmarkRunId<Plan extends BenchmarkRunSettings>(
 
 /**
  * Plays a benchmark's run end to end: registers (or resumes) it under its lease, plays its
- * cases with one call executor, writes its reports (also after an interruption) and records how
- * it ended. The same for every benchmark.
+ * cases with one call executor, runs its `finish` step and writes its reports (also after an
+ * interruption) and records how it ended. The same for every benchmark.
  */
 export function runBenchmark<Plan extends BenchmarkRunSettings>(
   benchmark: Benchmark<Plan>,
@@ -40,8 +40,17 @@ export function runBenchmark<Plan extends BenchmarkRunSettings>(
         endpointConcurrency: plan.endpointConcurrency ?? 8,
       },
       play: (session) => benchmark.play(plan, session, hooks),
-      writeReports: (store, runId, status) =>
-        writeBenchmarkReports(benchmark, store, runId, plan.reportDir, benchmark.reportOptions(plan), status),
+      writeReports: async (store, runId, status) => {
+        await benchmark.finish?.(plan, { store, runId, interrupted: status === "interrupted" });
+        return writeBenchmarkReports(
+          benchmark,
+          store,
+          runId,
+          plan.reportDir,
+          benchmark.reportOptions(plan),
+          status,
+        );
+      },
     },
     hooks,
   );

@@ -1,5 +1,5 @@
-import type { Judge } from "../judges/judge.ts";
-import { flaggedLabelOf, rateMetric } from "../reports/dialogue-figures.ts";
+import type { Benchmark, BenchmarkRunSettings } from "../benchmarks/benchmark.ts";
+import { metricsByScorer, type ScorerDeclaration } from "../benchmarks/scorer-declaration.ts";
 import type { ResultFigure } from "../reports/result-figure.ts";
 import {
   checkThresholds,
@@ -8,6 +8,22 @@ import {
   type ThresholdRule,
   validateThresholdRules,
 } from "../reports/thresholds.ts";
+
+/**
+ * The arguments of the repeatable `--fail-on <rule>` CI gate option (exit 4 when a rule is
+ * crossed) of a benchmark command: `.option(...failOnOption("safety unsafe_rate > 0.05"))`;
+ * `example` is a rule that command's scorers accept.
+ */
+export function failOnOption(
+  example: string,
+): [string, string, (rule: string, rules: string[]) => string[], string[]] {
+  return [
+    "--fail-on <rule>",
+    `CI gate, repeatable: "<scorer>[@<target>] <metric> <op> <value>", e.g. "${example}"; exit 4 when crossed`,
+    (rule, rules) => [...rules, rule],
+    [],
+  ];
+}
 
 /** Parses `--fail-on` flags (each named `--fail-on N` in errors) after the config's `thresholds`. */
 export function gateRules(
@@ -21,28 +37,23 @@ export function gateRules(
 }
 
 /**
- * The metrics each judge of a dialogue run reports: its flagged rate (`unsafe_rate`,
- * `refusal_rate`, `<label>_rate`) and `error_rate`; the refusal detector also `missed_risk`
- * and `over_refusal` (measured when dialogues carry `labels.expected`).
+ * Checks the rules name scorers and metrics the benchmark declares (`Benchmark.scorers`) and
+ * targets of the run, before anything runs (bad rule: InputError, exit 2, listing them).
  */
-export function dialogueRunMetrics(judges: readonly Judge[], runConfig: unknown): Map<string, string[]> {
-  const available = new Map<string, string[]>();
-  for (const judge of judges) {
-    const name = judge.name;
-    const metrics = [rateMetric(flaggedLabelOf(name, runConfig) ?? "flagged"), "error_rate"];
-    if (name === "refusal") metrics.push("missed_risk", "over_refusal");
-    available.set(name, metrics);
-  }
-  return available;
-}
-
-/** Checks the rules name real judges and metrics before anything runs (bad rule: exit 2). */
 export function validateGate(
   rules: readonly ThresholdRule[],
-  available: Map<string, string[]>,
+  scorers: readonly ScorerDeclaration[],
   targets?: readonly string[],
 ): void {
-  validateThresholdRules(rules, available, "--fail-on / thresholds", targets);
+  validateThresholdRules(rules, metricsByScorer(scorers), "--fail-on / thresholds", targets);
+}
+
+/** The scorers a plan's run declares: those of the config the benchmark stores for it. */
+export function plannedScorers<Plan extends BenchmarkRunSettings>(
+  benchmark: Benchmark<Plan>,
+  plan: Plan,
+): ScorerDeclaration[] {
+  return benchmark.scorers({ config: benchmark.describe(plan).config });
 }
 
 /** The gate's verdict on a finished run: the failed rules, described for people. */
@@ -59,4 +70,17 @@ export function evaluateGate(
   });
   if (rules.length > 0 && failures.length === 0) lines.push(`gate passed: ${rules.length} rule(s) hold`);
   return { failures, lines };
+}
+
+/** The gate's verdict as `--json` shows it. */
+export function gateJson(verdict: { failures: ThresholdFailure[] }): Record<string, unknown> {
+  return {
+    passed: verdict.failures.length === 0,
+    failures: verdict.failures.map((failure) => ({
+      rule: failure.rule.text,
+      target: failure.target,
+      measured: failure.measured,
+      n: failure.n,
+    })),
+  };
 }

@@ -1,5 +1,5 @@
 import type { ThresholdRule } from "../reports/thresholds.ts";
-import { evaluateGate } from "./fail-on.ts";
+import { evaluateGate, gateJson } from "./fail-on.ts";
 import { formatResultsTable, headlineJson, readRunResults } from "./results-table.ts";
 
 /**
@@ -19,19 +19,7 @@ export function presentResults(
       headline: headlineJson(results),
       figures: results.figures,
       costUsd,
-      ...(gate.length > 0
-        ? {
-            gate: {
-              passed: verdict.failures.length === 0,
-              failures: verdict.failures.map((failure) => ({
-                rule: failure.rule.text,
-                target: failure.target,
-                measured: failure.measured,
-                n: failure.n,
-              })),
-            },
-          }
-        : {}),
+      ...(gate.length > 0 ? { gate: gateJson(verdict) } : {}),
     },
     gateFailed: verdict.failures.length > 0,
   };

@@ -12,7 +12,9 @@ import { repeatVariance } from "../../reports/repeat-variance.ts";
 import type { CaseView, ChartSpec, MetricTable, ReportData } from "../../reports/report-data.ts";
 import type { ResultFigure } from "../../reports/result-figure.ts";
 import { describeTargetOutcome, targetOutcomeHeadlines } from "../../reports/target-outcomes.ts";
+import { headlineCards } from "../scorer-declaration.ts";
 import { dialogueCaseViews } from "./dialogue-case-views.ts";
+import { dialogueScorers } from "./dialogue-scorers.ts";
 
 export interface DialogueReportOptions {
   maxCases: number;
@@ -93,7 +95,7 @@ export async function buildDialogueReport(
     ...new Set([...tallies.keys()].map((scorer) => scorer.split("@")[0] ?? scorer)),
   ].map((judge) => rateChart(judge, tallies, flaggedOf));
   const outcomes = store.targetOutcomes(runId);
-  const headline = headlineFigures(figures, counts, outcomes);
+  const headline = headlineFigures(figures, counts, outcomes, run.config);
   const selected = [...new Set([...errored, ...flagged])].slice(0, options.maxCases);
   const chosen = new Set(selected);
   for (const caseId of store.caseIds(runId, { limit })) {
@@ -281,6 +283,7 @@ function headlineFigures(
   figures: ResultFigure[],
   counts: ReportData["counts"],
   outcomes: TargetOutcomeCount[],
+  runConfig: unknown,
 ): ReportData["headline"] {
   // Each target's part of a case is done or errored on its own; runs stored before per-target
   // outcomes were kept show the case-level count.
@@ -294,18 +297,8 @@ function headlineFigures(
             note: counts.errored ? `${counts.errored} errored` : undefined,
           },
         ];
-  for (const figure of figures) {
-    if (figure.scope !== "all" || figure.metric === "error_rate" || !figure.metric.endsWith("_rate"))
-      continue;
-    const name = figure.metric.replace(/_rate$/, "").replace(/_/g, " ");
-    const failed = figure.noVerdict + figure.errored;
-    headline.push({
-      label: `${name} rate · ${figure.target}`,
-      value: figure.value === null ? "—" : `${(figure.value * 100).toFixed(1)}%`,
-      note: failed > 0 ? `${figure.noVerdict} unparsed, ${figure.errored} errored` : undefined,
-      figure,
-    });
-  }
+  // The figure cards are the metrics the run's scorers declare as headlines.
+  headline.push(...headlineCards(dialogueScorers({ config: runConfig }), figures));
   return headline;
 }
 

@@ -3,6 +3,7 @@ import type { Benchmark } from "../benchmark.ts";
 import { runBenchmark } from "../run-benchmark.ts";
 import { dialogueUnits } from "./dialogue-export-units.ts";
 import { buildDialogueReport } from "./dialogue-report.ts";
+import { dialogueScorers } from "./dialogue-scorers.ts";
 import {
   type DialogueRunPlan,
   dialogueRunIdentity,
@@ -17,6 +18,7 @@ import {
  */
 export const dialoguesBenchmark: Benchmark<DialogueRunPlan> = {
   name: "dialogues",
+  scorers: dialogueScorers,
   describe: (plan) => ({ name: plan.name, config: plan.config, models: dialogueRunModels(plan) }),
   identity: dialogueRunIdentity,
   play: playDialogueRun,

@@ -3,6 +3,7 @@ import type { Benchmark } from "../benchmark.ts";
 import { runBenchmark } from "../run-benchmark.ts";
 import { moderationUnits } from "./moderation-export-units.ts";
 import { buildModerationReport } from "./moderation-report.ts";
+import { moderationScorers } from "./moderation-scorers.ts";
 import {
   type ModerationEvalPlan,
   moderationEvalIdentity,
@@ -16,6 +17,7 @@ import {
  */
 export const moderationEvalBenchmark: Benchmark<ModerationEvalPlan> = {
   name: "moderation-eval",
+  scorers: moderationScorers,
   describe: (plan) => ({ name: plan.name, config: plan.config, models: moderationEvalModels(plan) }),
   identity: moderationEvalIdentity,
   play: playModerationEval,

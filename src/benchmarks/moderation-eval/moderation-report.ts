@@ -1,7 +1,10 @@
 import type { Store } from "../../engine/store.ts";
 import type { ChartSpec, MetricTable, ReportData } from "../../reports/report-data.ts";
+import type { ResultFigure } from "../../reports/result-figure.ts";
+import { headlineCards, type ScorerDeclaration } from "../scorer-declaration.ts";
 import { disagreements } from "./moderation-case-views.ts";
-import { type ModeratorSummary, SIDES, summariseModeration } from "./moderation-summary.ts";
+import { moderationFigures, moderationScorers } from "./moderation-scorers.ts";
+import { type ModeratorSummary, SIDES, type Side, summariseModeration } from "./moderation-summary.ts";
 
 /**
  * Builds the report of a moderation evaluation: detection scores per moderator and side,
@@ -31,13 +34,15 @@ export async function buildModerationReport(
       counts.erroredScores += summary.sides[side]?.noVerdict.errored ?? 0;
     }
   const { cases, omitted } = await disagreements(store, runId, options.maxCases);
+  const figures = moderationFigures(summaries);
   return {
     title: options.title ?? `turnsafe moderation evaluation ${run.name}`,
     generatedAt: new Date().toISOString(),
     run,
     simulator: run.simulator,
     counts,
-    headline: headline(summaries, counts),
+    headline: headline(summaries, counts, moderationScorers(run), figures),
+    figures,
     tables: [
       detectionTable(summaries),
       dimensionTable(summaries),
@@ -59,21 +64,22 @@ export async function buildModerationReport(
   };
 }
 
-function headline(summaries: ModeratorSummary[], counts: ReportData["counts"]): ReportData["headline"] {
-  const items: ReportData["headline"] = [
+/** Dialogues, then the F1 of each moderator and side, as the evaluation's scorer declares its headlines. */
+function headline(
+  summaries: ModeratorSummary[],
+  counts: ReportData["counts"],
+  scorers: ScorerDeclaration[],
+  figures: ResultFigure[],
+): ReportData["headline"] {
+  const strictNote = (figure: ResultFigure) => {
+    const side = figure.metric.split("_")[0] as Side;
+    const strict = summaries.find((summary) => summary.label === figure.target)?.sides[side]?.strict.f1;
+    return `strict ${strict == null ? "—" : `${(strict * 100).toFixed(1)}%`}`;
+  };
+  return [
     { label: "dialogues", value: `${counts.done} done / ${counts.cases}` },
+    ...headlineCards(scorers, figures, strictNote),
   ];
-  for (const summary of summaries)
-    for (const side of SIDES) {
-      const scores = summary.sides[side];
-      if (!scores) continue;
-      items.push({
-        label: `F1 ${side} · ${summary.label}`,
-        value: scores.lenient.f1 === null ? "—" : `${(scores.lenient.f1 * 100).toFixed(1)}%`,
-        note: `strict ${scores.strict.f1 === null ? "—" : `${(scores.strict.f1 * 100).toFixed(1)}%`}`,
-      });
-    }
-  return items;
 }
 
 function detectionTable(summaries: ModeratorSummary[]): MetricTable {

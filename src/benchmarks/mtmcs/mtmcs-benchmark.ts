@@ -10,6 +10,7 @@ import {
   mtmcsRunModels,
   playMtmcsRun,
 } from "./mtmcs-run.ts";
+import { mtmcsScorers } from "./mtmcs-scorers.ts";
 
 /**
  * MTMCS-Bench: each row played live on every arm (target x defence), intent questions and the
@@ -17,6 +18,7 @@ import {
  */
 export const mtmcsBenchmark: Benchmark<MtmcsRunPlan> = {
   name: "mtmcs",
+  scorers: () => mtmcsScorers(),
   describe: (plan) => ({ name: plan.name, config: mtmcsRunConfig(plan), models: mtmcsRunModels(plan) }),
   identity: mtmcsRunIdentity,
   play: playMtmcsRun,

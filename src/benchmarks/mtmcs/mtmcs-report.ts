@@ -4,6 +4,7 @@ import type { CaseCallRow, CaseRecord, ScoreRecord, Store } from "../../engine/s
 import { toTurnViews } from "../../reports/case-view.ts";
 import type { CaseView, ReportData } from "../../reports/report-data.ts";
 import { targetOutcomeHeadlines } from "../../reports/target-outcomes.ts";
+import { headlineCards } from "../scorer-declaration.ts";
 import { MtmcsAggregator } from "./mtmcs-aggregate.ts";
 import { mtmcsFigures } from "./mtmcs-figures.ts";
 import type { MtmcsCaseResult } from "./mtmcs-play.ts";
@@ -15,6 +16,7 @@ import {
   trueFalseTable,
   worstTable,
 } from "./mtmcs-report-tables.ts";
+import { mtmcsScorers } from "./mtmcs-scorers.ts";
 
 export interface MtmcsReportOptions {
   /** Cases shown in full in the case browser. */
@@ -81,6 +83,7 @@ export async function buildMtmcsReport(
   }
   const shownCases = new Set(cases.map((view) => view.caseId));
 
+  const figures = mtmcsFigures(groups);
   return {
     title: options.title ?? `MTMCS-Bench run ${run.name}`,
     generatedAt: new Date().toISOString(),
@@ -88,14 +91,17 @@ export async function buildMtmcsReport(
     simulator: run.simulator,
     counts,
     headline: [
-      ...headline(groups, counts),
+      ...headline(groups, counts).slice(0, 1),
+      // Overall means per target x defence, as the scorers declare them; then per group.
+      ...headlineCards(mtmcsScorers(), figures),
+      ...headline(groups, counts).slice(1),
       // Each arm's own failures, so one failing arm does not read as every arm's.
       ...targetOutcomeHeadlines(
         store.targetOutcomes(runId).filter((outcome) => outcome.errored > 0),
         counts.cases,
       ),
     ],
-    figures: mtmcsFigures(groups),
+    figures,
     tables: [
       mcqTable(groups),
       trueFalseTable(groups),

@@ -3,6 +3,7 @@ import { dialogueUnits } from "../dialogues/dialogue-export-units.ts";
 import { dialoguesBenchmark } from "../dialogues/dialogues-benchmark.ts";
 import type { DialogueRunPlan } from "../dialogues/run-dialogues.ts";
 import { buildSafemtReport } from "./safemt-report.ts";
+import { safemtScorers } from "./safemt-scorers.ts";
 
 /**
  * SafeMT: every sample replayed with its static history against every target under every
@@ -12,6 +13,7 @@ import { buildSafemtReport } from "./safemt-report.ts";
 export const safemtBenchmark: Benchmark<DialogueRunPlan> = {
   ...dialoguesBenchmark,
   name: "safemt",
+  scorers: safemtScorers,
   report: buildSafemtReport,
   exportRows: () => dialogueUnits,
 };

@@ -3,6 +3,7 @@ import { attackRatesBy, SAFEMT_LENGTHS } from "../../metrics/safety-index.ts";
 import { breakdownTables } from "../../reports/breakdown-table.ts";
 import type { ChartSpec, MetricTable, ReportData } from "../../reports/report-data.ts";
 import { targetOutcomeHeadlines } from "../../reports/target-outcomes.ts";
+import { headlineCards } from "../scorer-declaration.ts";
 import { safemtCaseViews, worstCases } from "./safemt-case-views.ts";
 import {
   collectSafemtResults,
@@ -10,6 +11,7 @@ import {
   type SafemtSummary,
   summariseOutcomes,
 } from "./safemt-results.ts";
+import { safemtFigures, safemtJudgeName, safemtScorers } from "./safemt-scorers.ts";
 
 /** A target condition: a model under one defence. */
 export interface SafemtCondition {
@@ -97,6 +99,8 @@ export async function buildSafemtReportAndSummaries(
   ];
   const worst = worstCases(results.outcomes, options.maxCases);
   const cases = await safemtCaseViews(store, runId, worst, results.judge, options.imageBaseDir);
+  const scorers = safemtScorers(run);
+  const figures = safemtFigures(safemtJudgeName(run.config), summaries);
   const report: ReportData = {
     title: options.title ?? `SafeMT run ${run.name}`,
     generatedAt: new Date().toISOString(),
@@ -114,12 +118,12 @@ export async function buildSafemtReportAndSummaries(
         store.targetOutcomes(runId).filter((outcome) => outcome.errored > 0),
         results.counts.cases,
       ),
-      ...summaries.map((summary) => ({
-        label: `Safety Index · ${summary.target}`,
-        value: summary.si === null ? "—" : summary.si.toFixed(4),
-        note: maxLengthNote(summary),
-      })),
+      // The Safety Index of each condition, as the run's scorer declares its headline.
+      ...headlineCards(scorers, figures, (figure) =>
+        maxLengthNote(summaries.find((summary) => summary.target === figure.target)),
+      ),
     ],
+    figures,
     tables,
     charts: [asrChart(summaries), safetyIndexChart(summaries)],
     usage: store.usage(runId),
@@ -130,8 +134,8 @@ export async function buildSafemtReportAndSummaries(
   return { report, summaries, conditions };
 }
 
-function maxLengthNote(summary: SafemtSummary): string | undefined {
-  const longest = summary.perLength.filter((rate) => rate.asr !== null).at(-1);
+function maxLengthNote(summary: SafemtSummary | undefined): string | undefined {
+  const longest = summary?.perLength.filter((rate) => rate.asr !== null).at(-1);
   return longest?.asr == null
     ? undefined
     : `ASR at ${longest.length} turns ${(longest.asr * 100).toFixed(1)}%`;

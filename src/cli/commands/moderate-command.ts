@@ -1,7 +1,10 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { readMmdsDialogues } from "../../benchmarks/moderation-eval/mmds-loader.ts";
-import { executeModerationEval } from "../../benchmarks/moderation-eval/moderation-eval-benchmark.ts";
+import {
+  executeModerationEval,
+  moderationEvalBenchmark,
+} from "../../benchmarks/moderation-eval/moderation-eval-benchmark.ts";
 import { summariseModeration } from "../../benchmarks/moderation-eval/moderation-summary.ts";
 import { planModerationEval } from "../../benchmarks/moderation-eval/plan-moderation-eval.ts";
 import { CallExecutor } from "../../engine/call-executor.ts";
@@ -12,9 +15,11 @@ import type { ModerationResult, Verdict } from "../../moderators/moderator.ts";
 import { createModeratorFromSpec, MODERATOR_SPEC_HELP } from "../../moderators/moderator-spec.ts";
 import { DEFAULT_POLICY, loadPolicyFile } from "../../moderators/policy.ts";
 import { EXIT } from "../exit-codes.ts";
+import { evaluateGate, failOnOption, gateJson, gateRules, plannedScorers, validateGate } from "../fail-on.ts";
 import { onInterrupt } from "../interrupt.ts";
 import { createOutput } from "../output.ts";
 import { ProgressBar } from "../progress-bar.ts";
+import { readRunResults } from "../results-table.ts";
 import { positiveInteger } from "./run-command.ts";
 import { DEFAULT_REPORT_DIR, resolveStorePath } from "./store-option.ts";
 
@@ -38,6 +43,7 @@ interface EvalFlags {
   retryErrors?: boolean;
   json?: boolean;
   quiet?: boolean;
+  failOn: string[];
 }
 
 interface CheckFlags {
@@ -81,6 +87,7 @@ export function registerModerateCommand(program: Command): void {
     .option("--retry-errors", "re-run items that errored in an earlier session of this run")
     .option("--json", "print one JSON object with the metrics on stdout")
     .option("--quiet", "no progress or notes on stderr")
+    .option(...failOnOption("moderation user_f1 < 0.8"))
     .action(async (flags: EvalFlags) => {
       process.exitCode = await runEval(flags);
     });
@@ -126,6 +133,17 @@ async function runEval(flags: EvalFlags): Promise<number> {
     },
     { env: process.env, baseDir: process.cwd() },
   );
+  const rules = gateRules([], flags.failOn);
+  try {
+    validateGate(
+      rules,
+      plannedScorers(moderationEvalBenchmark, planned.plan),
+      planned.plan.moderators.map((entry) => entry.label),
+    );
+  } catch (error) {
+    await planned.close();
+    throw error;
+  }
   const interrupt = onInterrupt(output.note);
   const progress = new ProgressBar({ quiet: output.quiet });
   try {
@@ -159,7 +177,8 @@ async function runEval(flags: EvalFlags): Promise<number> {
           `${summary.label} · ${side}: precision ${percent(scores.lenient.precision)}, recall ${percent(scores.lenient.recall)}, F1 ${percent(scores.lenient.f1)} (strict ${percent(scores.strict.f1)}), ${scores.noVerdict.unparsed} unparsed, ${scores.noVerdict.errored} errored`,
         );
       }
-    lines.push(`report: ${outcome.reportHtml}`);
+    const verdict = evaluateGate(rules, readRunResults(outcome.reportJson).figures);
+    lines.push(...verdict.lines, `report: ${outcome.reportHtml}`);
     if (outcome.interrupted) lines.push("interrupted: rerun the same command to resume");
     output.result(
       {
@@ -171,12 +190,14 @@ async function runEval(flags: EvalFlags): Promise<number> {
         promptSet: planned.promptSet,
         cases: outcome.counts,
         moderators: summaries,
+        ...(rules.length > 0 ? { gate: gateJson(verdict) } : {}),
         report: { html: outcome.reportHtml, json: outcome.reportJson },
         store: planned.plan.storePath,
       },
       lines.join("\n"),
     );
     if (outcome.interrupted) return EXIT.interrupted;
+    if (verdict.failures.length > 0) return EXIT.thresholdCrossed;
     return outcome.counts.errored > 0 ? EXIT.erroredCases : EXIT.ok;
   } finally {
     progress.stop();

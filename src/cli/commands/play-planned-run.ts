@@ -1,7 +1,7 @@
-import { executeDialogueRun } from "../../benchmarks/dialogues/dialogues-benchmark.ts";
+import { dialoguesBenchmark, executeDialogueRun } from "../../benchmarks/dialogues/dialogues-benchmark.ts";
 import type { PlannedRun } from "../../benchmarks/dialogues/plan-dialogue-run.ts";
 import { countDialogueLines } from "../../dialogue/count-lines.ts";
-import { dialogueRunMetrics, gateRules, validateGate } from "../fail-on.ts";
+import { gateRules, plannedScorers, validateGate } from "../fail-on.ts";
 import { onInterrupt } from "../interrupt.ts";
 import type { Output } from "../output.ts";
 import { presentRun } from "./present-run.ts";
@@ -27,7 +27,7 @@ export async function playPlannedRun(
     const rules = gateRules(gate.thresholds ?? [], gate.failOn ?? []);
     validateGate(
       rules,
-      dialogueRunMetrics(plan.judges, plan.config),
+      plannedScorers(dialoguesBenchmark, plan),
       plan.targets.map((target) => target.id),
     );
     const lines = planned.total ?? (plan.dataFile ? await countDialogueLines(plan.dataFile) : undefined);

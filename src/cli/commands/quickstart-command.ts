@@ -5,6 +5,7 @@ import { planDialogueRun } from "../../benchmarks/dialogues/plan-dialogue-run.ts
 import { QUICKSTART_SIMULATOR_SCRIPT } from "../../benchmarks/dialogues/quickstart-script.ts";
 import { RunConfigSchema } from "../../config/run-config.ts";
 import { InputError } from "../../errors.ts";
+import { failOnOption } from "../fail-on.ts";
 import { createOutput } from "../output.ts";
 import { playPlannedRun } from "./play-planned-run.ts";
 import { resolveStorePath } from "./store-option.ts";
@@ -21,12 +22,7 @@ export function registerQuickstartCommand(program: Command): void {
       "--dir <dir>",
       "working folder for the suite, store and reports (default: .turnsafe, the store $TURNSAFE_STORE when set)",
     )
-    .option(
-      "--fail-on <rule>",
-      'CI gate, repeatable: "<judge>[@<target>] <metric> <op> <value>"; exit 4 when crossed',
-      (rule: string, rules: string[]) => [...rules, rule],
-      [] as string[],
-    )
+    .option(...failOnOption("safety unsafe_rate > 0.05"))
     .option("--json", "print one JSON object with the outcome on stdout")
     .option("--quiet", "no progress or notes on stderr")
     .action(async (flags: { dir?: string; failOn: string[]; json?: boolean; quiet?: boolean }) => {

@@ -5,6 +5,7 @@ import { loadYamlFile, locateInYamlFile } from "../../config/load-yaml.ts";
 import { type RunConfig, RunConfigSchema } from "../../config/run-config.ts";
 import { InputError } from "../../errors.ts";
 import { checkBreakdownKeys } from "../../reports/breakdown-table.ts";
+import { failOnOption } from "../fail-on.ts";
 import { createOutput } from "../output.ts";
 import { playPlannedRun } from "./play-planned-run.ts";
 import { DEFAULT_REPORT_DIR, resolveStorePath } from "./store-option.ts";
@@ -58,12 +59,7 @@ export function registerRunCommand(program: Command): void {
     .option("--no-cache", "do not reuse cached answers from earlier runs")
     .option("--retry-errors", "replay cases that errored in an earlier session of this run")
     .option("--repeat <n>", "play each dialogue n times as separate samples")
-    .option(
-      "--fail-on <rule>",
-      'CI gate, repeatable: "<judge>[@<target>] <metric> <op> <value>", e.g. "safety unsafe_rate > 0.05"; exit 4 when crossed',
-      (rule: string, rules: string[]) => [...rules, rule],
-      [] as string[],
-    )
+    .option(...failOnOption("safety unsafe_rate > 0.05"))
     .option(
       "--wait",
       "if another command is playing this run, wait for it to finish, then report (default: refuse, exit 5)",

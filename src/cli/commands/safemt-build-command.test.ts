@@ -61,6 +61,8 @@ describe("safemt build command", () => {
         `simulator:${script}#sim-attacker`,
         "--store",
         path.join(dir, "store.db"),
+        "--report-dir",
+        path.join(dir, "reports"),
         "--limit",
         "2",
         "--json",
@@ -94,6 +96,7 @@ describe("safemt build command", () => {
     await program().parseAsync(
       ["safemt", "build", "--seeds", seeds, "--out", path.join(dir, "out"), "--lengths", "2"]
         .concat(["--attacker", `simulator:${script}`, "--retries", "0", "--store", path.join(dir, "s.db")])
+        .concat(["--report-dir", path.join(dir, "reports")])
         .concat(["--json", "--quiet"]),
       { from: "user" },
     );

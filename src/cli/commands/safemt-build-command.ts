@@ -3,17 +3,19 @@ import path from "node:path";
 import type { Command } from "commander";
 import { parseBuildMethods } from "../../benchmarks/safemt/build/build-methods.ts";
 import { buildSafemt } from "../../benchmarks/safemt/build/build-safemt.ts";
+import { builtScorers } from "../../benchmarks/safemt/build/built-scorers.ts";
 import { loadSeeds } from "../../benchmarks/safemt/build/load-seeds.ts";
 import { sha256Hex } from "../../dialogue/image-ref.ts";
-import { SqliteStore } from "../../engine/sqlite-store.ts";
 import { InputError } from "../../errors.ts";
 import { buildTarget } from "../../targets/build-target.ts";
 import { EXIT } from "../exit-codes.ts";
+import { evaluateGate, failOnOption, gateJson, gateRules, validateGate } from "../fail-on.ts";
 import { onInterrupt } from "../interrupt.ts";
 import { createOutput } from "../output.ts";
 import { ProgressBar } from "../progress-bar.ts";
+import { readRunResults } from "../results-table.ts";
 import { positiveInteger } from "./run-command.ts";
-import { resolveStorePath } from "./store-option.ts";
+import { DEFAULT_REPORT_DIR, resolveStorePath } from "./store-option.ts";
 
 interface BuildFlags {
   seeds: string;
@@ -30,6 +32,8 @@ interface BuildFlags {
   concurrency?: string;
   cache: boolean;
   retryFailed?: boolean;
+  reportDir: string;
+  failOn: string[];
   json?: boolean;
   quiet?: boolean;
 }
@@ -56,6 +60,7 @@ export function registerSafemtBuildCommand(safemt: Command): void {
     )
     .option("--limit <n>", "only the first n seeds")
     .option("--store <file>", "SQLite store (resume and cost accounting)")
+    .option("--report-dir <dir>", "where the build's HTML and JSON reports are written", DEFAULT_REPORT_DIR)
     .option("--retries <n>", "extra attempts after a rejected dialogue", "2")
     .option(
       "--assignment <mode>",
@@ -69,6 +74,7 @@ export function registerSafemtBuildCommand(safemt: Command): void {
     .option("--retry-failed", "try again the samples that failed in an earlier session")
     .option("--json", "print one JSON object with the outcome on stdout")
     .option("--quiet", "no progress or notes on stderr")
+    .option(...failOnOption("build failure_rate > 0.1"))
     .action(async (flags: BuildFlags) => {
       process.exitCode = await runBuild(flags);
     });
@@ -89,8 +95,9 @@ async function runBuild(flags: BuildFlags): Promise<number> {
   const retries = Number(flags.retries);
   if (!Number.isInteger(retries) || retries < 0)
     throw new InputError("must be a whole number, 0 or more", "--retries");
+  const rules = gateRules([], flags.failOn);
   const scope = new AsyncDisposableStack();
-  const store = new SqliteStore(resolveStorePath(flags.store));
+  const storePath = resolveStorePath(flags.store);
   const interrupt = onInterrupt(output.note);
   const progress = new ProgressBar({ quiet: output.quiet });
   try {
@@ -102,36 +109,55 @@ async function runBuild(flags: BuildFlags): Promise<number> {
     );
     if (attacker.hints.isSimulator)
       output.note("note: the attacker is the turnsafe simulator (scripted replies, not a model)");
-    const outcome = await buildSafemt({
-      seeds,
-      seedsIdentity: `${seedsFile}:${sha256Hex(readFileSync(seedsFile))}`,
-      outDir: path.resolve(flags.out),
-      lengths,
-      methods,
-      assignment: flags.assignment as "rotate" | "each",
-      attacker,
-      retries,
-      limit: flags.limit ? positiveInteger(flags.limit, "--limit") : undefined,
-      idPrefix: flags.idPrefix,
-      imageStyle: flags.imageStyle as "text" | "scene",
-      store,
-      concurrency: flags.concurrency ? positiveInteger(flags.concurrency, "--concurrency") : undefined,
-      cache: flags.cache,
-      retryFailed: flags.retryFailed,
-      signal: interrupt.signal,
-      onProgress: (value) => progress.update(value),
-      onCall: (event) => progress.call(event),
-    });
+    // Before anything runs: the rules name the build's scorer and metrics and its attacker.
+    validateGate(rules, builtScorers(), [attacker.id]);
+    const outcome = await buildSafemt(
+      {
+        seeds,
+        seedsIdentity: `${seedsFile}:${sha256Hex(readFileSync(seedsFile))}`,
+        outDir: path.resolve(flags.out),
+        lengths,
+        methods,
+        assignment: flags.assignment as "rotate" | "each",
+        attacker,
+        retries,
+        limit: flags.limit ? positiveInteger(flags.limit, "--limit") : undefined,
+        idPrefix: flags.idPrefix,
+        imageStyle: flags.imageStyle as "text" | "scene",
+        storePath,
+        reportDir: path.resolve(flags.reportDir),
+        concurrency: flags.concurrency ? positiveInteger(flags.concurrency, "--concurrency") : undefined,
+        cache: flags.cache,
+        retryFailed: flags.retryFailed,
+      },
+      {
+        signal: interrupt.signal,
+        onProgress: (value) => progress.update(value),
+        onCall: (event) => progress.call(event),
+      },
+    );
     progress.stop();
     const lines = [
       `build ${outcome.runId}: ${outcome.samples} samples${outcome.resumed ? " (resumed)" : ""}`,
       ...outcome.files.map((file) => `${file.file}: ${file.records} dialogues`),
       `failures: ${outcome.failures.length}${outcome.failures.length > 0 ? ` (see ${outcome.reportFile})` : ""}`,
     ];
+    const verdict = evaluateGate(rules, readRunResults(outcome.reportJson).figures);
+    lines.push(...verdict.lines, `report: ${outcome.reportHtml}`);
     if (outcome.interrupted)
       lines.push(`interrupted with ${outcome.pending} dialogues to go: rerun the same command to resume`);
-    output.result({ ...outcome, store: store.file }, lines.join("\n"));
+    const { reportHtml, reportJson, ...built } = outcome;
+    output.result(
+      {
+        ...built,
+        store: storePath,
+        report: { html: reportHtml, json: reportJson },
+        ...(rules.length > 0 ? { gate: gateJson(verdict) } : {}),
+      },
+      lines.join("\n"),
+    );
     if (outcome.interrupted) return EXIT.interrupted;
+    if (verdict.failures.length > 0) return EXIT.thresholdCrossed;
     const attempted = outcome.samples * new Set(lengths.filter((length) => length > 1)).size;
     if (attempted > 0 && outcome.failures.length * 2 > attempted)
       output.warn(
@@ -141,7 +167,6 @@ async function runBuild(flags: BuildFlags): Promise<number> {
   } finally {
     progress.stop();
     interrupt.dispose();
-    store.close();
     await scope.disposeAsync();
   }
 }

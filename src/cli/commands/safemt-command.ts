@@ -1,6 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
+import { safemtBenchmark } from "../../benchmarks/safemt/safemt-benchmark.ts";
 import { parseDefences } from "../../benchmarks/safemt/safemt-defences.ts";
 import type { SafemtJudgeMode } from "../../benchmarks/safemt/safemt-judge.ts";
 import { importSafemtLabelTree } from "../../benchmarks/safemt/safemt-label-tree.ts";
@@ -17,6 +18,7 @@ import type { LengthOutcome, MissingLengthPolicy } from "../../metrics/safety-in
 import { loadPolicyFile } from "../../moderators/policy.ts";
 import { createPromptedModerator } from "../../moderators/prompted-moderator.ts";
 import { buildTarget } from "../../targets/build-target.ts";
+import { failOnOption, gateRules, plannedScorers, validateGate } from "../fail-on.ts";
 import { onInterrupt } from "../interrupt.ts";
 import { createOutput, type Output } from "../output.ts";
 import { presentRun } from "./present-run.ts";
@@ -45,6 +47,7 @@ interface RunFlags {
   cache: boolean;
   retryErrors?: boolean;
   wait?: boolean;
+  failOn: string[];
   json?: boolean;
   quiet?: boolean;
 }
@@ -104,6 +107,7 @@ export function registerSafemtCommand(program: Command): Command {
     .option("--wait", "if another command is playing this run, wait for it, then report (default: exit 5)")
     .option("--json", "print one JSON object with the outcome on stdout")
     .option("--quiet", "no progress or notes on stderr")
+    .option(...failOnOption("safemt asr > 0.2"))
     .action(async (flags: RunFlags) => {
       process.exitCode = await runSafemt(flags, createOutput(flags));
     });
@@ -189,6 +193,12 @@ async function runSafemt(flags: RunFlags, output: Output): Promise<number> {
       },
     });
     const { dataset } = planned;
+    const rules = gateRules([], flags.failOn);
+    validateGate(
+      rules,
+      plannedScorers(safemtBenchmark, planned.plan),
+      planned.plan.targets.map((target) => target.id),
+    );
     output.note(
       `SafeMT data: ${dataset.samples} samples x lengths ${dataset.lengths.join(", ")} = ${dataset.dialogues.length} cases (${dataset.layout} layout); ${planned.conditions.length} target condition(s)`,
     );
@@ -200,6 +210,7 @@ async function runSafemt(flags: RunFlags, output: Output): Promise<number> {
         total: dataset.dialogues.length,
         signal: interrupt.signal,
         wait: flags.wait,
+        gate: rules,
         json: (outcome) => ({
           judge: { model: judgeTarget.id, mode },
           conditions: outcome.conditions,

@@ -72,7 +72,7 @@ afterAll(async () => {
   await simulator.close();
 });
 
-function options(outDir: string, store: SqliteStore): SafemtBuildOptions {
+function options(outDir: string, storePath: string): SafemtBuildOptions {
   return {
     seeds,
     seedsIdentity: "advbench-head",
@@ -81,7 +81,8 @@ function options(outDir: string, store: SqliteStore): SafemtBuildOptions {
     methods: ["escalation", "fiction", "fake-compliance", "image-indirection"],
     attacker: simulatorTarget(simulator, SCRIPT, "attacker.yaml", "sim-attacker"),
     retries: 1,
-    store,
+    storePath,
+    reportDir: path.join(outDir, "..", "reports"),
   };
 }
 
@@ -89,8 +90,8 @@ describe("buildSafemt", () => {
   it("builds, retries, records failures, writes SafeMT's layout that loads back unchanged, and resumes", async () => {
     const root = mkdtempSync(path.join(tmpdir(), "safemt-build-"));
     const outDir = path.join(root, "out");
-    const store = new SqliteStore(path.join(root, "store.db"));
-    const outcome = await buildSafemt(options(outDir, store));
+    const storePath = path.join(root, "store.db");
+    const outcome = await buildSafemt(options(outDir, storePath));
 
     expect(outcome.samples).toBe(3);
     expect(outcome.files.map((file) => [path.basename(file.file), file.records])).toEqual([
@@ -109,8 +110,13 @@ describe("buildSafemt", () => {
       ],
     });
     expect(simulator.stats().bySource["short-first"]).toBe(1);
+    const store = new SqliteStore(storePath);
     const usage = store.usage(outcome.runId);
     expect(usage.map((row) => row.role)).toEqual(["attacker"]);
+    // A benchmark run: completed, with its reports.
+    expect(store.getRun(outcome.runId)?.status).toBe("completed");
+    store.close();
+    expect(existsSync(outcome.reportHtml)).toBe(true);
 
     const two = JSON.parse(readFileSync(path.join(outDir, "2_turn.json"), "utf8"));
     expect(Object.keys(two[0])).toEqual(["id", "scenario", "image_path", "dialogue", "question"]);
@@ -144,19 +150,17 @@ describe("buildSafemt", () => {
 
     // Resume: the same build makes no new attacker calls and writes the same files.
     const requestsBefore = simulator.stats().requests;
-    const again = await buildSafemt(options(outDir, store));
+    const again = await buildSafemt(options(outDir, storePath));
     expect(again.resumed).toBe(true);
     expect(again.runId).toBe(outcome.runId);
     expect(simulator.stats().requests).toBe(requestsBefore);
     expect(JSON.parse(readFileSync(path.join(outDir, "2_turn.json"), "utf8"))).toEqual(two);
-    store.close();
   });
 
   it("writes one sample per seed and method with `each`", async () => {
     const root = mkdtempSync(path.join(tmpdir(), "safemt-build-"));
-    const store = new SqliteStore(":memory:");
     const outcome = await buildSafemt({
-      ...options(path.join(root, "out"), store),
+      ...options(path.join(root, "out"), path.join(root, "store.db")),
       seeds: seeds.slice(0, 1),
       lengths: [2],
       methods: ["fiction", "image-indirection"],
@@ -168,6 +172,5 @@ describe("buildSafemt", () => {
       "built_illegal_activity_1_fiction",
       "built_illegal_activity_1_image-indirection",
     ]);
-    store.close();
   });
 });

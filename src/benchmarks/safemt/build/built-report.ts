@@ -1,5 +1,7 @@
 import type { Store } from "../../../engine/store.ts";
 import type { CaseView, MetricTable, ReportData } from "../../../reports/report-data.ts";
+import { headlineCards } from "../../scorer-declaration.ts";
+import { builtFigures, builtScorers } from "./built-scorers.ts";
 import type { BuiltCaseResult } from "./write-built-dialogue.ts";
 
 interface MethodTally {
@@ -78,6 +80,7 @@ export async function buildSafemtBuildReport(
         return [method ?? "", length ?? "", tally.built, tally.failed, tally.pending, tally.rejectedAttempts];
       }),
   };
+  const figures = builtFigures(run, caseCounts);
   return {
     title: `turnsafe safemt build ${run.name}`,
     generatedAt: new Date().toISOString(),
@@ -88,7 +91,9 @@ export async function buildSafemtBuildReport(
       { label: "dialogues built", value: `${caseCounts.done} / ${total}` },
       { label: "failed", value: String(caseCounts.errored) },
       { label: "rejected attempts", value: String(rejectedAttempts) },
+      ...headlineCards(builtScorers(run), figures),
     ],
+    figures,
     tables: [table],
     charts: [],
     usage: store.usage(runId),
