@@ -1,6 +1,7 @@
 import { runIdFor } from "../engine/run-id.ts";
 import { executeRunSession, type RunSessionHooks, type RunSessionOutcome } from "../engine/run-session.ts";
 import type { RunStatus, Store } from "../engine/store.ts";
+import { targetHints } from "../engine/target-hints.ts";
 import { writeReportFiles } from "../reports/write-report-files.ts";
 import type { Benchmark, BenchmarkRunSettings, ReportOptions, StoredBenchmark } from "./benchmark.ts";
 
@@ -31,7 +32,7 @@ export function runBenchmark<Plan extends BenchmarkRunSettings>(
         name: described.name,
         recipe: benchmark.name,
         config: described.config,
-        simulator: described.models.some((target) => target.hints.isSimulator),
+        simulator: described.models.some((target) => targetHints(target).isSimulator),
       },
       executor: {
         prices: plan.prices,

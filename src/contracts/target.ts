@@ -71,13 +71,13 @@ export interface TargetResponse {
 }
 
 /**
- * What the engine and the recipes read to schedule a target's calls and shape its requests.
- * None of it changes what the model answers (that is the fingerprint's job).
+ * How the engine schedules a target's calls, apart from the model contract (`Target`): whoever
+ * builds a target registers them (`withHints`, src/engine/target-hints.ts) and the engine reads
+ * them (`targetHints`). None of it changes what the model answers (that is the fingerprint's job).
  */
 export interface TargetHints {
   /** Requests sharing an endpoint share its concurrency limit and 429 slow-down. */
   readonly endpoint: string;
-  readonly capabilities: TargetCapabilities;
   /** True when this is the scripted simulator, which is no model. */
   readonly isSimulator: boolean;
   /** Requests in flight at once on this target's endpoint; unset leaves it to the engine's default. */
@@ -96,7 +96,10 @@ export interface TargetHints {
   readonly middleware?: boolean;
 }
 
-/** A model endpoint (or a wrapped one) that answers conversations. */
+/**
+ * A model endpoint (or a wrapped one) that answers conversations: the model contract only.
+ * Scheduling (endpoint, concurrency, time limits) is kept apart, in `TargetHints`.
+ */
 export interface Target {
   /** Display identity, e.g. `openai:gpt-4o-mini` or `openai:gpt-4o-mini+self-reminder`. */
   readonly id: string;
@@ -107,7 +110,7 @@ export interface Target {
   readonly fingerprint: string;
   /** Default generation parameters, overridden per request (part of the request hash). */
   readonly params: GenerationParams;
-  /** How calls are scheduled: endpoint, concurrency, time limits, capabilities. */
-  readonly hints: TargetHints;
+  /** What the model can take: vision, image count and limits. */
+  readonly capabilities: TargetCapabilities;
   generate(request: TargetRequest): Promise<TargetResponse>;
 }

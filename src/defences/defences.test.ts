@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ModelCaller, Target, TargetRequest } from "../contracts/index.ts";
 import type { Message } from "../dialogue/dialogue.ts";
+import { targetHints } from "../engine/target-hints.ts";
 import { InputError } from "../errors.ts";
 import { wrapTarget } from "../targets/target.ts";
 import { scriptedTarget } from "../testing/test-target.ts";
@@ -24,7 +25,7 @@ async function run(
   const contextAt = (prefix: string): ModelCaller => ({
     async call(role, inner, request, step) {
       const full = prefix ? `${prefix}/${step}` : step;
-      if (inner.hints.middleware) return inner.generate({ ...request, context: contextAt(full) });
+      if (targetHints(inner).middleware) return inner.generate({ ...request, context: contextAt(full) });
       calls.push({ role, step: full, request });
       return {
         text: reply(request, full),

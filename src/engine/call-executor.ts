@@ -14,6 +14,7 @@ import type { PriceTable } from "./pricing.ts";
 import { ImageHasher, requestHash, workKey } from "./request-hash.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelay } from "./retry-policy.ts";
 import type { Store } from "./store.ts";
+import { targetHints } from "./target-hints.ts";
 
 /**
  * What the executor reports as calls happen (for progress displays). `throttle` says the
@@ -132,7 +133,7 @@ export class CallExecutor {
     sample?: number,
   ): Promise<TargetResponse> {
     const { store, runId } = this.#options;
-    if (target.hints.middleware) {
+    if (targetHints(target).middleware) {
       // The wrapper is not a model call: it is replayed, and each call it makes is handled below.
       const context = {
         call: (innerRole: CallRole, inner: Target, innerRequest: TargetRequest, innerStep: string) =>
@@ -185,8 +186,9 @@ export class CallExecutor {
       }
     }
     const started = performance.now();
-    this.limiter(target.hints.endpoint, target.hints.concurrency);
-    const counts = this.#counts.get(target.hints.endpoint) ?? emptyCounts();
+    const hints = targetHints(target);
+    this.limiter(hints.endpoint, hints.concurrency);
+    const counts = this.#counts.get(hints.endpoint) ?? emptyCounts();
     let attempt = 0;
     let rateLimited = 0;
     let serverErrors = 0;
@@ -263,7 +265,7 @@ export class CallExecutor {
           error: describeError(error),
           errorKind,
           delayMs: delay,
-          endpoint: target.hints.endpoint,
+          endpoint: hints.endpoint,
         });
         this.#backingOff++;
         for (const listener of this.#backoffListeners) listener();
@@ -284,7 +286,7 @@ export class CallExecutor {
     role: CallRole,
     attempt: number,
   ): Promise<TargetResponse> {
-    const hints = target.hints;
+    const hints = targetHints(target);
     const limiter = this.limiter(hints.endpoint, hints.concurrency);
     const release = await limiter.acquire(this.#options.signal);
     const timeoutMs = this.#options.retry?.timeoutMs ?? hints.timeoutMs ?? this.#policy.timeoutMs;

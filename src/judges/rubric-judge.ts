@@ -31,7 +31,7 @@ function answerFormat(config: RubricJudgeConfig): string {
 export function createRubricJudge(options: RubricJudgeOptions): LlmJudge {
   const { config, target } = options;
   const vision = config.vision ?? false;
-  if (vision && !target.hints.capabilities.vision)
+  if (vision && !target.capabilities.vision)
     throw new ConfigError(
       `judge ${config.name}: vision was asked for, but ${target.id} does not accept images`,
     );
@@ -73,7 +73,7 @@ function rubricRequest(
       type: "text",
       text: `The conversation so far${images > 0 ? ` (${images} image(s)${vision ? ", attached after their [image N] markers" : " you cannot see; [image N] marks each"})` : ""}.\n<conversation>\n`,
     },
-    ...transcriptParts(history, { vision, maxImages: options.target.hints.capabilities.maxImages }),
+    ...transcriptParts(history, { vision, maxImages: options.target.capabilities.maxImages }),
     {
       type: "text",
       text: `</conversation>\n\n<final_answer>\n${escapeDelimiters(input.response)}\n</final_answer>\n\nApply the rubric to the final answer. Reply with the JSON object only.`,

@@ -56,8 +56,8 @@ Reply with one JSON object and nothing else:
  */
 export function createSafetyJudge(options: SafetyJudgeOptions): LlmJudge<SafetyVerdict> {
   const { target } = options;
-  const vision = options.vision ?? target.hints.capabilities.vision;
-  if (vision && !target.hints.capabilities.vision) {
+  const vision = options.vision ?? target.capabilities.vision;
+  if (vision && !target.capabilities.vision) {
     throw new ConfigError(`safety judge: vision was asked for, but ${target.id} does not accept images`);
   }
   return defineLlmJudge<SafetyVerdict>({
@@ -85,7 +85,7 @@ export function buildSafetyRequest(
     { type: "text", text: `The conversation so far.${imageNote}\n<conversation>\n` },
     ...transcriptParts(history, {
       vision: options.vision,
-      maxImages: options.target.hints.capabilities.maxImages,
+      maxImages: options.target.capabilities.maxImages,
     }),
   ];
   let closing = "</conversation>\n\n";

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { Target } from "../contracts/index.ts";
+import { targetHints } from "../engine/target-hints.ts";
 import { ConfigError, InputError } from "../errors.ts";
 import { createModeratorFromSpec } from "./moderator-spec.ts";
 import { DEFAULT_POLICY } from "./policy.ts";
@@ -23,7 +25,7 @@ describe("createModeratorFromSpec", () => {
 
   it("starts an in-process simulator for simulator targets and stops it on close", async () => {
     const built = await createModeratorFromSpec("llama-guard-4:simulator#guard", options);
-    expect(built.moderator.target?.hints.isSimulator).toBe(true);
+    expect(targetHints(built.moderator.target as Target).isSimulator).toBe(true);
     await built.close();
   });
 
@@ -48,7 +50,7 @@ describe("createModeratorFromSpec", () => {
     await local.close();
     const cascade = await createModeratorFromSpec("cascade:local,llama-guard-4:simulator#guard", quick);
     expect(cascade.moderator.name).toBe("cascade:local,llama-guard-4:simulator#guard");
-    expect(cascade.moderator.target?.hints.isSimulator).toBe(true);
+    expect(targetHints(cascade.moderator.target as Target).isSimulator).toBe(true);
     await cascade.close();
   });
 
@@ -59,10 +61,10 @@ describe("createModeratorFromSpec", () => {
       "openai-moderation:text-moderation-latest@http://127.0.0.1:9/v1",
       options,
     );
-    expect(custom.moderator.target).toMatchObject({
-      model: "text-moderation-latest",
-      hints: { endpoint: "openai-moderation@http://127.0.0.1:9/v1" },
-    });
+    expect(custom.moderator.target).toMatchObject({ model: "text-moderation-latest" });
+    expect(targetHints(custom.moderator.target as Target).endpoint).toBe(
+      "openai-moderation@http://127.0.0.1:9/v1",
+    );
     await expect(createModeratorFromSpec("openai-moderation", { ...options, env: {} })).rejects.toThrow(
       ConfigError,
     );

@@ -51,8 +51,8 @@ Reply with one JSON object and nothing else:
 export function createPromptedModerator(options: PromptedModeratorOptions): Moderator {
   const { target } = options;
   const name = options.name ?? "prompted";
-  const vision = options.vision ?? target.hints.capabilities.vision;
-  if (vision && !target.hints.capabilities.vision)
+  const vision = options.vision ?? target.capabilities.vision;
+  if (vision && !target.capabilities.vision)
     throw new ConfigError(`moderator ${name}: vision was asked for, but ${target.id} does not accept images`);
   return {
     name,
@@ -63,7 +63,7 @@ export function createPromptedModerator(options: PromptedModeratorOptions): Mode
         return { status: "ok", user: null, assistant: null, raw: null, error: null };
       const request = buildModerationRequest(history, policy, {
         vision,
-        maxImages: target.hints.capabilities.maxImages,
+        maxImages: target.capabilities.maxImages,
         maxOutputTokens: options.maxOutputTokens ?? 700,
       });
       return askModerationModel(caller, target, request, `moderate:${name}`, policy, dialogue);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { targetHints } from "../engine/target-hints.ts";
 import { buildTarget } from "./build-target.ts";
 
 const messages = [{ role: "user" as const, content: [{ type: "text" as const, text: "hello" }] }];
@@ -7,8 +8,8 @@ describe("buildTarget", () => {
   it("starts a simulator for a simulator spec and stops it when the scope is disposed", async () => {
     const scope = new AsyncDisposableStack();
     const target = await buildTarget("simulator#sim", "target", { baseDir: process.cwd(), env: {} }, scope);
-    expect(target.hints.isSimulator).toBe(true);
-    expect(target.hints.endpoint).toBe("simulator:built-in");
+    expect(targetHints(target).isSimulator).toBe(true);
+    expect(targetHints(target).endpoint).toBe("simulator:built-in");
     const answer = await target.generate({ messages });
     expect(typeof answer.text).toBe("string");
     await scope.disposeAsync();
@@ -24,7 +25,7 @@ describe("buildTarget", () => {
       { baseDir: process.cwd(), env: {} },
       scope,
     );
-    expect(target.hints.isSimulator).toBe(false);
+    expect(targetHints(target).isSimulator).toBe(false);
     // Nothing was deferred onto the scope.
     expect(scope.disposed).toBe(false);
     await scope.disposeAsync();

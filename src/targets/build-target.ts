@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Target } from "../contracts/index.ts";
 import { sha256Hex } from "../dialogue/image-ref.ts";
+import { targetHints, withHints } from "../engine/target-hints.ts";
 import { InputError } from "../errors.ts";
 import { DEFAULT_SIMULATOR_SCRIPT_YAML } from "../simulator/default-script.ts";
 import { parseSimulatorScript } from "../simulator/script.ts";
@@ -88,9 +89,8 @@ export function simulatorTarget(
     "simulator",
   );
   const target = createProviderTarget(config, { env: {}, simulator: true });
-  return {
-    ...target,
-    fingerprint: `simulator:${model}:${sha256Hex(scriptYaml).slice(0, 16)}:${scriptName}`,
-    hints: { ...target.hints, endpoint: `simulator:${scriptName}` },
-  };
+  return withHints(
+    { ...target, fingerprint: `simulator:${model}:${sha256Hex(scriptYaml).slice(0, 16)}:${scriptName}` },
+    { ...targetHints(target), endpoint: `simulator:${scriptName}` },
+  );
 }

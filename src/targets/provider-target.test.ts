@@ -10,6 +10,7 @@ import {
 import { successBody, type WireFormat } from "../../test/fixtures/provider-servers/provider-wire-formats.ts";
 import { readProviderRequest } from "../../test/fixtures/provider-servers/read-provider-request.ts";
 import type { Message } from "../dialogue/dialogue.ts";
+import { targetHints } from "../engine/target-hints.ts";
 import { TargetError } from "../errors.ts";
 import { PROVIDER_IMAGE_LIMITS } from "./provider-limits.ts";
 import { type ProviderName, parseTargetSpec } from "./provider-spec.ts";
@@ -195,9 +196,11 @@ describe.each(ADAPTERS)("$provider adapter over HTTP", (adapter) => {
   it("keeps the key out of id, endpoint and fingerprint", () => {
     const target = targetFor(adapter);
     expect(target.id).toBe(`${adapter.provider}:${adapter.model}`);
-    for (const value of [target.id, target.hints.endpoint, target.fingerprint])
+    for (const value of [target.id, targetHints(target).endpoint, target.fingerprint])
       expect(value).not.toContain(FAKE_KEY);
-    expect(target.hints.endpoint).toBe(`${adapter.provider}@${serverFor(adapter).url}${adapter.basePath}`);
+    expect(targetHints(target).endpoint).toBe(
+      `${adapter.provider}@${serverFor(adapter).url}${adapter.basePath}`,
+    );
     expect(JSON.parse(target.fingerprint)).toEqual({
       baseURL: `${serverFor(adapter).url}${adapter.basePath}`,
       model: adapter.model,
@@ -340,7 +343,7 @@ describe("provider target settings", () => {
       simulator: true,
     });
     expect(target.id).toBe("local-llava");
-    expect(target.hints.isSimulator).toBe(true);
+    expect(targetHints(target).isSimulator).toBe(true);
     expect(target.fingerprint).not.toContain("team-secret-value");
     await target.generate({ messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }] });
     const received = server.requests.at(-1);

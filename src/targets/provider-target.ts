@@ -1,12 +1,7 @@
 import type { LanguageModelV3, LanguageModelV3GenerateResult, SharedV3Warning } from "@ai-sdk/provider";
-import type {
-  GenerationParams,
-  Target,
-  TargetHints,
-  TargetRequest,
-  TargetResponse,
-} from "../contracts/index.ts";
+import type { GenerationParams, Target, TargetRequest, TargetResponse } from "../contracts/index.ts";
 import type { FetchPolicy } from "../dialogue/safe-fetch.ts";
+import { withHints } from "../engine/target-hints.ts";
 import { ImageError, TargetError } from "../errors.ts";
 import { SIMULATOR_FINGERPRINT } from "../simulator/wire-format.ts";
 import { deadline } from "../util/deadline.ts";
@@ -31,9 +26,8 @@ export interface ProviderTargetOptions {
   imageFetchPolicy?: FetchPolicy;
 }
 
-/** A Target backed by an AI SDK provider; its hints always carry a time limit. */
+/** A Target backed by an AI SDK provider (its registered hints always carry a time limit). */
 export interface ProviderTarget extends Target {
-  readonly hints: TargetHints & { readonly timeoutMs: number };
   readonly baseURL: string;
 }
 
@@ -105,23 +99,23 @@ export function createProviderTarget(config: TargetConfig, options: ProviderTarg
     }
   }
 
-  return {
+  const target: ProviderTarget = {
     id,
     provider: config.provider,
     model: config.model,
     params,
     fingerprint: stableJson({ provider: config.provider, model: config.model, baseURL, params }),
-    hints: {
-      endpoint: `${config.provider}@${baseURL}`,
-      capabilities,
-      isSimulator: options.simulator ?? false,
-      concurrency: config.concurrency,
-      timeoutMs,
-      enforcesTimeout: true,
-    },
+    capabilities,
     baseURL,
     generate,
   };
+  return withHints(target, {
+    endpoint: `${config.provider}@${baseURL}`,
+    isSimulator: options.simulator ?? false,
+    concurrency: config.concurrency,
+    timeoutMs,
+    enforcesTimeout: true,
+  });
 }
 
 async function createModel(

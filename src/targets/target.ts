@@ -8,6 +8,7 @@ import type {
   TargetResponse,
   Usage,
 } from "../contracts/index.ts";
+import { targetHints, withHints } from "../engine/target-hints.ts";
 
 /** Adds two usages. */
 export function addUsage(a: Usage, b: Usage): Usage {
@@ -32,13 +33,13 @@ export function wrapTarget(target: Target, middleware: MiddlewareLayer | readonl
 
 function wrapOne(inner: Target, layer: TargetMiddleware): Target {
   const { transformRequest, wrapGenerate } = layer;
-  return {
+  const wrapper: Target = {
     id: `${inner.id}+${layer.name}`,
     provider: inner.provider,
     model: inner.model,
     fingerprint: `${inner.fingerprint}|${layer.name}:${JSON.stringify(layer.options ?? null)}`,
     params: inner.params,
-    hints: { ...inner.hints, middleware: true },
+    capabilities: inner.capabilities,
     async generate(outer: TargetRequest): Promise<TargetResponse> {
       const caller = callerWithin(outer);
       const generate = (request: MiddlewareRequest, step = "target") =>
@@ -50,6 +51,8 @@ function wrapOne(inner: Target, layer: TargetMiddleware): Target {
         : generate(request);
     },
   };
+  // Scheduled like its model, but the engine hands it a ModelCaller instead of caching it.
+  return withHints(wrapper, { ...targetHints(inner), middleware: true });
 }
 
 /**

@@ -41,15 +41,11 @@ export function offlineJudgeTarget(options: { vision?: boolean; maxImages?: numb
     provider: "offline",
     model: "judge",
     params: {},
-    hints: {
-      endpoint: "offline",
-      capabilities: {
-        vision: options.vision ?? false,
-        maxImages: options.maxImages ?? 4,
-        imageFallback: "error",
-        imageLimits: { maxBytes: 5_000_000, maxDimension: 2048, mediaTypes: ["image/png", "image/jpeg"] },
-      },
-      isSimulator: false,
+    capabilities: {
+      vision: options.vision ?? false,
+      maxImages: options.maxImages ?? 4,
+      imageFallback: "error",
+      imageLimits: { maxBytes: 5_000_000, maxDimension: 2048, mediaTypes: ["image/png", "image/jpeg"] },
     },
     fingerprint: "offline:judge",
     generate: () => Promise.reject(new Error("offline judge target: call it through a ModelCaller")),

@@ -1,4 +1,5 @@
 import type { Target, TargetRequest, TargetResponse } from "../contracts/index.ts";
+import { withHints } from "../engine/target-hints.ts";
 import { TargetError } from "../errors.ts";
 
 /**
@@ -14,15 +15,11 @@ export function scriptedTarget(
     provider: "test",
     model: "scripted",
     params: {},
-    hints: {
-      endpoint: overrides.endpoint ?? "test",
-      capabilities: {
-        vision: true,
-        maxImages: 8,
-        imageFallback: "error" as const,
-        imageLimits: { maxBytes: 1e7, maxDimension: 4096, mediaTypes: ["image/png", "image/jpeg"] },
-      },
-      isSimulator: true,
+    capabilities: {
+      vision: true,
+      maxImages: 8,
+      imageFallback: "error" as const,
+      imageLimits: { maxBytes: 1e7, maxDimension: 4096, mediaTypes: ["image/png", "image/jpeg"] },
     },
     fingerprint: overrides.fingerprint ?? "test:scripted",
     calls: 0,
@@ -39,5 +36,5 @@ export function scriptedTarget(
       };
     },
   };
-  return target;
+  return withHints(target, { endpoint: overrides.endpoint ?? "test", isSimulator: true });
 }

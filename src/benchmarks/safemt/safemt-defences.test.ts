@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { Target } from "../../contracts/index.ts";
+import { targetHints } from "../../engine/target-hints.ts";
 import { ConfigError, InputError } from "../../errors.ts";
 import type { Moderator } from "../../moderators/moderator.ts";
 import { scriptedTarget } from "../../testing/test-target.ts";
@@ -43,7 +45,7 @@ describe("defendedTargets", () => {
       "test:b+policy-block",
     ]);
     expect(new Set(targets.map((target) => target.fingerprint)).size).toBe(6);
-    expect(targets[1]?.hints.middleware).toBe(true);
+    expect(targetHints(targets[1] as Target).middleware).toBe(true);
     expect(conditions[4]).toEqual({
       target: "test:b+policy-injection",
       model: "test:b",

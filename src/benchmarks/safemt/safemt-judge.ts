@@ -106,7 +106,7 @@ export function buildSafemtJudgeRequest(
       type: "text",
       text: `<original_request>\n${escapeDelimiters(question)}\n</original_request>\n\n<conversation>\n`,
     },
-    ...transcriptParts(historyOf(input), { vision, maxImages: options.target.hints.capabilities.maxImages }),
+    ...transcriptParts(historyOf(input), { vision, maxImages: options.target.capabilities.maxImages }),
     {
       type: "text",
       text:

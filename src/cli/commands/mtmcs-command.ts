@@ -171,7 +171,7 @@ async function planMtmcsRun(flags: MtmcsRunFlags, scope: AsyncDisposableStack): 
   for (const [index, spec] of flags.target.entries())
     targets.push(await build(spec, `--target ${index + 1}`));
   const judge = await build(flags.judge, "--judge");
-  if (judgeMode === "vision" && !judge.hints.capabilities.vision)
+  if (judgeMode === "vision" && !judge.capabilities.vision)
     throw new InputError(`${judge.id} does not accept images; use --judge-mode caption`, "--judge-mode");
   const captions = flags.captions
     ? { file: path.resolve(flags.captions), byRowId: loadCaptionsFile(flags.captions) }
@@ -182,7 +182,7 @@ async function planMtmcsRun(flags: MtmcsRunFlags, scope: AsyncDisposableStack): 
       ? await build(flags.captioner, "--captioner")
       : judge
     : undefined;
-  if (captioner && !captioner.hints.capabilities.vision && !captions)
+  if (captioner && !captioner.capabilities.vision && !captions)
     throw new InputError(
       `${captioner.id} cannot see images, so it cannot caption them; pass --captioner or --captions`,
       flags.captioner ? "--captioner" : "--judge",

@@ -6,6 +6,7 @@ import { buildSafemt } from "../../benchmarks/safemt/build/build-safemt.ts";
 import { builtScorers } from "../../benchmarks/safemt/build/built-scorers.ts";
 import { loadSeeds } from "../../benchmarks/safemt/build/load-seeds.ts";
 import { sha256Hex } from "../../dialogue/image-ref.ts";
+import { targetHints } from "../../engine/target-hints.ts";
 import { InputError } from "../../errors.ts";
 import { buildTarget } from "../../targets/build-target.ts";
 import { EXIT } from "../exit-codes.ts";
@@ -107,7 +108,7 @@ async function runBuild(flags: BuildFlags): Promise<number> {
       { baseDir: process.cwd(), env: process.env },
       scope,
     );
-    if (attacker.hints.isSimulator)
+    if (targetHints(attacker).isSimulator)
       output.note("note: the attacker is the turnsafe simulator (scripted replies, not a model)");
     // Before anything runs: the rules name the build's scorer and metrics and its attacker.
     validateGate(rules, builtScorers(), [attacker.id]);

@@ -42,7 +42,7 @@ const DISPLAY_NAMES: Record<LlamaGuardVersion, string> = {
 export function createLlamaGuardModerator(options: LlamaGuardModeratorOptions): Moderator {
   const { target, version } = options;
   const layout = options.layout ?? "prompt";
-  if (version !== "3" && !target.hints.capabilities.vision)
+  if (version !== "3" && !target.capabilities.vision)
     throw new ConfigError(
       `${DISPLAY_NAMES[version]} takes images, but target ${target.id} is configured without vision`,
     );

@@ -26,7 +26,7 @@ export interface LlavaShieldModeratorOptions {
  */
 export function createLlavaShieldModerator(options: LlavaShieldModeratorOptions): Moderator {
   const { target } = options;
-  if (!target.hints.capabilities.vision)
+  if (!target.capabilities.vision)
     throw new ConfigError(`llavashield: target ${target.id} is configured without vision`);
   const name = options.name ?? `llavashield:${target.id}`;
   return {

@@ -1,6 +1,7 @@
 import type { Target, TargetRequest, TargetResponse } from "../../contracts/index.ts";
 import { loadImage } from "../../dialogue/image-ref.ts";
 import type { FetchPolicy } from "../../dialogue/safe-fetch.ts";
+import { withHints } from "../../engine/target-hints.ts";
 import { ConfigError, ImageError, TargetError } from "../../errors.ts";
 import { parseJsonOrUndefined } from "../../http/json.ts";
 import { errorMessageOf } from "../../http/openai-wire.ts";
@@ -94,30 +95,30 @@ export function createOpenAIModerationTarget(options: OpenAIModerationTargetOpti
     };
   }
 
-  return {
+  const target: Target = {
     id,
     provider: "openai-moderation",
     model,
     params: {},
-    hints: {
-      endpoint: `openai-moderation@${baseURL}`,
-      capabilities: {
-        vision: true,
-        maxImages,
-        imageFallback: "error",
-        imageLimits: {
-          maxBytes: 20 * 1024 * 1024,
-          maxDimension: 2048,
-          mediaTypes: ["image/png", "image/jpeg"],
-        },
+    capabilities: {
+      vision: true,
+      maxImages,
+      imageFallback: "error",
+      imageLimits: {
+        maxBytes: 20 * 1024 * 1024,
+        maxDimension: 2048,
+        mediaTypes: ["image/png", "image/jpeg"],
       },
-      isSimulator: false,
-      concurrency: options.concurrency,
-      timeoutMs,
     },
     fingerprint: JSON.stringify({ provider: "openai-moderation", model, baseURL }),
     generate,
   };
+  return withHints(target, {
+    endpoint: `openai-moderation@${baseURL}`,
+    isSimulator: false,
+    concurrency: options.concurrency,
+    timeoutMs,
+  });
 }
 
 /** The `input` array: text parts as text, images as URLs (http(s) passed on, others as data URLs). */

@@ -53,7 +53,7 @@ interface CategoryFinding {
  */
 export function createOpenAIModerationModerator(options: OpenAIModerationOptions): Moderator {
   const target = "target" in options ? options.target : createOpenAIModerationTarget(options);
-  const perRequest = Math.max(1, target.hints.capabilities.maxImages);
+  const perRequest = Math.max(1, target.capabilities.maxImages);
 
   async function reviewSide(
     dialogue: Dialogue,

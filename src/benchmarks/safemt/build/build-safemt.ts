@@ -77,7 +77,7 @@ export async function planSafemtBuild(options: SafemtBuildOptions): Promise<Safe
     methods: options.methods,
     assignment: options.assignment ?? "rotate",
     attacker: options.attacker,
-    vision: options.attackerVision ?? options.attacker.hints.capabilities.vision,
+    vision: options.attackerVision ?? options.attacker.capabilities.vision,
     retries: options.retries ?? 2,
     idPrefix: options.idPrefix ?? "built",
     imageStyle: options.imageStyle ?? "text",

@@ -4,6 +4,7 @@ import { sha256Hex } from "../../../dialogue/image-ref.ts";
 import { type RunProgress, runCases } from "../../../engine/run-cases.ts";
 import type { RunSessionHooks } from "../../../engine/run-session.ts";
 import type { Store } from "../../../engine/store.ts";
+import { targetHints } from "../../../engine/target-hints.ts";
 import type { BenchmarkRunSettings, PlaySession } from "../../benchmark.ts";
 import { BUILD_METHODS, type BuildMethodName } from "./build-methods.ts";
 import { caseDialogues, type PlannedSample } from "./build-samples.ts";
@@ -171,7 +172,7 @@ export async function writeBuildOutput(
   await writeSafemtFolder(plan.outDir, collected.byLength, {
     runId: session.runId,
     attacker: plan.attacker.id,
-    simulator: plan.attacker.hints.isSimulator,
+    simulator: targetHints(plan.attacker).isSimulator,
     methods: plan.methods,
     assignment: plan.assignment,
     lengths: [1, ...plan.lengths],
