@@ -34,7 +34,7 @@ function shown(figure: ResultFigure): { value: string; interval: string } {
  */
 export function formatResultsTable(results: RunResults): string[] {
   const rows = results.figures.filter((figure) => figure.metric !== "error_rate");
-  // Recipes whose reports carry no figures (SafeMT: its own summary lines) show no table.
+  // Reports from before figures were kept carry none: no table.
   if (rows.length === 0) return [];
   const header = [
     "target",
