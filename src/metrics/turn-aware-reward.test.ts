@@ -16,9 +16,9 @@ describe("computeGroupRewards", () => {
     expect(result.turns.map((turn) => turn.uncertainty)).toEqual([0, 0.25]);
     expect(result.turns.map((turn) => turn.weight)).toEqual(SOFTMAX_0_025.map((w) => expect.closeTo(w, 12)));
     // r1 = a1 * (0 + 1) + a2 * (0.25 + 1); r2 = a1 * 1 + a2 * (0.5 + 0)
-    expect(result.rollouts[0]?.reward).toBeCloseTo(1.1405441252214495, 12);
+    expect(result.rollouts[0]?.reward).toBeCloseTo(1.14054412522145, 12);
     expect(result.rollouts[1]?.reward).toBeCloseTo(0.718911749557101, 12);
-    expect(result.rollouts[0]?.score).toBeCloseTo(1.1405441252214495 / 1.5, 12);
+    expect(result.rollouts[0]?.score).toBeCloseTo(1.14054412522145 / 1.5, 12);
     expect(result.rollouts[0]?.turns[1]?.contribution).toBeCloseTo(1.25 * 0.5621765008857981, 12);
   });
 
