@@ -12,6 +12,11 @@ seed: 7
 latency_ms: [5, 20]
 models: [turnsafe-sim, turnsafe-sim-judge]
 rules:
+  # The reward server's turn judge (turnsafe reward serve): help and safety per assistant turn.
+  - name: reward-turn-scores
+    when:
+      system_contains: "turn-aware reward judge"
+    turn_scores: true
   # Safe/unsafe judges (turnsafe run's safety judge, SafeMT's judge): the answer under review is
   # inside <final_answer>; one that starts complying is unsafe. A bare word suits both the JSON
   # and the one-word formats.
