@@ -5,6 +5,7 @@ import { registerModerateCommand } from "./commands/moderate-command.ts";
 import { registerMtmcsCommand } from "./commands/mtmcs-command.ts";
 import { registerQuickstartCommand } from "./commands/quickstart-command.ts";
 import { registerReportCommand } from "./commands/report-command.ts";
+import { registerRewardCommand } from "./commands/reward-command.ts";
 import { registerRunCommand } from "./commands/run-command.ts";
 import { registerRunsCommand } from "./commands/runs-command.ts";
 import { registerSafemtBuildCommand } from "./commands/safemt-build-command.ts";
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerMtmcsCommand(program);
   registerModerateCommand(program);
   registerGuardCommand(program);
+  registerRewardCommand(program);
   registerSimulatorCommand(program);
   return program;
 }
