@@ -44,9 +44,9 @@ export interface RewardServiceOptions {
   fallbackReward?: number;
   /** How long one judge call may take (default 120 s). */
   judgeTimeoutMs?: number;
-  /** Rollouts whose scores are kept by content (default 100,000). */
+  /** Rollouts whose scores are kept by content (default 16,384: a few RL steps). */
   cacheEntries?: number;
-  /** Request ids remembered for idempotency (default 100,000). */
+  /** Request ids remembered for idempotency (default 16,384). */
   idempotencyEntries?: number;
 }
 
@@ -66,8 +66,8 @@ export class RewardService {
   constructor(options: RewardServiceOptions) {
     this.#options = options;
     this.#barrier = new GroupBarrier(options.groupTimeoutMs ?? 60_000, options.reward ?? {});
-    this.#scores = new BoundedMap(options.cacheEntries ?? 100_000);
-    this.#requests = new BoundedMap(options.idempotencyEntries ?? 100_000);
+    this.#scores = new BoundedMap(options.cacheEntries ?? 16_384);
+    this.#requests = new BoundedMap(options.idempotencyEntries ?? 16_384);
   }
 
   /** Groups waiting for members now. */
