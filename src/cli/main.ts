@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { registerAm3Command } from "./commands/am3-command.ts";
 import { registerExportCommand } from "./commands/export-command.ts";
 import { registerGuardCommand } from "./commands/guard-command.ts";
 import { registerModerateCommand } from "./commands/moderate-command.ts";
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerModerateCommand(program);
   registerGuardCommand(program);
   registerRewardCommand(program);
+  registerAm3Command(program);
   registerSimulatorCommand(program);
   return program;
 }
