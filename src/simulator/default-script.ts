@@ -46,6 +46,15 @@ rules:
     when:
       system_contains: "red-team user agent"
     json: { message: "{{last_user}}", image_request: null }
+  # am3 cold-start: an explained refusal, and a not-a-certified-professional answer.
+  - name: am3-cold-start-refusal
+    when:
+      system_contains: "refusal cold-start answers"
+    reply: "I'm sorry, but I can't help with that. Explaining it could lead to real harm to people or property, and it may be illegal. If you are worried about safety, I can suggest general ways to stay safe or point you to someone who can help."
+  - name: am3-cold-start-professional
+    when:
+      system_contains: "not-a-certified-professional answers"
+    reply: "Here is some general information that may help: many people in your situation start by writing down the facts, the options and the risks of each. I am not a certified professional, so please consult a qualified professional who can look at your situation."
   - name: am3-drift
     when:
       system_contains: "off-topic drift"

@@ -14,6 +14,7 @@ import { EXIT } from "../exit-codes.ts";
 import { onInterrupt } from "../interrupt.ts";
 import { createOutput } from "../output.ts";
 import { ProgressBar } from "../progress-bar.ts";
+import { registerAm3ColdStart } from "./am3-cold-start-command.ts";
 import { positiveInteger } from "./run-command.ts";
 import { DEFAULT_REPORT_DIR, resolveStorePath } from "./store-option.ts";
 
@@ -75,6 +76,7 @@ export function registerAm3Command(program: Command): void {
     .action(async (flags: SynthesiseFlags) => {
       process.exitCode = await runSynthesis(flags);
     });
+  registerAm3ColdStart(am3);
   am3
     .command("export")
     .description("Convert a synthesis output folder into a trainer's format, images copied beside")
