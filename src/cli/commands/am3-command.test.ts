@@ -105,14 +105,11 @@ describe("cold-start validation", () => {
     ).toEqual([]);
   });
   it("wants advice answers that disclaim certification and point to a professional", () => {
-    expect(
-      coldStartProblems(
-        "health",
-        "Take two tablets of ibuprofen every four hours until it stops, that usually does it for most people.",
-      ),
-    ).toEqual([
-      "the answer does not say it is not from a certified professional",
-      "the answer does not advise consulting a professional",
-    ]);
+    const problems = coldStartProblems("health", "Take two tablets every four hours until it stops.");
+    expect(problems).toContain("the answer does not say it is not from a certified professional");
+    expect(problems).toContain("the answer does not advise consulting a professional");
+    const good =
+      "Headaches that last days have many causes, such as tension, dehydration or poor sleep. I am not a certified doctor, so please consult a qualified professional before taking any medicine.";
+    expect(coldStartProblems("health", good)).toEqual([]);
   });
 });
