@@ -105,12 +105,15 @@ describe("POST /v1/rewards", () => {
     }
   });
 
-  it("answers a repeated request id with the same result, judged once", async () => {
-    const { post, judge } = await serve();
-    const body = { id: "req-1", messages: rollout([[0.5, 0.5]]) };
+  it("answers a repeated request id with the same result, judged once and counted once in its group", async () => {
+    const { post, judge } = await serve({ groupTimeoutMs: 300 });
+    const body = { id: "req-1", group: "g", group_size: 2, messages: rollout([[0.5, 0.5]]) };
     const [first, second] = await Promise.all([post("/v1/rewards", body), post("/v1/rewards", body)]);
-    expect(await first.json()).toEqual(await second.json());
+    const answer = (await first.json()) as { results: Result[] };
+    expect(await second.json()).toEqual(answer);
     expect(judge.calls).toBe(1);
+    // The retry did not fill the group of two: it closed on its timeout with one member.
+    expect(answer.results[0]?.extras).toMatchObject({ group_arrived: 1, partial_group: 1 });
   });
 
   it("judges equal content once (cache), and says so", async () => {
