@@ -201,7 +201,7 @@ export async function coldStart(
         version: 1,
         id: record.caseId,
         messages: [
-          { role: "user", content: [...imagePart, ...record.dialogue.messages[0]!.content] },
+          { role: "user", content: [...imagePart, ...(record.dialogue.messages[0]?.content ?? [])] },
           { role: "assistant", content: [{ type: "text", text: result.answer }] },
         ],
         labels: {},
