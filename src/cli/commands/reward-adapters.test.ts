@@ -96,6 +96,24 @@ describe("reward serve with the simulator judge, and the Python adapters against
     expect(() => adapterSource("ray")).toThrow(/verl, trl, openrlhf/);
   });
 
+  it("refuses bad flags naming them, and a public interface without client keys", async () => {
+    const local = new AsyncDisposableStack();
+    const store = path.join(folder, "flags.db");
+    await expect(
+      startRewardFromFlags({ ...flags(store), judgeScale: "10-0" }, {}, local, () => {}),
+    ).rejects.toThrow(/--judge-scale/);
+    await expect(startRewardFromFlags({ ...flags(store), tau: "-1" }, {}, local, () => {})).rejects.toThrow(
+      /--tau/,
+    );
+    await expect(
+      startRewardFromFlags({ ...flags(store), host: "0.0.0.0" }, {}, local, () => {}),
+    ).rejects.toThrow(/--api-key-env/);
+    await expect(
+      startRewardFromFlags({ ...flags(store), apiKeyEnv: "NOPE" }, {}, local, () => {}),
+    ).rejects.toThrow(/NOPE is not set/);
+    await local.disposeAsync();
+  });
+
   it.skipIf(!python3)("TRL: a picklable reward class returns the same rewards for the group", async () => {
     const script = `
 import json, pickle, sys
