@@ -1,12 +1,10 @@
-import { copyFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { ModelCaller } from "../../contracts/index.ts";
 import type { Dialogue } from "../../dialogue/dialogue.ts";
-import { sha256Hex } from "../../dialogue/image-ref.ts";
 import { runCases } from "../../engine/run-cases.ts";
 import type { Benchmark } from "../benchmark.ts";
 import { decompose } from "./decompose.ts";
-import { saveImage } from "./image-tool.ts";
+import { copyImage, saveImage } from "./image-tool.ts";
 import { playSynthesis } from "./play-synthesis.ts";
 import { am3Units } from "./synthesis-export-units.ts";
 import type { Am3CaseResult, Am3SynthesisPlan } from "./synthesis-plan.ts";
@@ -77,7 +75,10 @@ async function playSeed(
   const first = dialogue.messages[0]?.content[0];
   const query = first?.type === "text" ? first.text : "";
   const category = String(dialogue.metadata.category ?? "unknown");
-  const seedImage = await seedImageFor(plan, query, dialogue.metadata.image as string | null);
+  const source = dialogue.metadata.image as string | null;
+  const seedImage = source
+    ? await copyImage(plan.outDir, source)
+    : await saveImage(plan.outDir, await plan.imageTool.render(query));
   const image = { path: path.join(plan.outDir, seedImage) };
   const decomposition = await decompose({
     query,
@@ -106,16 +107,4 @@ async function playSeed(
       }),
     );
   return { category, query, seedImage, decomposition, dialogues };
-}
-
-/**
- * The seed's image in `outDir/images/`: its own file copied (named by its path's hash), or, for
- * a seed without one, the image tool's picture of the query.
- */
-async function seedImageFor(plan: Am3SynthesisPlan, query: string, file: string | null): Promise<string> {
-  if (file === null) return saveImage(plan.outDir, await plan.imageTool.render(query));
-  const relative = `images/seed-${sha256Hex(file).slice(0, 16)}${path.extname(file).toLowerCase() || ".png"}`;
-  await mkdir(path.join(plan.outDir, "images"), { recursive: true });
-  await copyFile(file, path.join(plan.outDir, relative));
-  return relative;
 }

@@ -11,8 +11,7 @@ import type { ReportData } from "../../reports/report-data.ts";
 import type { Benchmark, BenchmarkRunSettings } from "../benchmark.ts";
 import { runBenchmark } from "../run-benchmark.ts";
 import { COLD_START_PROMPTS, type ColdStartKind, coldStartProblems } from "./cold-start-prompts.ts";
-import type { ImageTool } from "./image-tool.ts";
-import { saveImage } from "./image-tool.ts";
+import { copyImage, type ImageTool, saveImage } from "./image-tool.ts";
 
 export interface ColdStartSeed {
   kind: ColdStartKind;
@@ -102,7 +101,7 @@ async function generate(
   if (kind === "refusal") {
     const source = dialogue.metadata.image as string | null;
     image = source
-      ? path.relative(plan.outDir, source)
+      ? await copyImage(plan.outDir, source)
       : await saveImage(plan.outDir, await plan.imageTool.render(query));
   }
   const parts: Part[] = image ? [{ type: "image", image: { path: path.resolve(plan.outDir, image) } }] : [];

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { sha256Hex } from "../../dialogue/image-ref.ts";
 import { renderSceneImage, renderTextImage } from "../dialogues/render-image.ts";
@@ -32,5 +32,13 @@ export async function saveImage(outDir: string, bytes: Buffer): Promise<string> 
   const absolute = path.join(outDir, relative);
   await mkdir(path.dirname(absolute), { recursive: true });
   await writeFile(absolute, bytes);
+  return relative;
+}
+
+/** Copies a seed's own image into `outDir/images/` (named by its path's hash); returns the relative path. */
+export async function copyImage(outDir: string, file: string): Promise<string> {
+  const relative = `images/seed-${sha256Hex(file).slice(0, 16)}${path.extname(file).toLowerCase() || ".png"}`;
+  await mkdir(path.join(outDir, "images"), { recursive: true });
+  await copyFile(file, path.join(outDir, relative));
   return relative;
 }
