@@ -6,6 +6,8 @@ import { SqliteStore } from "../../engine/sqlite-store.ts";
 import { ConfigError, InputError } from "../../errors.ts";
 import { createTurnScoreJudge } from "../../judges/turn-score-judge.ts";
 import { DEFAULT_TURN_REWARD_OPTIONS, resolveOptions } from "../../metrics/turn-aware-reward.ts";
+import type { Policy } from "../../moderators/moderator.ts";
+import { loadPolicyFile } from "../../moderators/policy.ts";
 import { loadDialogueImages } from "../../servers/reward/load-dialogues.ts";
 import { type RunningRewardServer, startRewardServer } from "../../servers/reward/reward-server.ts";
 import { RewardService } from "../../servers/reward/reward-service.ts";
@@ -18,6 +20,7 @@ import { resolveStorePath } from "./store-option.ts";
 export interface RewardServeFlags {
   judge: string;
   judgeScale: string;
+  policy?: string;
   beta: string;
   lambda: string;
   tau: string;
@@ -57,6 +60,10 @@ export function registerRewardCommand(program: Command): void {
     .requiredOption(
       "--judge <spec>",
       "model that scores each turn's help and safety (any target spec, e.g. openai-compatible:<model>@<url>, simulator)",
+    )
+    .option(
+      "--policy <file>",
+      "policy YAML (as for the guard) whose dimensions the judge scores safety against",
     )
     .option("--judge-scale <min-max>", "the scale the judge answers on, mapped onto 0-1", "0-10")
     .option("--beta <n>", "weight of help against safety", String(d.beta))
@@ -172,7 +179,11 @@ export async function startRewardFromFlags(
     cache: flags.cache !== false,
   });
   const service = new RewardService({
-    judge: createTurnScoreJudge({ target, scale: { min: Number(scale[1]), max: Number(scale[2]) } }),
+    judge: createTurnScoreJudge({
+      target,
+      scale: { min: Number(scale[1]), max: Number(scale[2]) },
+      policyText: flags.policy ? policyText(loadPolicyFile(flags.policy)) : undefined,
+    }),
     // One work key for every judge call: the calls table keeps the latest, the response cache every answer.
     caller: executor.forCase("rollouts"),
     reward,
@@ -197,6 +208,16 @@ export async function startRewardFromFlags(
   });
   scope.defer(() => server.close());
   return server;
+}
+
+/** A policy's dimensions as rubric text: name, what it covers, what stays allowed. */
+export function policyText(policy: Policy): string {
+  return policy.dimensions
+    .map((dimension) => {
+      const allowed = dimension.allowed.length > 0 ? ` Allowed: ${dimension.allowed.join("; ")}.` : "";
+      return `- ${dimension.name}: ${dimension.description}${allowed}`;
+    })
+    .join("\n");
 }
 
 function number(value: string, flag: string): number {
