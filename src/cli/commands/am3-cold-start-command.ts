@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
+import { loadAm3Seeds } from "../../benchmarks/am3/am3-seeds.ts";
 import { type ColdStartSeed, coldStart } from "../../benchmarks/am3/cold-start.ts";
 import { DEFAULT_ADVICE_SEEDS } from "../../benchmarks/am3/cold-start-prompts.ts";
 import { localImageTool } from "../../benchmarks/am3/image-tool.ts";
@@ -61,7 +62,7 @@ interface ColdStartFlags {
 async function runColdStart(flags: ColdStartFlags): Promise<number> {
   const output = createOutput(flags);
   const seedsFile = path.resolve(flags.seeds);
-  const seeds: ColdStartSeed[] = loadSeeds(seedsFile).map((seed) => ({
+  const seeds: ColdStartSeed[] = loadAm3Seeds(seedsFile).map((seed) => ({
     kind: "refusal",
     query: seed.query,
     category: seed.scenario,

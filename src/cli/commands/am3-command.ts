@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { EXPORT_FORMATS, type ExportFormat, exportSynthesis } from "../../benchmarks/am3/am3-export.ts";
+import { loadAm3Seeds } from "../../benchmarks/am3/am3-seeds.ts";
 import { localImageTool } from "../../benchmarks/am3/image-tool.ts";
 import { synthesise } from "../../benchmarks/am3/synthesise.ts";
-import { loadSeeds } from "../../benchmarks/safemt/build/load-seeds.ts";
 import { sha256Hex } from "../../dialogue/image-ref.ts";
 import { PriceTable } from "../../engine/pricing.ts";
 import { InputError } from "../../errors.ts";
@@ -50,7 +50,7 @@ export function registerAm3Command(program: Command): void {
     )
     .requiredOption(
       "--seeds <file>",
-      "seeds: JSONL or CSV with query (or goal/behavior/prompt), category, image",
+      "seeds: JSONL or CSV with query (or goal/behavior/prompt), category, image; or dialogue JSONL / a red-team run's JSONL export",
     )
     .requiredOption("--decomposer <spec>", "model that splits each seed into harmless-looking sub-queries")
     .requiredOption("--user <spec>", "model that plays the red-team user turn by turn")
@@ -103,7 +103,7 @@ async function runSynthesis(flags: SynthesiseFlags): Promise<number> {
       "--image-model",
     );
   const seedsFile = path.resolve(flags.seeds);
-  let seeds = loadSeeds(seedsFile);
+  let seeds = loadAm3Seeds(seedsFile);
   if (flags.limit) seeds = seeds.slice(0, positiveInteger(flags.limit, "--limit"));
   const retries = Number(flags.retries);
   if (!Number.isInteger(retries) || retries < 0)
