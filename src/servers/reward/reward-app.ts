@@ -70,17 +70,27 @@ export function createRewardApp(options: RewardAppOptions): Hono {
     const query = listField(body, "query");
     const prompts = listField(body, "prompts");
     const labels = listField(body, "labels");
-    const items = query.map((entry, index) => {
-      if (typeof entry !== "string") throw new InputError("must be a string", `query.${index}`);
-      const prompt = prompts[index];
-      return compatItem(
-        { query: entry, prompt: typeof prompt === "string" ? prompt : undefined },
-        labels[index],
-        context,
-        `query.${index}`,
-      );
-    });
-    const results = await Promise.all(items.map((item) => service.score(item)));
+    // OpenRLHF drops a sample's reward silently when its request fails, so a sample that cannot
+    // be read gets the fallback reward with its error (logged, and counted in extra_logs).
+    const results = await Promise.all(
+      query.map((entry, index) => {
+        try {
+          if (typeof entry !== "string") throw new InputError("must be a string", `query.${index}`);
+          const prompt = prompts[index];
+          const item = compatItem(
+            { query: entry, prompt: typeof prompt === "string" ? prompt : undefined },
+            labels[index],
+            context,
+            `query.${index}`,
+          );
+          return service.score(item);
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+          options.log?.(`reward server: /compat/openrlhf: ${error.message}`);
+          return Promise.resolve(service.inputFailure(error.message));
+        }
+      }),
+    );
     return jsonResponse(200, JSON.stringify(openRlhfReply(results)));
   });
   app.post("/compat/slime", limit, async (request) => {

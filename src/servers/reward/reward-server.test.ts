@@ -212,11 +212,14 @@ describe("compat routes, auth and limits", () => {
     });
     expect(response.status).toBe(200);
     expect(judge.images).toBe(1);
+    // An unknown dialogue id: OpenRLHF would lose the sample on an error status, so it gets the
+    // fallback reward, flagged in extra_logs.
     const unknown = await fetch(`${server.url}/compat/openrlhf`, {
       method: "POST",
       body: JSON.stringify({ query: [query], prompts: [""], labels: [{ dialogue_id: "nope" }] }),
     });
-    expect(unknown.status).toBe(400);
+    expect(unknown.status).toBe(200);
+    expect(await unknown.json()).toMatchObject({ rewards: [0], extra_logs: { "turnsafe/input_error": 1 } });
   });
 
   it("answers slime's one sample with a dict whose reward field --reward-key picks", async () => {

@@ -92,6 +92,19 @@ export class RewardService {
     return pending;
   }
 
+  /** The answer for a rollout that could not be read (compat routes answer it rather than fail the request). */
+  inputFailure(message: string): RewardItemResult {
+    this.metrics.count("bad_request");
+    return {
+      id: null,
+      reward: this.#options.fallbackReward ?? 0,
+      score: null,
+      turns: [],
+      extras: { judge_error: 0, input_error: 1 },
+      error: message,
+    };
+  }
+
   /** Answers every waiting group now, over the members that arrived. */
   flush(): void {
     this.#barrier.flush();
