@@ -113,5 +113,9 @@ describe("installable as a package", () => {
     expect(summary).toMatchObject({ status: "completed", cases: { done: 36, errored: 0 } });
     expect(summary.report.html).toBe(path.join(app, "x", "reports", `${summary.runId}.html`));
     expect(readFileSync(summary.report.html, "utf8")).toContain("not a model");
+    // The Python adapters ship in python/ and the built CLI finds them.
+    const adapter = await sh("npx", ["--offline", "turnsafe", "reward", "adapter", "trl"], app);
+    expect(adapter.code, adapter.stderr).toBe(0);
+    expect(adapter.stdout).toContain("class TurnsafeReward");
   });
 });

@@ -1,3 +1,4 @@
+import { am3SynthesisBenchmark } from "./am3/am3-synthesis-benchmark.ts";
 import type { StoredBenchmark } from "./benchmark.ts";
 import { dialoguesBenchmark } from "./dialogues/dialogues-benchmark.ts";
 import { moderationEvalBenchmark } from "./moderation-eval/moderation-eval-benchmark.ts";
@@ -12,6 +13,7 @@ export const BENCHMARKS: readonly StoredBenchmark[] = [
   safemtBuildBenchmark,
   mtmcsBenchmark,
   moderationEvalBenchmark,
+  am3SynthesisBenchmark,
 ];
 
 /** The benchmark of a stored run, by the recipe name stored with it; unknown names read as dialogue suites. */

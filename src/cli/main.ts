@@ -1,10 +1,12 @@
 import { Command, CommanderError } from "commander";
+import { registerAm3Command } from "./commands/am3-command.ts";
 import { registerExportCommand } from "./commands/export-command.ts";
 import { registerGuardCommand } from "./commands/guard-command.ts";
 import { registerModerateCommand } from "./commands/moderate-command.ts";
 import { registerMtmcsCommand } from "./commands/mtmcs-command.ts";
 import { registerQuickstartCommand } from "./commands/quickstart-command.ts";
 import { registerReportCommand } from "./commands/report-command.ts";
+import { registerRewardCommand } from "./commands/reward-command.ts";
 import { registerRunCommand } from "./commands/run-command.ts";
 import { registerRunsCommand } from "./commands/runs-command.ts";
 import { registerSafemtBuildCommand } from "./commands/safemt-build-command.ts";
@@ -31,6 +33,8 @@ export function buildProgram(): Command {
   registerMtmcsCommand(program);
   registerModerateCommand(program);
   registerGuardCommand(program);
+  registerRewardCommand(program);
+  registerAm3Command(program);
   registerSimulatorCommand(program);
   return program;
 }

@@ -1,6 +1,7 @@
 import type { ChatRequestView } from "./chat-request.ts";
 import type { LatencyRange, RuleConditions, ScriptedOutcome, SimulatorScript } from "./script.ts";
 import { scriptedDialogue } from "./scripted-dialogue.ts";
+import { scriptedTurnScores } from "./scripted-turn-scores.ts";
 
 /** What the simulator does with one request. `source` names the rule, fault or default that chose it. */
 export type SimulatorAction =
@@ -103,6 +104,8 @@ function materialise(
       return { kind: "reply", text: JSON.stringify(fillJson(response.value, request)), latencyMs, source };
     case "dialogue":
       return { kind: "reply", text: scriptedDialogue(request), latencyMs, source };
+    case "turnScores":
+      return { kind: "reply", text: scriptedTurnScores(request), latencyMs, source };
     case "error":
       return {
         kind: "error",

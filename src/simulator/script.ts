@@ -21,6 +21,7 @@ export type ScriptedResponse =
   | { kind: "comply" }
   | { kind: "json"; value: unknown }
   | { kind: "dialogue" }
+  | { kind: "turnScores" }
   | { kind: "error"; status: number; retryAfterSeconds?: number; message?: string }
   | { kind: "timeout"; holdMs?: number }
   | { kind: "malformed" };
@@ -70,6 +71,7 @@ const responseKeys = {
   comply: z.literal(true).optional(),
   json: z.unknown().optional(),
   dialogue: z.literal(true).optional(),
+  turn_scores: z.literal(true).optional(),
   error: errorSchema.optional(),
   timeout: timeoutSchema.optional(),
   malformed: z.literal(true).optional(),
@@ -82,6 +84,7 @@ const RESPONSE_KINDS = [
   "comply",
   "json",
   "dialogue",
+  "turn_scores",
   "error",
   "timeout",
   "malformed",
@@ -103,6 +106,7 @@ function toResponse(fields: ResponseFields): ScriptedResponse {
   if (fields.refuse) return { kind: "refuse" };
   if (fields.json !== undefined) return { kind: "json", value: fields.json };
   if (fields.dialogue) return { kind: "dialogue" };
+  if (fields.turn_scores) return { kind: "turnScores" };
   if (fields.error) {
     const { status, retry_after_s: retryAfterSeconds, message } = fields.error;
     return { kind: "error", status, retryAfterSeconds, message };

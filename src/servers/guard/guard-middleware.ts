@@ -15,7 +15,10 @@ const TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
  * compared as sha256 digests in constant time. Every failure, a missing or malformed header
  * included, is a 401 with an OpenAI-style `invalid_api_key` body and counts as unauthorized.
  */
-export function guardBearerAuth(keys: readonly string[], metrics: GuardMetrics): MiddlewareHandler {
+export function guardBearerAuth(
+  keys: readonly string[],
+  metrics: Pick<GuardMetrics, "countRequest">,
+): MiddlewareHandler {
   keys.forEach((key, index) => {
     if (!TOKEN.test(key))
       throw new ConfigError(
@@ -52,7 +55,10 @@ export function guardBearerAuth(keys: readonly string[], metrics: GuardMetrics):
  * and abandoned at the limit). A declared length within the limit passes without touching the
  * body, so the handler still reads it on the Node server's direct path, without web streams.
  */
-export function guardBodyLimit(maxBytes: number, metrics: GuardMetrics): MiddlewareHandler {
+export function guardBodyLimit(
+  maxBytes: number,
+  metrics: Pick<GuardMetrics, "countRequest">,
+): MiddlewareHandler {
   const limit = bodyLimit({
     maxSize: maxBytes,
     onError: () => {
