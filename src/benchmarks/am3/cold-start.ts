@@ -75,6 +75,9 @@ export const coldStartBenchmark: Benchmark<ColdStartPlan> = {
     }),
   reportOptions: () => ({ maxCases: 300 }),
   report: coldStartReport,
+  // Data generation, not measurement: its report counts kept and dropped items, and it declares no
+  // metric a CI gate could read.
+  scorers: () => [],
   exportRows: () => (record) => {
     const result = record.result as ColdStartResult | null;
     return [
