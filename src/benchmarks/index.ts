@@ -1,5 +1,7 @@
 import type { StoredBenchmark } from "./benchmark.ts";
 import { dialoguesBenchmark } from "./dialogues/dialogues-benchmark.ts";
+import { judgeEvalBenchmark } from "./judge-eval/judge-eval-benchmark.ts";
+import { judgeScoreBenchmark } from "./judge-score/judge-score-benchmark.ts";
 import { moderationEvalBenchmark } from "./moderation-eval/moderation-eval-benchmark.ts";
 import { mtmcsBenchmark } from "./mtmcs/mtmcs-benchmark.ts";
 import { safemtBuildBenchmark } from "./safemt/build/safemt-build-benchmark.ts";
@@ -12,6 +14,8 @@ export const BENCHMARKS: readonly StoredBenchmark[] = [
   safemtBuildBenchmark,
   mtmcsBenchmark,
   moderationEvalBenchmark,
+  judgeScoreBenchmark,
+  judgeEvalBenchmark,
 ];
 
 /** The benchmark of a stored run, by the recipe name stored with it; unknown names read as dialogue suites. */

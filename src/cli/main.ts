@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { registerExportCommand } from "./commands/export-command.ts";
 import { registerGuardCommand } from "./commands/guard-command.ts";
+import { registerJudgeCommand } from "./commands/judge-command.ts";
 import { registerModerateCommand } from "./commands/moderate-command.ts";
 import { registerMtmcsCommand } from "./commands/mtmcs-command.ts";
 import { registerQuickstartCommand } from "./commands/quickstart-command.ts";
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerSafemtBuildCommand(registerSafemtCommand(program));
   registerMtmcsCommand(program);
   registerModerateCommand(program);
+  registerJudgeCommand(program);
   registerGuardCommand(program);
   registerSimulatorCommand(program);
   return program;

@@ -1,0 +1,42 @@
+import type { RunSessionHooks, RunSessionOutcome } from "../../engine/run-session.ts";
+import type { Benchmark } from "../benchmark.ts";
+import { dialogueUnits } from "../dialogues/dialogue-export-units.ts";
+import { buildDialogueReport } from "../dialogues/dialogue-report.ts";
+import { runBenchmark } from "../run-benchmark.ts";
+import {
+  type JudgeScorePlan,
+  judgeScoreIdentity,
+  judgeScoreModels,
+  playJudgeScore,
+} from "./run-judge-score.ts";
+
+/**
+ * Scoring given answers (`turnsafe judge score`): judges read transcripts whose answers are
+ * already there, no target is called. Stored like a dialogue run (answers under `given`), so its
+ * report, export and figures are the dialogue suite's.
+ */
+export const judgeScoreBenchmark: Benchmark<JudgeScorePlan> = {
+  name: "judge-score",
+  describe: (plan) => ({ name: plan.name, config: plan.config, models: judgeScoreModels(plan) }),
+  identity: judgeScoreIdentity,
+  play: playJudgeScore,
+  reportOptions: (plan) => ({
+    maxCases: plan.reportCases,
+    imageBaseDir: plan.imageBaseDir,
+    breakdown: plan.breakdown,
+  }),
+  report: (store, runId, options) =>
+    buildDialogueReport(store, runId, {
+      ...options,
+      title: `turnsafe judge score ${store.getRun(runId)?.name ?? runId}`,
+    }),
+  exportRows: () => dialogueUnits,
+};
+
+/** Scores the transcripts end to end (resuming a killed run) and writes the reports. */
+export function executeJudgeScore(
+  plan: JudgeScorePlan,
+  hooks: RunSessionHooks = {},
+): Promise<RunSessionOutcome> {
+  return runBenchmark(judgeScoreBenchmark, plan, hooks);
+}
