@@ -46,10 +46,7 @@ export function registerRunCommand(program: Command): void {
       "--target <spec...>",
       "target(s), replacing the config's: openai:gpt-4o-mini, anthropic:..., google:..., openai-compatible:<model>@<baseURL>, simulator[:script.yaml]",
     )
-    .option(
-      "--judge <spec...>",
-      `judge(s), replacing the config's: ${JUDGE_SPEC_HELP}`,
-    )
+    .option("--judge <spec...>", `judge(s), replacing the config's: ${JUDGE_SPEC_HELP}`)
     .option("--store <file>", "SQLite store file")
     .option("--report-dir <dir>", "where reports are written")
     .option("--concurrency <n>", "cases played at once")
