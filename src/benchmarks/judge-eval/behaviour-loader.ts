@@ -97,9 +97,10 @@ function field(
   return value;
 }
 
-/** The 1-based line where a top-level key first appears in the JSON text (1 when not found). */
+/** The 1-based line where a key first appears as a key (`"key":`) in the JSON text (1 when not found). */
 function lineOf(text: string, key: string): number {
-  const at = text.indexOf(`${JSON.stringify(key)}`);
+  const quoted = JSON.stringify(key).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const at = new RegExp(`${quoted}\\s*:`).exec(text)?.index ?? -1;
   if (at < 0) return 1;
   let line = 1;
   for (let index = text.indexOf("\n"); index >= 0 && index < at; index = text.indexOf("\n", index + 1))

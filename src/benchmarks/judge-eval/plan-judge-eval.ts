@@ -58,6 +58,11 @@ export async function planJudgeEval(
   if (duplicate) throw new InputError(`"${duplicate}" is listed twice`, "--judge");
   const task = request.task ?? "harm";
   const configs = request.judges.map((spec, index) => judgeConfigFromSpec(spec, `--judge ${index + 1}`));
+  for (const [index, config] of configs.entries()) {
+    const name = config === "refusal" || config.type === "refusal" ? "refusal" : config.type;
+    const unfit = judgeFitsTask(name, task);
+    if (unfit) throw new InputError(unfit, `--judge ${index + 1} (${request.judges[index]})`);
+  }
   const data = path.resolve(options.baseDir, request.data);
   if (!existsSync(data)) throw new InputError("no such file", data);
   const readOptions: LabelledSetOptions = {
@@ -82,8 +87,6 @@ export async function planJudgeEval(
     const judges: EvaluatedJudge[] = [];
     for (const [index, config] of configs.entries()) {
       const judge = await buildJudge(config, `--judge ${index + 1}`, { ...options, imageBaseDir }, scope);
-      const unfit = judgeFitsTask(judge.name, task);
-      if (unfit) throw new InputError(unfit, `--judge ${index + 1} (${request.judges[index]})`);
       judges.push({ label: (request.judges[index] as string).trim(), judge });
     }
     const { mapping, ...read } = readOptions;
