@@ -53,7 +53,7 @@ export async function buildJudgeEvalReport(
     tables: [
       agreementTable(summary),
       confusionTable(summary),
-      categoryTable(summary),
+      ...(summary.judges.some((judge) => judge.categories.length > 0) ? [categoryTable(summary)] : []),
       ...sweepTables(summary),
       costTable(summary),
       disagreementTable(
