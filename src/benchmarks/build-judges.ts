@@ -1,5 +1,7 @@
 import path from "node:path";
+import { judgeConfigFromSpec, judgeLabel, loadJudgesFile } from "../config/judge-spec.ts";
 import type { JudgeConfig } from "../config/run-config.ts";
+import { InputError } from "../errors.ts";
 import type { Judge } from "../judges/judge.ts";
 import { createRefusalDetector } from "../judges/refusal-detector.ts";
 import { createRubricJudge } from "../judges/rubric-judge.ts";
@@ -60,4 +62,29 @@ export async function buildJudge(
     imageBaseDir: options.imageBaseDir,
     imageMaxBytes: options.imageMaxBytes,
   });
+}
+
+/** The judges of the specs and the judges file, each with its label and where it was named. */
+export function judgeEntries(
+  specs: readonly string[],
+  judgesFile: string | undefined,
+  baseDir: string,
+): { label: string; config: JudgeConfig; where: string }[] {
+  const entries = specs.map((spec, index) => {
+    const config = judgeConfigFromSpec(spec, `--judge ${index + 1}`);
+    return { label: spec.trim(), config, where: `--judge ${index + 1}` };
+  });
+  if (judgesFile) {
+    const file = path.resolve(baseDir, judgesFile);
+    for (const [index, config] of loadJudgesFile(file).entries())
+      entries.push({ label: judgeLabel(config), config, where: `${file}: ${index}` });
+  }
+  if (entries.length === 0)
+    throw new InputError("name at least one judge (--judge or --judges-file)", "--judge");
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    if (seen.has(entry.label)) throw new InputError(`"${entry.label}" is listed twice`, entry.where);
+    seen.add(entry.label);
+  }
+  return entries;
 }

@@ -1,5 +1,7 @@
+import { z } from "zod";
 import { InputError } from "../errors.ts";
-import type { JudgeConfig } from "./run-config.ts";
+import { loadYamlFile } from "./load-yaml.ts";
+import { type JudgeConfig, JudgeConfigSchema } from "./run-config.ts";
 
 /** The `--judge` spec forms, for help texts and errors. */
 export const JUDGE_SPEC_HELP =
@@ -22,4 +24,31 @@ export function judgeConfigFromSpec(spec: string, where: string): JudgeConfig {
   if (trimmed.startsWith("safety:")) return { type: "safety", model: rest("safety:") };
   if (trimmed.startsWith("moderator:")) return { type: "moderator", moderator: rest("moderator:") };
   throw new InputError(`unknown judge "${spec}"; use ${JUDGE_SPEC_HELP}`, where);
+}
+
+/** A judges file: a YAML list of judges, each as a run config's `judges` entry (custom judges included). */
+export const JudgesFileSchema = z.array(JudgeConfigSchema).min(1, "list at least one judge");
+
+/** Reads a judges file; errors name the file, line and field. */
+export function loadJudgesFile(file: string): JudgeConfig[] {
+  return loadYamlFile(file, JudgesFileSchema);
+}
+
+/**
+ * How a judge is named in results: a custom judge by its `name`, a built-in one by the `--judge`
+ * spec that would build it (`refusal`, `safety:<model>`, `moderator:<spec>`).
+ */
+export function judgeLabel(config: JudgeConfig): string {
+  if (config === "refusal" || config.type === "refusal") return "refusal";
+  if (config.type === "moderator")
+    return config.moderator === "local" ? "local" : `moderator:${config.moderator}`;
+  if (config.type === "safety")
+    return `safety:${typeof config.model === "string" ? config.model : JSON.stringify(config.model)}`;
+  return config.name;
+}
+
+/** The label a custom judge gives when it fires (its positive verdict); undefined for built-in judges. */
+export function customFlaggedLabel(config: JudgeConfig): string | undefined {
+  if (config === "refusal" || !("name" in config)) return undefined;
+  return config.label;
 }

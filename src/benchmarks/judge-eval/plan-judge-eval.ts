@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
 import path from "node:path";
-import { judgeConfigFromSpec } from "../../config/judge-spec.ts";
+import { customFlaggedLabel } from "../../config/judge-spec.ts";
+import type { JudgeConfig } from "../../config/run-config.ts";
 import type { Dialogue } from "../../dialogue/dialogue.ts";
 import { PriceTable } from "../../engine/pricing.ts";
 import { InputError } from "../../errors.ts";
-import { buildJudge } from "../build-judges.ts";
+import { buildJudge, judgeEntries } from "../build-judges.ts";
 import { type JudgeTask, labelMapping, type TieRule } from "./gold-labels.ts";
 import type { LabelledSetOptions } from "./labelled-item.ts";
 import { labelledLayout, readLabelledSet } from "./read-labelled-set.ts";
@@ -17,6 +18,8 @@ export interface JudgeEvalRequest {
   data: string;
   /** Judge specs (`refusal`, `local`, `safety:<target>`, `moderator:<spec>`). */
   judges: string[];
+  /** A YAML list of judges as in a run config's `judges` (custom regex, contains and rubric judges too). */
+  judgesFile?: string;
   task?: JudgeTask;
   format?: LabelledSetOptions["format"];
   promptCol?: string;
@@ -53,15 +56,11 @@ export async function planJudgeEval(
   request: JudgeEvalRequest,
   options: { env: Record<string, string | undefined>; baseDir: string },
 ): Promise<PlannedJudgeEval> {
-  if (request.judges.length === 0) throw new InputError("name at least one judge", "--judge");
-  const duplicate = request.judges.find((spec, index) => request.judges.indexOf(spec) !== index);
-  if (duplicate) throw new InputError(`"${duplicate}" is listed twice`, "--judge");
   const task = request.task ?? "harm";
-  const configs = request.judges.map((spec, index) => judgeConfigFromSpec(spec, `--judge ${index + 1}`));
-  for (const [index, config] of configs.entries()) {
-    const name = config === "refusal" || config.type === "refusal" ? "refusal" : config.type;
-    const unfit = judgeFitsTask(name, task);
-    if (unfit) throw new InputError(unfit, `--judge ${index + 1} (${request.judges[index]})`);
+  const entries = judgeEntries(request.judges, request.judgesFile, options.baseDir);
+  for (const entry of entries) {
+    const unfit = customFlaggedLabel(entry.config) ? null : judgeFitsTask(builtInName(entry.config), task);
+    if (unfit) throw new InputError(unfit, `${entry.where} (${entry.label})`);
   }
   const data = path.resolve(options.baseDir, request.data);
   if (!existsSync(data)) throw new InputError("no such file", data);
@@ -85,9 +84,9 @@ export async function planJudgeEval(
   const close = () => scope.disposeAsync();
   try {
     const judges: EvaluatedJudge[] = [];
-    for (const [index, config] of configs.entries()) {
-      const judge = await buildJudge(config, `--judge ${index + 1}`, { ...options, imageBaseDir }, scope);
-      judges.push({ label: (request.judges[index] as string).trim(), judge });
+    for (const entry of entries) {
+      const judge = await buildJudge(entry.config, entry.where, { ...options, imageBaseDir }, scope);
+      judges.push({ label: entry.label, judge, flagged: customFlaggedLabel(entry.config) });
     }
     const { mapping, ...read } = readOptions;
     const described = {
@@ -113,13 +112,18 @@ export async function planJudgeEval(
       prices: new PriceTable(),
       retryErrored: request.retryErrored,
       reportCases: request.reportCases ?? 200,
-      config: { task, judges: request.judges, limit: request.limit, ...described },
+      config: { task, judges: entries.map((entry) => entry.config), limit: request.limit, ...described },
     };
     return { plan, close };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+function builtInName(config: JudgeConfig): string {
+  if (config === "refusal" || config.type === "refusal") return "refusal";
+  return config.type === "moderator" ? "moderation" : config.type;
 }
 
 async function* limited(

@@ -14,6 +14,8 @@ import type { JudgeTask } from "./gold-labels.ts";
 export interface EvaluatedJudge {
   label: string;
   judge: Judge;
+  /** A custom judge's label when it fires: its positive verdict. */
+  flagged?: string;
 }
 
 /** Everything a judge evaluation needs, already resolved. */
@@ -39,8 +41,10 @@ export interface JudgeUsage {
 
 /** One judge's verdict on one item, as stored in the case result (the raw output is in the score row). */
 export interface JudgeOutcome {
-  /** The judge's name (`refusal`, `safety`, `moderation`): how its labels are read. */
+  /** The judge's name (`refusal`, `safety`, `moderation`, a custom judge's): how its labels are read. */
   judge: string;
+  /** A custom judge's label when it fires (its positive verdict); absent for built-in judges. */
+  flagged?: string;
   status: JudgeVerdict["status"];
   label: string | null;
   value: number | null;
@@ -67,6 +71,7 @@ export function judgeEvalIdentity(plan: JudgeEvalPlan): unknown {
       entry.judge.name,
       entry.judge.target?.fingerprint ?? null,
       entry.judge.identity ?? null,
+      entry.flagged ?? null,
     ]),
   };
 }
@@ -128,6 +133,7 @@ async function judgeItem(
       const latencyMs = performance.now() - started;
       outcomes[index] = {
         judge: entry.judge.name,
+        ...(entry.flagged ? { flagged: entry.flagged } : {}),
         status: verdict.status,
         label: verdict.label,
         value: verdict.value,

@@ -1,13 +1,12 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import path from "node:path";
-import { judgeConfigFromSpec } from "../../config/judge-spec.ts";
 import { DialogueSchema } from "../../dialogue/dialogue.ts";
 import { readDialogues, readJsonl } from "../../dialogue/jsonl.ts";
 import { PriceTable } from "../../engine/pricing.ts";
 import { InputError } from "../../errors.ts";
 import type { Judge } from "../../judges/judge.ts";
-import { buildJudge } from "../build-judges.ts";
+import { buildJudge, judgeEntries } from "../build-judges.ts";
 import { limitedDialogues } from "../dialogues/run-dialogues.ts";
 import type { JudgeScorePlan } from "./run-judge-score.ts";
 
@@ -15,6 +14,8 @@ import type { JudgeScorePlan } from "./run-judge-score.ts";
 export interface JudgeScoreRequest {
   data: string;
   judges: string[];
+  /** A YAML list of judges as in a run config's `judges` (custom judges too). */
+  judgesFile?: string;
   imageDir?: string;
   limit?: number;
   name?: string;
@@ -34,8 +35,7 @@ export async function planJudgeScore(
   request: JudgeScoreRequest,
   options: { env: Record<string, string | undefined>; baseDir: string },
 ): Promise<{ plan: JudgeScorePlan; total: number; close(): Promise<void> }> {
-  if (request.judges.length === 0) throw new InputError("name at least one judge", "--judge");
-  const configs = request.judges.map((spec, index) => judgeConfigFromSpec(spec, `--judge ${index + 1}`));
+  const entries = judgeEntries(request.judges, request.judgesFile, options.baseDir);
   const data = path.resolve(options.baseDir, request.data);
   let total = 0;
   for await (const { line, value } of readJsonl(data, DialogueSchema)) {
@@ -55,8 +55,8 @@ export async function planJudgeScore(
   const close = () => scope.disposeAsync();
   try {
     const judges: Judge[] = [];
-    for (const [index, config] of configs.entries())
-      judges.push(await buildJudge(config, `--judge ${index + 1}`, { ...options, imageBaseDir }, scope));
+    for (const entry of entries)
+      judges.push(await buildJudge(entry.config, entry.where, { ...options, imageBaseDir }, scope));
     const dataIdentity = `file:${data}#${await fileSha256(data)}`;
     const plan: JudgeScorePlan = {
       name: request.name ?? `judge-score-${path.basename(data).replace(/\.[^.]+$/, "")}`,

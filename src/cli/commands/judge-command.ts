@@ -18,7 +18,8 @@ import { positiveInteger } from "./run-command.ts";
 import { DEFAULT_REPORT_DIR, resolveStorePath } from "./store-option.ts";
 
 interface CommonFlags {
-  judge: string[];
+  judge?: string[];
+  judgesFile?: string;
   imageDir?: string;
   limit?: string;
   name?: string;
@@ -108,7 +109,11 @@ export function registerJudgeCommand(program: Command): void {
 
 function common(command: Command): Command {
   return command
-    .requiredOption("--judge <spec...>", `judge(s): ${JUDGE_SPEC_HELP}`)
+    .option("--judge <spec...>", `judge(s): ${JUDGE_SPEC_HELP}`)
+    .option(
+      "--judges-file <yaml>",
+      "more judges: a YAML list as in a run config's `judges` (custom regex, contains, rubric judges)",
+    )
     .option(
       "--image-dir <dir>",
       "folder relative image paths are resolved against (default: the data file's)",
@@ -126,7 +131,8 @@ function common(command: Command): Command {
 
 function shared(flags: CommonFlags) {
   return {
-    judges: flags.judge,
+    judges: flags.judge ?? [],
+    judgesFile: flags.judgesFile,
     imageDir: flags.imageDir,
     limit: flags.limit ? positiveInteger(flags.limit, "--limit") : undefined,
     name: flags.name,
