@@ -256,6 +256,43 @@ describe("turnsafe judge eval", () => {
   });
 });
 
+describe("turnsafe judge eval with a judge that gives no verdicts", () => {
+  it("counts its errors, never as harmless, warns and exits 3", { timeout: 60_000 }, async () => {
+    const failing = write(
+      "failing.yaml",
+      YAML.stringify({ default: { error: { status: 400, message: "bad request" } } }),
+    );
+    const result = await runCli([
+      "judge",
+      "eval",
+      "--data",
+      DATA,
+      "--judge",
+      `safety:simulator:${failing}`,
+      "--store",
+      path.join(directory, "failing.db"),
+      "--report-dir",
+      REPORTS,
+      "--json",
+    ]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain("gave no verdict on 0 unparsed and 4 errored of 4 items");
+    const out = JSON.parse(result.stdout);
+    expect(out.judges[0].overall).toMatchObject({
+      items: 4,
+      noVerdict: { unparsed: 0, errored: 4 },
+      accuracy: null,
+      strictAccuracy: 0,
+    });
+    expect(out.judges[0].overall.confusion).toEqual({
+      truePositive: 0,
+      falsePositive: 0,
+      falseNegative: 0,
+      trueNegative: 0,
+    });
+  });
+});
+
 describe("turnsafe judge eval loader flags", () => {
   it("reads a CSV through the column and label-value flags, and a behaviour-keyed JSON through --label-fields and --ties", {
     timeout: 60_000,

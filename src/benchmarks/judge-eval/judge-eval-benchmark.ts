@@ -15,7 +15,7 @@ export const judgeEvalBenchmark: Benchmark<JudgeEvalPlan> = {
   describe: (plan) => ({ name: plan.name, config: plan.config, models: judgeEvalModels(plan) }),
   identity: judgeEvalIdentity,
   play: playJudgeEval,
-  reportOptions: (plan) => ({ maxCases: plan.reportCases }),
+  reportOptions: (plan) => ({ maxCases: plan.reportCases, imageBaseDir: plan.imageBaseDir }),
   report: buildJudgeEvalReport,
   exportRows: (run) => judgeEvalUnits(run.config),
 };

@@ -14,6 +14,7 @@ export async function judgeEvalCaseViews(
   runId: string,
   summary: JudgeEvalSummary,
   maxCases: number,
+  imageBaseDir?: string,
 ): Promise<{ cases: CaseView[]; omitted: number }> {
   const wrong = new Map<string, Set<string>>();
   for (const item of summary.disagreements) {
@@ -38,7 +39,7 @@ export async function judgeEvalCaseViews(
       title: `${caseId} · human label ${gold ? `${gold.value} (${positiveName(summary.task, gold.positive)})` : "—"}`,
       status: record.status,
       error: record.error,
-      turns: await toTurnViews(record.dialogue.messages, undefined),
+      turns: await toTurnViews(record.dialogue.messages, imageBaseDir),
       scores: store.scoresForCase(runId, caseId).map(scoreView),
       flagged: kinds !== undefined,
       expected: gold ? positiveName(summary.task, gold.positive) : null,

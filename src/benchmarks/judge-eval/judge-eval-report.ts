@@ -18,7 +18,7 @@ export function taskOf(config: unknown): JudgeTask {
 export async function buildJudgeEvalReport(
   store: Store,
   runId: string,
-  options: { maxCases: number; title?: string },
+  options: { maxCases: number; imageBaseDir?: string; title?: string },
 ): Promise<ReportData> {
   const run = store.getRun(runId);
   if (!run) throw new Error(`no run ${runId}`);
@@ -30,7 +30,13 @@ export async function buildJudgeEvalReport(
     unparsedScores: summary.judges.reduce((sum, judge) => sum + judge.overall.noVerdict.unparsed, 0),
     erroredScores: summary.judges.reduce((sum, judge) => sum + judge.overall.noVerdict.errored, 0),
   };
-  const { cases, omitted } = await judgeEvalCaseViews(store, runId, summary, options.maxCases);
+  const { cases, omitted } = await judgeEvalCaseViews(
+    store,
+    runId,
+    summary,
+    options.maxCases,
+    options.imageBaseDir,
+  );
   const percent = (value: number | null) => (value === null ? "—" : `${(value * 100).toFixed(1)}%`);
   return {
     title: options.title ?? `turnsafe judge evaluation ${run.name}`,

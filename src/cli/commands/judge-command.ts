@@ -262,7 +262,15 @@ async function runEval(flags: EvalFlags): Promise<number> {
       lines.join("\n"),
     );
     if (outcome.interrupted) return EXIT.interrupted;
-    return outcome.counts.errored > 0 ? EXIT.erroredCases : EXIT.ok;
+    // Like a run whose scores are mostly unparsed or errored: a judge without most verdicts is no measurement.
+    const unusable = summary.judges.filter(
+      (judge) => judge.overall.noVerdict.unparsed + judge.overall.noVerdict.errored > judge.overall.items / 2,
+    );
+    for (const judge of unusable)
+      output.warn(
+        `${judge.label} gave no verdict on ${judge.overall.noVerdict.unparsed} unparsed and ${judge.overall.noVerdict.errored} errored of ${judge.overall.items} items; its figures say little`,
+      );
+    return outcome.counts.errored > 0 || unusable.length > 0 ? EXIT.erroredCases : EXIT.ok;
   } finally {
     progress.stop();
     interrupt.dispose();
