@@ -208,6 +208,11 @@ describe("turnsafe judge eval", () => {
       "--json",
     ]);
     expect(report.code).toBe(0);
+    const csv = await runCli(["export", out.runId, "--format", "csv", "--store", STORE]);
+    expect(csv.code).toBe(0);
+    expect(csv.stdout.trim().split("\n")).toHaveLength(13);
+    const markdown = await runCli(["report", out.runId, "--store", STORE, "--markdown"]);
+    expect(markdown.stdout).toContain("## Agreement with the human labels (positive: harmful)");
   });
 
   it("refuses a bad row with the file, line and field before anything runs", async () => {
