@@ -1,6 +1,8 @@
 import { am3SynthesisBenchmark } from "./am3/am3-synthesis-benchmark.ts";
 import type { StoredBenchmark } from "./benchmark.ts";
 import { dialoguesBenchmark } from "./dialogues/dialogues-benchmark.ts";
+import { judgeEvalBenchmark } from "./judge-eval/judge-eval-benchmark.ts";
+import { judgeScoreBenchmark } from "./judge-score/judge-score-benchmark.ts";
 import { moderationEvalBenchmark } from "./moderation-eval/moderation-eval-benchmark.ts";
 import { mtmcsBenchmark } from "./mtmcs/mtmcs-benchmark.ts";
 import { safemtBuildBenchmark } from "./safemt/build/safemt-build-benchmark.ts";
@@ -14,6 +16,8 @@ export const BENCHMARKS: readonly StoredBenchmark[] = [
   mtmcsBenchmark,
   moderationEvalBenchmark,
   am3SynthesisBenchmark,
+  judgeScoreBenchmark,
+  judgeEvalBenchmark,
 ];
 
 /** The benchmark of a stored run, by the recipe name stored with it; unknown names read as dialogue suites. */

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { registerAm3Command } from "./commands/am3-command.ts";
 import { registerExportCommand } from "./commands/export-command.ts";
 import { registerGuardCommand } from "./commands/guard-command.ts";
+import { registerJudgeCommand } from "./commands/judge-command.ts";
 import { registerModerateCommand } from "./commands/moderate-command.ts";
 import { registerMtmcsCommand } from "./commands/mtmcs-command.ts";
 import { registerQuickstartCommand } from "./commands/quickstart-command.ts";
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerSafemtBuildCommand(registerSafemtCommand(program));
   registerMtmcsCommand(program);
   registerModerateCommand(program);
+  registerJudgeCommand(program);
   registerGuardCommand(program);
   registerRewardCommand(program);
   registerAm3Command(program);

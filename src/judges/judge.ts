@@ -21,6 +21,12 @@ export interface JudgeVerdict {
   explanation: string | null;
   /** The model's raw output, when a model judged. */
   raw: string | null;
+  /**
+   * A graded score where the judge has one (higher: more of what it flags, e.g. the local
+   * guard's risk in [0, 1]), read by `judge eval`'s threshold sweep and ROC-AUC; without it
+   * `value` is the score. Not stored with the score row.
+   */
+  score?: number;
 }
 
 /** Scores transcripts. */
@@ -34,4 +40,6 @@ export interface Judge {
    */
   readonly identity?: string;
   judge(input: JudgeInput, caller: ModelCaller): Promise<JudgeVerdict>;
+  /** Loads what the judge needs before the first verdict (a moderator's models and workers), so it is not timed. */
+  warmUp?(): Promise<void>;
 }

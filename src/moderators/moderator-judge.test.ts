@@ -49,6 +49,38 @@ describe("createModeratorJudge", () => {
     });
   });
 
+  it("passes on the moderator's graded score and warm-up (judge eval's sweep and latency read them)", async () => {
+    let warmed = 0;
+    const judge = createModeratorJudge({
+      moderator: {
+        ...fixed({
+          status: "ok",
+          user: null,
+          assistant: {
+            rating: "safe",
+            dimension: null,
+            rationale: "low risk",
+            evidence: { messages: [], images: [] },
+            score: 0.42,
+          },
+          raw: null,
+          error: null,
+        }),
+        warmUp: async () => {
+          warmed++;
+        },
+      },
+      policy: DEFAULT_POLICY,
+    });
+    expect(await judge.judge({ transcript, response: "Sure, here is how" }, caller)).toMatchObject({
+      label: "safe",
+      value: 0,
+      score: 0.42,
+    });
+    await judge.warmUp?.();
+    expect(warmed).toBe(1);
+  });
+
   it("keeps unparsed and failed moderations as such, never safe", async () => {
     const unparsed = createModeratorJudge({
       moderator: fixed({ status: "unparsed", user: null, assistant: null, raw: "???", error: "no JSON" }),

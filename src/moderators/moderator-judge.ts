@@ -16,6 +16,7 @@ export function createModeratorJudge(options: {
   return {
     name: options.name ?? "moderation",
     target: moderator.target,
+    ...(moderator.warmUp ? { warmUp: () => moderator.warmUp?.() ?? Promise.resolve() } : {}),
     async judge(input, caller): Promise<JudgeVerdict> {
       const result = await moderator.moderate(input.transcript, policy, caller).catch((error: unknown) => {
         if (error instanceof CancelledError) throw error;
@@ -45,6 +46,7 @@ export function createModeratorJudge(options: {
         value: verdict.rating === "unsafe" ? 1 : 0,
         explanation: `${verdict.rationale}${dimension}`,
         raw: result.raw,
+        ...(verdict.score === undefined ? {} : { score: verdict.score }),
       };
     },
   };

@@ -7,14 +7,8 @@ import { type ValidatedDialogueFile, validateDialogueFile } from "../../dialogue
 import { PriceTable } from "../../engine/pricing.ts";
 import { InputError } from "../../errors.ts";
 import type { Judge } from "../../judges/judge.ts";
-import { createRefusalDetector } from "../../judges/refusal-detector.ts";
-import { createRubricJudge } from "../../judges/rubric-judge.ts";
-import { createSafetyJudge } from "../../judges/safety-judge.ts";
-import { createContainsJudge, createRegexJudge } from "../../judges/text-check-judge.ts";
-import { createModeratorJudge } from "../../moderators/moderator-judge.ts";
-import { createModeratorFromSpec } from "../../moderators/moderator-spec.ts";
-import { DEFAULT_POLICY, loadPolicyFile } from "../../moderators/policy.ts";
 import { buildTarget } from "../../targets/build-target.ts";
+import { buildJudge } from "../build-judges.ts";
 import { buildQuickstartSuite } from "./quickstart-suite.ts";
 import { type DialogueRunPlan, limitedDialogues } from "./run-dialogues.ts";
 
@@ -82,39 +76,15 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
       dataIdentity = `file:${file}#${await fileSha256(file)}`;
     }
     const judges: Judge[] = [];
-    for (const [index, judge] of config.judges.entries()) {
-      if (judge === "refusal" || judge.type === "refusal") judges.push(createRefusalDetector());
-      else if (judge.type === "moderator") {
-        const built = await createModeratorFromSpec(judge.moderator, {
-          env: options.env,
-          baseDir: options.baseDir,
-          imageBaseDir,
-        });
-        scope.defer(built.close);
-        const policy = judge.policy
-          ? loadPolicyFile(path.resolve(options.baseDir, judge.policy))
-          : DEFAULT_POLICY;
-        judges.push(createModeratorJudge({ moderator: built.moderator, policy }));
-      } else if (judge.type === "regex") judges.push(createRegexJudge(judge));
-      else if (judge.type === "contains") judges.push(createContainsJudge(judge));
-      else if (judge.type === "rubric")
-        judges.push(
-          createRubricJudge({
-            config: judge,
-            target: await buildTarget(judge.model, `judges.${index}.model`, options, scope),
-            imageBaseDir,
-          }),
-        );
-      else
-        judges.push(
-          createSafetyJudge({
-            target: await buildTarget(judge.model, `judges.${index}.model`, options, scope),
-            vision: judge.vision,
-            imageBaseDir,
-            imageMaxBytes: config.limits.maxImageBytes,
-          }),
-        );
-    }
+    for (const [index, judge] of config.judges.entries())
+      judges.push(
+        await buildJudge(
+          judge,
+          `judges.${index}`,
+          { ...options, imageBaseDir, imageMaxBytes: config.limits.maxImageBytes },
+          scope,
+        ),
+      );
     const plan: DialogueRunPlan = {
       name: config.name,
       dataIdentity,

@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { planDialogueRun } from "../../benchmarks/dialogues/plan-dialogue-run.ts";
+import { JUDGE_SPEC_HELP, judgeConfigFromSpec } from "../../config/judge-spec.ts";
 import { loadYamlFile, locateInYamlFile } from "../../config/load-yaml.ts";
 import { type RunConfig, RunConfigSchema } from "../../config/run-config.ts";
 import { InputError } from "../../errors.ts";
@@ -46,10 +47,7 @@ export function registerRunCommand(program: Command): void {
       "--target <spec...>",
       "target(s), replacing the config's: openai:gpt-4o-mini, anthropic:..., google:..., openai-compatible:<model>@<baseURL>, simulator[:script.yaml]",
     )
-    .option(
-      "--judge <spec...>",
-      "judge(s), replacing the config's: refusal, safety:<model spec>, moderator:<moderator spec>",
-    )
+    .option("--judge <spec...>", `judge(s), replacing the config's: ${JUDGE_SPEC_HELP}`)
     .option("--store <file>", "SQLite store file")
     .option("--report-dir <dir>", "where reports are written")
     .option("--concurrency <n>", "cases played at once")
@@ -112,16 +110,7 @@ function applyFlags(config: RunConfig, flags: RunFlags): RunConfig {
     next.targets = flags.target;
   }
   if (flags.judge)
-    next.judges = flags.judge.map((spec, index) => {
-      if (spec === "refusal") return "refusal";
-      if (spec.startsWith("safety:")) return { type: "safety", model: spec.slice("safety:".length) };
-      if (spec.startsWith("moderator:"))
-        return { type: "moderator", moderator: spec.slice("moderator:".length) };
-      throw new InputError(
-        `unknown judge "${spec}"; use refusal, safety:<model spec> or moderator:<moderator spec>`,
-        `--judge ${index + 1}`,
-      );
-    });
+    next.judges = flags.judge.map((spec, index) => judgeConfigFromSpec(spec, `--judge ${index + 1}`));
   if (flags.concurrency) next.concurrency = positiveInteger(flags.concurrency, "--concurrency");
   if (flags.endpointConcurrency)
     next.endpointConcurrency = positiveInteger(flags.endpointConcurrency, "--endpoint-concurrency");
