@@ -4,6 +4,7 @@ import path from "node:path";
 import type { RunConfig } from "../../config/run-config.ts";
 import type { Target } from "../../contracts/index.ts";
 import { type ValidatedDialogueFile, validateDialogueFile } from "../../dialogue/validate-dialogue-file.ts";
+import { defaultCasesInFlight } from "../../engine/cases-in-flight.ts";
 import { PriceTable } from "../../engine/pricing.ts";
 import { InputError } from "../../errors.ts";
 import type { Judge } from "../../judges/judge.ts";
@@ -134,7 +135,15 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
       reportDir: config.reportDir
         ? resolve(config.reportDir)
         : path.resolve(options.defaultReportDir ?? ".turnsafe/reports"),
-      concurrency: config.concurrency,
+      // Unset, cases in flight follow the connection budgets: a target with `concurrency: 64`
+      // gets 64 requests in flight without a run-level number.
+      concurrency:
+        config.concurrency ??
+        defaultCasesInFlight(
+          targets,
+          judges.flatMap((judge) => (judge.target ? [judge.target] : [])),
+          config.endpointConcurrency,
+        ),
       endpointConcurrency: config.endpointConcurrency,
       cache: config.cache,
       retry: config.retry,
