@@ -117,8 +117,9 @@ export function callValues(call: CallRecord): SqlValue[] {
     call.cached ? 1 : 0,
     call.attempts,
     call.error,
-    // Successful answers are kept in `responses` (see getCall); only failures keep their own text.
-    call.status === "ok" ? null : call.text,
+    // Successful answers are kept in `responses` (see getCall); only failures, and answers of runs
+    // with the cache off (not written to `responses`), keep their own text.
+    call.status === "ok" && call.keepsText !== true ? null : call.text,
     call.usage.inputTokens,
     call.usage.outputTokens,
     call.costUsd,
