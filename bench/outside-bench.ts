@@ -7,8 +7,9 @@
 //
 //   npm run bench outside                      N = 2,000, 20,000 and 100,000
 //   TURNSAFE_BENCH_N=2000 npm run bench outside  quick (any comma-separated list of N)
-//   node bench/outside-bench.ts --n 2000 --run-concurrency default
-//     (no run-level `concurrency`: only the target's `concurrency: 64`, as the README shows)
+//   node bench/outside-bench.ts --n 2000 --run-concurrency 64
+//     (also sets the run-level `concurrency`; by default only the target's `concurrency: 64` is
+//     set, as the README shows, and cases in flight follow it)
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -38,7 +39,7 @@ function options(): Options {
     .split(",")
     .map((text) => Number(text.replace(/_/g, "")));
   if (sizes.some((size) => !Number.isInteger(size) || size < 1)) throw new Error("--n: positive integers");
-  const concurrency = value("--run-concurrency") ?? process.env.TURNSAFE_BENCH_RUN_CONCURRENCY ?? "64";
+  const concurrency = value("--run-concurrency") ?? process.env.TURNSAFE_BENCH_RUN_CONCURRENCY ?? "default";
   return { sizes, runConcurrency: concurrency === "default" ? undefined : Number(concurrency) };
 }
 
@@ -97,7 +98,7 @@ async function measure(size: number, runConcurrency: number | undefined): Promis
     const from = arrivals[Math.floor(size * 0.1)] as number;
     const to = arrivals[Math.floor(size * 0.9)] as number;
     const steady = (Math.floor(size * 0.9) - Math.floor(size * 0.1)) / ((to - from) / 1000);
-    const bench = `outside-${size}${runConcurrency === undefined ? "-default-concurrency" : ""}`;
+    const bench = `outside-${size}${runConcurrency === undefined ? "" : `-run-concurrency-${runConcurrency}`}`;
     const figure = (
       metric: string,
       value: number,
