@@ -12,6 +12,7 @@ const BENCHES = [
   "guard-bench.ts",
   "local-guard-bench.ts",
   "reward-bench.ts",
+  "outside-bench.ts",
 ];
 const only = process.argv.slice(2);
 let failed = false;

@@ -10,6 +10,7 @@
 // machine with memory to spare, and a 100,000-dialogue run then peaks above 300 MB resident
 // (see README, benchmarks). Keep in sync with bench/run-all.ts and the "turnsafe" npm script.
 import { existsSync } from "node:fs";
+import module from "node:module";
 
 const fromSources = existsSync(new URL("../src/cli/main.ts", import.meta.url));
 // The sources need Node's type stripping (Node 24 here, pinned as a dev dependency); the built
@@ -30,6 +31,11 @@ process.removeAllListeners("warning");
 process.on("warning", (warning) => {
   if (warning.name !== "ExperimentalWarning") process.stderr.write(`${warning.name}: ${warning.message}\n`);
 });
+// Node caches compiled code (and, for the TypeScript sources, the type-stripped text) in its
+// compile cache (os.tmpdir()/node-compile-cache unless NODE_COMPILE_CACHE says otherwise; checked
+// against each file's content): it halves the CPU of loading turnsafe's modules on every command
+// after the first. NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+module.enableCompileCache?.();
 const { main } = await import(fromSources ? "../src/cli/main.ts" : "../dist/cli/main.js");
 const code = await main(process.argv, { standalone: true });
 // Exit at once: idle keep-alive connections to model servers would otherwise hold the

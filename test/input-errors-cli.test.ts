@@ -2,12 +2,13 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { SqliteStore } from "../src/engine/sqlite-store.ts";
 import { runCli } from "./cli-helpers.ts";
 
 describe("turnsafe run: bad input exits 2 with a message naming the file", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "turnsafe-input-cli-"));
 
-  it("a YAML alias bomb, an empty data file, and bad data leave no run behind", async () => {
+  it("a YAML alias bomb and an empty data file leave no run behind; bad data stops the run, keeping what was played", async () => {
     const bomb = path.join(dir, "bomb.yaml");
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (const [index, name] of [..."bcdefgh"].entries())
@@ -23,6 +24,7 @@ describe("turnsafe run: bad input exits 2 with a message naming the file", () =>
     const config = path.join(dir, "config.yaml");
     writeFileSync(config, `data: empty.jsonl\ntarget: simulator\nstore: ${store}\n`);
     const empty = await runCli(["run", config, "--json"]);
+    expect(existsSync(store)).toBe(false);
     expect(empty.code).toBe(2);
     expect(JSON.parse(empty.stdout).error.message).toBe(
       `${path.join(dir, "empty.jsonl")}: no dialogues in the file (it is empty)`,
@@ -42,7 +44,13 @@ describe("turnsafe run: bad input exits 2 with a message naming the file", () =>
     ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/bad\.jsonl:2: invalid JSON/);
-    expect(existsSync(store)).toBe(false);
+    expect(bad.stderr).toMatch(/1 problem in the data; nothing from line 2 on was played/);
+    // The data streams into the run: the dialogue before the bad line was played and is kept.
+    const opened = new SqliteStore(store);
+    const [run] = opened.listRuns();
+    expect(run?.status).toBe("failed");
+    expect(opened.countCases(run?.id ?? "")).toMatchObject({ done: 1, pending: 0 });
+    opened.close();
 
     const typo = path.join(dir, "typo.yaml");
     writeFileSync(

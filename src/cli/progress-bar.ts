@@ -6,7 +6,8 @@ import type { RunProgress } from "../engine/run-cases.ts";
 export type ProgressStream = Pick<NodeJS.WriteStream, "write"> & { isTTY?: boolean };
 
 export interface ProgressBarOptions {
-  total?: number;
+  /** Cases expected; a promise when they are counted while the run plays. */
+  total?: number | PromiseLike<number | undefined>;
   quiet?: boolean;
   stream?: ProgressStream;
   /** Plain mode (not a terminal): a line at least this often (default 5 s)... */
@@ -41,7 +42,7 @@ interface Snapshot {
 export class ProgressBar {
   readonly #stream: ProgressStream;
   readonly #mode: "tty" | "plain" | "off";
-  readonly #total: number | undefined;
+  #total: number | undefined;
   readonly #intervalMs: number;
   readonly #minIntervalMs: number;
   #progress: RunProgress | undefined;
@@ -60,7 +61,11 @@ export class ProgressBar {
   constructor(options: ProgressBarOptions) {
     this.#stream = options.stream ?? process.stderr;
     this.#mode = options.quiet ? "off" : this.#stream.isTTY === true ? "tty" : "plain";
-    this.#total = options.total;
+    if (typeof options.total === "number") this.#total = options.total;
+    else
+      options.total?.then((total) => {
+        this.#total = total;
+      });
     this.#intervalMs = options.intervalMs ?? 5000;
     this.#minIntervalMs = options.minIntervalMs ?? 1000;
     this.#lastLine = this.#started;

@@ -66,8 +66,8 @@ export const RunConfigSchema = z
     store: z.string().optional(),
     /** Report folder, relative to the config file; unset: `.turnsafe/reports` in the current directory. */
     reportDir: z.string().optional(),
-    /** Cases played at once. */
-    concurrency: z.number().int().min(1).max(10_000).default(16),
+    /** Cases played at once; unset: from the targets' and judges' connection budgets (defaultCasesInFlight). */
+    concurrency: z.number().int().min(1).max(10_000).optional(),
     /** Default concurrent requests per endpoint (a target's own `concurrency` wins). */
     endpointConcurrency: z.number().int().min(1).max(10_000).default(8),
     cache: z.boolean().default(true),

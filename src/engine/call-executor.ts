@@ -197,15 +197,18 @@ export class CallExecutor {
       try {
         const response = await this.#attempt(target, request, role, attempt);
         const costUsd = this.#options.prices.cost(target.provider, target.model, response.usage);
+        const caching = this.#options.cache !== false;
         store.transaction(() => {
-          store.putCachedResponse({
-            requestHash: hash,
-            targetFingerprint: target.fingerprint,
-            text: response.text,
-            usage: response.usage,
-            finishReason: response.finishReason,
-            modelId: response.modelId,
-          });
+          // With the cache off the answer is not written to the cache: the call row keeps it.
+          if (caching)
+            store.putCachedResponse({
+              requestHash: hash,
+              targetFingerprint: target.fingerprint,
+              text: response.text,
+              usage: response.usage,
+              finishReason: response.finishReason,
+              modelId: response.modelId,
+            });
           store.putCall({
             ...base,
             status: "ok",
@@ -215,6 +218,7 @@ export class CallExecutor {
             serverErrors,
             error: null,
             text: response.text,
+            keepsText: !caching,
             usage: response.usage,
             costUsd,
             latencyMs: performance.now() - started,

@@ -26,8 +26,8 @@ export interface SqliteStoreOptions {
  * re-insert (resume) leaves an existing row as it is.
  */
 export const GROUPED_WRITES = {
-  case: `INSERT INTO cases (run_id, case_id, idx, dialogue, status, result, error, updated_at, targets)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+  case: `INSERT INTO cases (run_id, case_id, idx, dialogue, status, result, error, updated_at, targets, facts)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (run_id, case_id) DO UPDATE SET status = excluded.status, result = excluded.result,
          error = excluded.error, updated_at = excluded.updated_at, targets = excluded.targets
        WHERE excluded.status != 'pending'`,

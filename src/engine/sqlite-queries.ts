@@ -19,15 +19,20 @@ export interface StoreQueries {
   iterate(sql: string, ...values: (string | number | null)[]): Iterable<Row>;
 }
 
-/** Number of user messages of a stored dialogue, computed inside SQLite. */
+/**
+ * Number of user messages of a stored case: from its small `facts` (see caseFacts), or counted in
+ * the stored dialogue for rows written before `facts` existed (COALESCE stops at the first value).
+ */
 const USER_TURNS_SQL =
-  "(SELECT COUNT(*) FROM json_each(dialogue, '$.messages') WHERE json_extract(value, '$.role') = 'user')";
+  "COALESCE(json_extract(facts, '$.userTurns'), (SELECT COUNT(*) FROM json_each(dialogue, '$.messages') WHERE json_extract(value, '$.role') = 'user'))";
+/** A case's labels and metadata: in `facts` at the same paths as in the dialogue, which older rows read. */
+const FACTS_SQL = "COALESCE(facts, dialogue)";
 
 export function* caseSummaries(query: StoreQueries, runId: string): Iterable<CaseSummary> {
   const rows = query.iterate(
     `SELECT case_id, status,
          ${USER_TURNS_SQL} AS user_turns,
-         json_extract(dialogue, '$.labels.expected') AS expected
+         json_extract(${FACTS_SQL}, '$.labels.expected') AS expected
        FROM cases WHERE run_id = ? ORDER BY idx`,
     runId,
   );
@@ -93,7 +98,7 @@ export function scoreGroups(query: StoreQueries, runId: string): ScoreGroup[] {
   return query
     .all(
       `WITH shapes AS (
-         SELECT case_id, ${USER_TURNS_SQL} AS user_turns, json_extract(dialogue, '$.labels.expected') AS expected
+         SELECT case_id, ${USER_TURNS_SQL} AS user_turns, json_extract(${FACTS_SQL}, '$.labels.expected') AS expected
          FROM cases WHERE run_id = ?)
        SELECT s.scorer, s.status, s.label, s.value IS NOT NULL AS has_value, shapes.user_turns, shapes.expected,
          COUNT(*) AS n
@@ -126,7 +131,7 @@ export function scoreBreakdown(query: StoreQueries, runId: string, key: string):
   return query
     .all(
       `WITH keyed AS (
-         SELECT case_id, COALESCE(json_extract(dialogue, ?), json_extract(dialogue, ?)) AS value
+         SELECT case_id, COALESCE(json_extract(${FACTS_SQL}, ?), json_extract(${FACTS_SQL}, ?)) AS value
          FROM cases WHERE run_id = ?)
        SELECT keyed.value, s.scorer, s.status, s.label, s.value IS NOT NULL AS has_value, COUNT(*) AS n
        FROM scores s JOIN keyed ON keyed.case_id = s.case_id

@@ -117,8 +117,9 @@ export function callValues(call: CallRecord): SqlValue[] {
     call.cached ? 1 : 0,
     call.attempts,
     call.error,
-    // Successful answers are kept in `responses` (see getCall); only failures keep their own text.
-    call.status === "ok" ? null : call.text,
+    // Successful answers are kept in `responses` (see getCall); only failures, and answers of runs
+    // with the cache off (not written to `responses`), keep their own text.
+    call.status === "ok" && call.keepsText !== true ? null : call.text,
     call.usage.inputTokens,
     call.usage.outputTokens,
     call.costUsd,
@@ -181,4 +182,31 @@ export function toCachedResponse(row: Row): CachedResponse {
     finishReason: row.finish_reason as string,
     modelId: row.model_id as string,
   };
+}
+
+/**
+ * What reports count a case by, stored beside its dialogue (`cases.facts`) so that counting a run's
+ * cases reads a few bytes per case instead of parsing each whole dialogue: user turns, and labels
+ * and metadata at the same paths as in the dialogue.
+ */
+export function caseFacts(dialogue: Dialogue): string {
+  let userTurns = 0;
+  for (const message of dialogue.messages) if (message.role === "user") userTurns++;
+  return JSON.stringify({ userTurns, labels: dialogue.labels ?? {}, metadata: dialogue.metadata ?? {} });
+}
+
+/** The values of a `case` write for a case registered as pending. */
+export function caseValues(runId: string, caseId: string, index: number, dialogue: Dialogue): SqlValue[] {
+  return [
+    runId,
+    caseId,
+    index,
+    JSON.stringify(dialogue),
+    "pending",
+    null,
+    null,
+    now(),
+    null,
+    caseFacts(dialogue),
+  ];
 }

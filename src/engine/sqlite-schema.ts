@@ -89,6 +89,9 @@ export const ADDED_COLUMNS: readonly [table: string, column: string, definition:
   ["calls", "server_errors", "INTEGER NOT NULL DEFAULT 0"],
   // Each target's outcome of a case (JSON: target -> null or its error).
   ["cases", "targets", "TEXT"],
+  // What reports count cases by, kept small so they need not parse every stored dialogue:
+  // JSON {userTurns, labels, metadata} (see caseFacts). Rows written before it read the dialogue.
+  ["cases", "facts", "TEXT"],
 ];
 
 /**

@@ -17,6 +17,7 @@ import { acquireLease, getLease, type LeaseStatements, releaseLease, renewLease 
 import * as queries from "./sqlite-queries.ts";
 import {
   callValues,
+  caseValues,
   now,
   PUT_RUN,
   type Row,
@@ -294,7 +295,7 @@ export class SqliteStore implements Store {
   }
 
   addCase(runId: string, caseId: string, index: number, dialogue: Dialogue): void {
-    const values = [runId, caseId, index, JSON.stringify(dialogue), "pending", null, null, now(), null];
+    const values = caseValues(runId, caseId, index, dialogue);
     this.#write("case", values, (pending) => pending.addCase(values));
   }
 

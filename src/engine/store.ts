@@ -77,6 +77,11 @@ export interface CallRecord {
   serverErrors: number;
   error: string | null;
   text: string | null;
+  /**
+   * The answer is not written to the response cache (the run's cache is off), so the call row keeps
+   * its own text. Unset: a successful call's text lives in `responses`, the row points at it.
+   */
+  keepsText?: boolean;
   usage: Usage;
   costUsd: number;
   latencyMs: number;

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
@@ -61,8 +61,8 @@ async function planAndRun(config: ReturnType<typeof setup>["config"], baseDir: s
   }
 }
 
-describe("planDialogueRun checks the whole data file before the run exists", () => {
-  it("reports every bad line and image in one pass, and leaves no run behind", async () => {
+describe("planDialogueRun checks the data as it streams", () => {
+  it("stops at the first bad line, keeps what was played and lists every problem", async () => {
     const { config, store, data, dir } = setup([
       record("a"),
       "{not json",
@@ -71,11 +71,12 @@ describe("planDialogueRun checks the whole data file before the run exists", () 
       record("a"),
       record("d", "hi", { labels: { expected: "refusal" } }),
       record("e", imageTurn("images/link-out.png")),
+      record("f"),
     ]);
     const error = await planAndRun(config, dir).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InputError);
     const message = (error as Error).message;
-    expect(message).toMatch(`${data}: 6 problems in the data; nothing was run:`);
+    expect(message).toMatch(`${data}: 6 problems in the data; nothing from line 2 on was played:`);
     expect(message).toMatch(`${data}:2: invalid JSON`);
     expect(message).toMatch(
       `${data}:3: messages.0.content.0.image: image file ${path.join(images, "missing.png")} is not found`,
@@ -86,17 +87,20 @@ describe("planDialogueRun checks the whole data file before the run exists", () 
     expect(message).toMatch(`${data}:5: id: duplicate dialogue id "a" (first on line 1)`);
     expect(message).toMatch(`${data}:6: labels.expected: expected "refuse" | "comply", found "refusal"`);
     expect(message).toMatch(/:7: .*link-out\.png is outside the image folder .*--allow-outside-images/);
-    if (existsSync(store)) {
-      const opened = new SqliteStore(store);
-      expect(opened.listRuns()).toEqual([]);
-      opened.close();
-    }
+    // The dialogue before the bad line was played and is kept; nothing after it was played.
+    const opened = new SqliteStore(store);
+    const [run] = opened.listRuns();
+    expect(run?.status).toBe("failed");
+    expect([...opened.iterateCases(run?.id ?? "")].map((row) => [row.caseId, row.status])).toEqual([
+      ["a", "done"],
+    ]);
+    opened.close();
   });
 
   it("lists at most maxProblems and counts the rest", async () => {
     const { config, dir } = setup(Array.from({ length: 60 }, (_, index) => `bad ${index}`));
-    await expect(planDialogueRun(config, { baseDir: dir, env: {} })).rejects.toThrow(
-      /60 problems in the data[\s\S]*:50: invalid JSON[\s\S]*\.\.\. and 10 more$/,
+    await expect(planAndRun(config, dir)).rejects.toThrow(
+      /60 problems in the data; nothing was played[\s\S]*:50: invalid JSON[\s\S]*\.\.\. and 10 more$/,
     );
   });
 
@@ -127,12 +131,11 @@ describe("planDialogueRun checks the whole data file before the run exists", () 
       ]),
     ];
     const strict = setup(lines, { limits: { maxImageBytes: 10 } });
-    await expect(planDialogueRun(strict.config, { baseDir: strict.dir, env: {} })).rejects.toThrow(
+    await expect(planAndRun(strict.config, strict.dir)).rejects.toThrow(
       /2 problems[\s\S]*ok\.png is too large \(\d+ bytes is over 10 bytes/,
     );
     const allowed = setup(lines, { allowImagesOutsideDataDir: true });
     const { planned, outcome } = await planAndRun(allowed.config, allowed.dir);
-    expect(planned.total).toBe(3);
     expect(planned.warnings).toEqual([`${allowed.data}:3: invalid UTF-8, replaced with U+FFFD`]);
     expect(outcome.counts).toMatchObject({ done: 3, errored: 0 });
   }, 30_000);

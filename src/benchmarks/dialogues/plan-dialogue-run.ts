@@ -1,25 +1,27 @@
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import path from "node:path";
 import type { RunConfig } from "../../config/run-config.ts";
 import type { Target } from "../../contracts/index.ts";
-import { type ValidatedDialogueFile, validateDialogueFile } from "../../dialogue/validate-dialogue-file.ts";
+import { fileFingerprint } from "../../dialogue/file-fingerprint.ts";
+import { checkedDialogues } from "../../dialogue/validate-dialogue-file.ts";
+import { defaultCasesInFlight } from "../../engine/cases-in-flight.ts";
 import { PriceTable } from "../../engine/pricing.ts";
-import { InputError } from "../../errors.ts";
 import type { Judge } from "../../judges/judge.ts";
 import { buildTarget } from "../../targets/build-target.ts";
 import { buildJudge } from "../build-judges.ts";
 import { buildQuickstartSuite } from "./quickstart-suite.ts";
-import { type DialogueRunPlan, limitedDialogues } from "./run-dialogues.ts";
+import type { DialogueRunPlan } from "./run-dialogues.ts";
 
 /** A plan plus what must be shut down after the run (in-process simulators). */
 export interface PlannedRun {
   plan: DialogueRunPlan;
   close(): Promise<void>;
-  /** Things found while checking the data that did not stop it (`file:line: ...`), for the CLI to show. */
+  /**
+   * Things found while reading the data that did not stop it (`file:line: ...`), for the CLI to
+   * show; filled while the run streams the data.
+   */
   warnings: string[];
-  /** Dialogues in the data file, when it was checked (for progress totals). */
-  total?: number;
+  /** Only the first n dialogues are played (`limit`). */
+  limit?: number;
 }
 
 export interface PlanOptions {
@@ -43,16 +45,8 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
   const close = () => scope.disposeAsync();
   try {
     const resolve = (file: string) => path.resolve(options.baseDir, file);
-    // The whole data file and its images are checked before anything starts or is stored.
-    let checked: ValidatedDialogueFile | undefined;
-    if (config.data !== "quickstart") {
-      const file = resolve(config.data);
-      checked = await validateDialogueFile(file, {
-        imageBaseDir: config.imageDir ? resolve(config.imageDir) : path.dirname(file),
-        limits: config.limits,
-        allowOutsideImages: config.allowImagesOutsideDataDir,
-      });
-    }
+    // Problems found while the data streams (invalid UTF-8 repaired), naming file:line.
+    const warnings: string[] = [];
     const specs = [...(config.target !== undefined ? [config.target] : []), ...config.targets];
     const targets: Target[] = [];
     for (const [index, spec] of specs.entries())
@@ -70,10 +64,21 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
       const file = resolve(config.data);
       dataFile = file;
       imageBaseDir = config.imageDir ? resolve(config.imageDir) : path.dirname(file);
-      cases = () => limitedDialogues(file, config.limit, { limits: config.limits });
+      const baseDir = imageBaseDir;
+      // Each line and image is checked as it streams, just before it is played (a bad one stops
+      // the run, listing every problem in the file); nothing reads the whole file up front.
+      cases = () =>
+        checkedDialogues(file, {
+          imageBaseDir: baseDir,
+          limits: config.limits,
+          allowOutsideImages: config.allowImagesOutsideDataDir,
+          limit: config.limit,
+          onWarning: (warning) => warnings.push(warning),
+        });
       // The content is part of the run's identity: an edited data file starts a new run (whose
-      // unchanged requests are still served from the response cache) instead of reusing old results.
-      dataIdentity = `file:${file}#${await fileSha256(file)}`;
+      // unchanged requests are still served from the response cache) instead of reusing old
+      // results. The fingerprint costs the same for any size (see fileFingerprint).
+      dataIdentity = `file:${file}@${await fileFingerprint(file)}`;
     }
     const judges: Judge[] = [];
     for (const [index, judge] of config.judges.entries())
@@ -104,7 +109,15 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
       reportDir: config.reportDir
         ? resolve(config.reportDir)
         : path.resolve(options.defaultReportDir ?? ".turnsafe/reports"),
-      concurrency: config.concurrency,
+      // Unset, cases in flight follow the connection budgets: a target with `concurrency: 64`
+      // gets 64 requests in flight without a run-level number.
+      concurrency:
+        config.concurrency ??
+        defaultCasesInFlight(
+          targets,
+          judges.flatMap((judge) => (judge.target ? [judge.target] : [])),
+          config.endpointConcurrency,
+        ),
       endpointConcurrency: config.endpointConcurrency,
       cache: config.cache,
       retry: config.retry,
@@ -114,24 +127,9 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
       retryErrored: options.retryErrored,
       config: { ...config, resolved: { imageBaseDir, data: dataIdentity } },
     };
-    const total = checked && Math.min(checked.dialogues, config.limit ?? Number.POSITIVE_INFINITY);
-    return { plan, close, warnings: checked?.warnings ?? [], total };
+    return { plan, close, warnings, limit: config.limit };
   } catch (error) {
     await close();
     throw error;
   }
-}
-
-/** A short content hash of a data file, streamed. */
-async function fileSha256(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  try {
-    for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  } catch (error) {
-    throw new InputError(
-      `cannot read data file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-      file,
-    );
-  }
-  return hash.digest("hex").slice(0, 16);
 }

@@ -1,5 +1,6 @@
 import type { Target } from "../../contracts/index.ts";
 import { sha256Hex } from "../../dialogue/image-ref.ts";
+import { defaultCasesInFlight } from "../../engine/cases-in-flight.ts";
 import { PriceTable } from "../../engine/pricing.ts";
 import { stableStringify } from "../../engine/request-hash.ts";
 import type { Moderator, Policy } from "../../moderators/moderator.ts";
@@ -102,7 +103,8 @@ export async function planSafemtRun(spec: SafemtRunSpec): Promise<SafemtPlan> {
     driver: "replay",
     storePath: spec.storePath,
     reportDir: spec.reportDir,
-    concurrency: spec.concurrency ?? 16,
+    concurrency:
+      spec.concurrency ?? defaultCasesInFlight(targets, [spec.judge.target], spec.endpointConcurrency ?? 8),
     endpointConcurrency: spec.endpointConcurrency ?? 8,
     cache: spec.cache ?? true,
     retry: spec.retry ?? {},

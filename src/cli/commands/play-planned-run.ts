@@ -20,24 +20,29 @@ export async function playPlannedRun(
   const { plan } = planned;
   const interrupt = onInterrupt(output.note);
   try {
-    const shown = planned.warnings.slice(0, 20);
-    for (const warning of shown) output.note(`warning: ${warning}`);
-    if (planned.warnings.length > shown.length)
-      output.note(`warning: ... and ${planned.warnings.length - shown.length} more`);
     const rules = gateRules(gate.thresholds ?? [], gate.failOn ?? []);
     validateGate(
       rules,
       plannedScorers(dialoguesBenchmark, plan),
       plan.targets.map((target) => target.id),
     );
-    const lines = planned.total ?? (plan.dataFile ? await countDialogueLines(plan.dataFile) : undefined);
-    const total = lines === undefined ? undefined : lines * (plan.repeat ?? 1);
+    // The total is counted while the run already plays (the progress line shows it once known).
+    const total = plan.dataFile
+      ? countDialogueLines(plan.dataFile).then((lines) =>
+          lines === undefined ? undefined : Math.min(lines, planned.limit ?? lines) * (plan.repeat ?? 1),
+        )
+      : undefined;
     return await presentRun(
       output,
       { storePath: plan.storePath, total, signal: interrupt.signal, gate: rules, wait: gate.wait },
       (hooks) => executeDialogueRun(plan, hooks),
     );
   } finally {
+    // Found while the data streamed (e.g. invalid UTF-8 replaced), naming file:line.
+    const shown = planned.warnings.slice(0, 20);
+    for (const warning of shown) output.note(`warning: ${warning}`);
+    if (planned.warnings.length > shown.length)
+      output.note(`warning: ... and ${planned.warnings.length - shown.length} more`);
     interrupt.dispose();
     await planned.close();
   }

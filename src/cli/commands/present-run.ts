@@ -10,8 +10,8 @@ import { unusableRun } from "./unusable-run.ts";
 /** What a command adds to the common run summary. */
 export interface RunPresentation<Outcome extends RunSessionOutcome> {
   storePath: string;
-  /** Cases expected, for the progress bar, when known up front. */
-  total?: number;
+  /** Cases expected, for the progress bar, when known up front or once counted (a promise). */
+  total?: number | PromiseLike<number | undefined>;
   signal: AbortSignal;
   /** Wait for another command playing the same run instead of refusing (--wait). */
   wait?: boolean;
