@@ -2,6 +2,7 @@ import type { StoredBenchmark } from "./benchmark.ts";
 import { dialoguesBenchmark } from "./dialogues/dialogues-benchmark.ts";
 import { moderationEvalBenchmark } from "./moderation-eval/moderation-eval-benchmark.ts";
 import { mtmcsBenchmark } from "./mtmcs/mtmcs-benchmark.ts";
+import { redteamBenchmark } from "./redteam/redteam-benchmark.ts";
 import { safemtBuildBenchmark } from "./safemt/build/safemt-build-benchmark.ts";
 import { safemtBenchmark } from "./safemt/safemt-benchmark.ts";
 
@@ -12,6 +13,7 @@ export const BENCHMARKS: readonly StoredBenchmark[] = [
   safemtBuildBenchmark,
   mtmcsBenchmark,
   moderationEvalBenchmark,
+  redteamBenchmark,
 ];
 
 /** The benchmark of a stored run, by the recipe name stored with it; unknown names read as dialogue suites. */

@@ -3,6 +3,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { InputError } from "../errors.ts";
 import { DEFAULT_SIMULATOR_SCRIPT_YAML } from "./default-script.ts";
+import { type AttackerPlanOptions, attackerPlanSchema } from "./redteam-behaviours.ts";
 import {
   conditionsSchema,
   type LatencyRange,
@@ -21,6 +22,7 @@ export type ScriptedResponse =
   | { kind: "comply" }
   | { kind: "json"; value: unknown }
   | { kind: "dialogue" }
+  | { kind: "attacker_plan"; options: AttackerPlanOptions }
   | { kind: "error"; status: number; retryAfterSeconds?: number; message?: string }
   | { kind: "timeout"; holdMs?: number }
   | { kind: "malformed" };
@@ -70,6 +72,7 @@ const responseKeys = {
   comply: z.literal(true).optional(),
   json: z.unknown().optional(),
   dialogue: z.literal(true).optional(),
+  attacker_plan: attackerPlanSchema.optional(),
   error: errorSchema.optional(),
   timeout: timeoutSchema.optional(),
   malformed: z.literal(true).optional(),
@@ -82,6 +85,7 @@ const RESPONSE_KINDS = [
   "comply",
   "json",
   "dialogue",
+  "attacker_plan",
   "error",
   "timeout",
   "malformed",
@@ -103,6 +107,7 @@ function toResponse(fields: ResponseFields): ScriptedResponse {
   if (fields.refuse) return { kind: "refuse" };
   if (fields.json !== undefined) return { kind: "json", value: fields.json };
   if (fields.dialogue) return { kind: "dialogue" };
+  if (fields.attacker_plan) return { kind: "attacker_plan", options: fields.attacker_plan };
   if (fields.error) {
     const { status, retry_after_s: retryAfterSeconds, message } = fields.error;
     return { kind: "error", status, retryAfterSeconds, message };

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SqliteStore } from "../../engine/sqlite-store.ts";
+import { type RedteamFixture, redteamFixture } from "../../testing/redteam-fixture.ts";
+import { executeRedteamRun } from "./redteam-benchmark.ts";
+import type { SearchResult } from "./run-search.ts";
+
+let fixture: RedteamFixture;
+beforeAll(async () => {
+  fixture = await redteamFixture();
+});
+afterAll(async () => {
+  await fixture.simulator.close();
+});
+
+describe("the simulator's weak spot", () => {
+  it("MCTS finds it more often than linear and Crescendo over 20 seeds at the same call budget", async () => {
+    const seeds = Array.from({ length: 20 }, (_, index) => index + 1);
+    for (const seed of seeds) {
+      const plan = await fixture.plan({ methods: ["mcts", "crescendo", "linear"], seed, budget: { calls: 120 } });
+      const outcome = await executeRedteamRun(plan);
+      expect(outcome.counts).toEqual({ pending: 0, done: 3, errored: 0 });
+    }
+    const store = new SqliteStore(`${fixture.dir}/store.sqlite`);
+    const successes: Record<string, number> = { mcts: 0, crescendo: 0, linear: 0 };
+    let runs = 0;
+    for (const run of store.listRuns()) {
+      runs++;
+      for (const record of store.iterateCases(run.id)) {
+        const result = record.result as SearchResult;
+        expect(result.calls).toBeLessThanOrEqual(120 + 10);
+        if (result.success) successes[result.method] = (successes[result.method] ?? 0) + 1;
+      }
+    }
+    store.close();
+    expect(runs).toBe(20);
+    console.log(successes);
+    expect(successes.mcts).toBeGreaterThan(successes.linear ?? 0);
+    expect(successes.mcts).toBeGreaterThan(successes.crescendo ?? 0);
+  }, 120_000);
+});
