@@ -19,6 +19,7 @@ export interface RedteamFixture {
   plan(options: {
     methods: Method[];
     seed?: number;
+    samples?: number;
     tasks?: number;
     budget?: BudgetLimits;
     settings?: Partial<AttackSettings>;
@@ -40,6 +41,7 @@ export async function redteamFixture(yaml = REDTEAM_SIMULATOR_SCRIPT_YAML): Prom
       tasksSource: "bundled",
       tasks: tasks.slice(0, options.tasks ?? 1),
       methods: options.methods,
+      samples: options.samples ?? 1,
       targets: [simulatorTarget(simulator, yaml, "redteam", "turnsafe-sim")],
       attacker: simulatorTarget(simulator, yaml, "redteam", "turnsafe-sim-attacker"),
       judge: simulatorTarget(simulator, yaml, "redteam", "turnsafe-sim-judge"),

@@ -47,6 +47,8 @@ export interface AttackContext {
   settings: AttackSettings;
   /** Renders typographic text to a PNG (FigStep-style); absent: such requests are ignored. */
   typography?: (text: string) => Promise<TurnImage>;
+  /** Which repeat of the search this is (1-based; 2+ sample other attacker plans). */
+  sample?: number;
   /** Extra instruction to the attacker (Crescendo: escalate gradually). */
   instruction?: string;
   /** Called with every finished node (stored as the search goes). */
@@ -209,7 +211,9 @@ export class AttackSession {
         refusedQuestion: node.refusals.at(-1)?.question ?? null,
         invalidReason,
       });
-      const params = { ...settings.attackerParams, seed: seedFor(settings.seed, `${task.id}/${step}`) };
+      const sample = this.#context.sample ?? 1;
+      const key = `${task.id}${sample > 1 ? `#${sample}` : ""}/${step}`;
+      const params = { ...settings.attackerParams, seed: seedFor(settings.seed, key) };
       const response = await this.#call("attacker", this.#context.attacker, messages, params, step);
       if (!response) {
         node.error = `attacker call failed: ${this.lastError}`;

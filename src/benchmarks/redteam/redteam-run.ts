@@ -27,7 +27,9 @@ export interface RedteamRunPlan extends RunSettings {
   attacker: Target;
   judge: Target;
   settings: AttackSettings;
-  /** Per search (task x method x target). */
+  /** Searches per task, method and target (each with other attacker samples; default 1). */
+  samples: number;
+  /** Per search (task x method x target x sample). */
   budget: BudgetLimits;
   /** Over the whole run (shared by its searches). */
   runBudget: BudgetLimits;
@@ -35,9 +37,9 @@ export interface RedteamRunPlan extends RunSettings {
   imageDir: string;
 }
 
-/** A search's case id: `<task>|<method>|<target>`. */
-export function searchCaseId(taskId: string, method: string, targetId: string): string {
-  return `${taskId}|${method}|${targetId}`;
+/** A search's case id: `<task>|<method>|<target>`, and `#<sample>` for samples after the first. */
+export function searchCaseId(taskId: string, method: string, targetId: string, sample = 1): string {
+  return `${taskId}|${method}|${targetId}${sample > 1 ? `#${sample}` : ""}`;
 }
 
 /** What determines the results: hashed into the run id, so rerunning the same command resumes. */
@@ -50,6 +52,7 @@ export function redteamRunIdentity(plan: RedteamRunPlan): unknown {
     judge: plan.judge.fingerprint,
     settings: plan.settings,
     budget: plan.budget,
+    ...(plan.samples > 1 ? { samples: plan.samples } : {}),
   };
 }
 
@@ -64,6 +67,7 @@ export function redteamRunConfig(plan: RedteamRunPlan): Record<string, unknown> 
     attacker: plan.attacker.id,
     judge: plan.judge.id,
     settings: plan.settings,
+    samples: plan.samples,
     budget: plan.budget,
     runBudget: plan.runBudget,
   };
@@ -89,13 +93,20 @@ function* searchCases(plan: RedteamRunPlan): Generator<Dialogue> {
   for (const task of plan.tasks)
     for (const method of plan.methods)
       for (const target of plan.targets)
-        yield {
-          version: 1,
-          id: searchCaseId(task.id, method, target.id),
-          messages: [{ role: "user", content: [{ type: "text", text: task.goal }] }],
-          labels: {},
-          metadata: { task: task.id, method, target: target.id, dimension: task.dimension ?? "none" },
-        };
+        for (let sample = 1; sample <= plan.samples; sample++)
+          yield {
+            version: 1,
+            id: searchCaseId(task.id, method, target.id, sample),
+            messages: [{ role: "user", content: [{ type: "text", text: task.goal }] }],
+            labels: {},
+            metadata: {
+              task: task.id,
+              method,
+              target: target.id,
+              sample,
+              dimension: task.dimension ?? "none",
+            },
+          };
 }
 
 /** Plays every search (task x method x target) as a case; nodes go to `search_nodes` as they are made. */
@@ -125,7 +136,12 @@ export async function playRedteamRun(
       signal: hooks.signal,
       onProgress: hooks.onProgress,
       play: async (dialogue) => {
-        const { task: taskId, method, target: targetId } = dialogue.metadata as Record<string, string>;
+        const {
+          task: taskId,
+          method,
+          target: targetId,
+          sample,
+        } = dialogue.metadata as Record<string, string>;
         const result = await runSearch(
           {
             task: tasks.get(taskId ?? "") as RedteamTask,
@@ -136,6 +152,7 @@ export async function playRedteamRun(
             prices: plan.prices,
             budget: new SearchBudget(plan.budget, runBudget),
             settings: plan.settings,
+            sample: Number(sample ?? 1),
             typography,
             onNode: (node) => table.put(runId, dialogue.id, node),
           },
