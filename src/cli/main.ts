@@ -4,6 +4,7 @@ import { registerGuardCommand } from "./commands/guard-command.ts";
 import { registerModerateCommand } from "./commands/moderate-command.ts";
 import { registerMtmcsCommand } from "./commands/mtmcs-command.ts";
 import { registerQuickstartCommand } from "./commands/quickstart-command.ts";
+import { registerRedteamCommand } from "./commands/redteam-command.ts";
 import { registerReportCommand } from "./commands/report-command.ts";
 import { registerRunCommand } from "./commands/run-command.ts";
 import { registerRunsCommand } from "./commands/runs-command.ts";
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerSafemtBuildCommand(registerSafemtCommand(program));
   registerMtmcsCommand(program);
   registerModerateCommand(program);
+  registerRedteamCommand(program);
   registerGuardCommand(program);
   registerSimulatorCommand(program);
   return program;

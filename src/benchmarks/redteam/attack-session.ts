@@ -1,5 +1,5 @@
 import type { GenerationParams, ModelCaller, Target, TargetResponse } from "../../contracts/index.ts";
-import type { Message, Part } from "../../dialogue/dialogue.ts";
+import type { ImageRef, Message, Part } from "../../dialogue/dialogue.ts";
 import type { PriceTable } from "../../engine/pricing.ts";
 import { describeError } from "../../errors.ts";
 import { classifyRefusal } from "../../judges/refusal-detector.ts";
@@ -45,6 +45,8 @@ export interface AttackContext {
   prices: PriceTable;
   budget: SearchBudget;
   settings: AttackSettings;
+  /** The image as sent to the target (the run keeps each file's bytes once; default: by path). */
+  imageRef?: (image: TurnImage) => ImageRef;
   /** Renders typographic text to a PNG (FigStep-style); absent: such requests are ignored. */
   typography?: (text: string) => Promise<TurnImage>;
   /** Which repeat of the search this is (1-based; 2+ sample other attacker plans). */
@@ -105,9 +107,7 @@ export class AttackSession {
   }
 
   /** True once a round scored 5. */
-  get succeeded(): boolean {
-    return this.nodes.some((node) => node.score >= 5);
-  }
+  succeeded = false;
 
   /** True when the search must stop: success, or a budget is spent (then `stopReason` says which). */
   shouldStop(): boolean {
@@ -177,6 +177,7 @@ export class AttackSession {
 
   #finish(node: SearchNode, score: number, verdict: JudgeVerdict | null): SearchNode {
     node.score = score;
+    if (score >= 5) this.succeeded = true;
     node.judge = verdict;
     node.stats = newStats(score, this.settings.mcts);
     node.callsSpent = this.#context.budget.spent.calls;
@@ -247,7 +248,10 @@ export class AttackSession {
       ? [{ role: "system", content: [{ type: "text", text: settings.targetSystemPrompt }] }]
       : [];
     for (const turn of [...history, node]) {
-      const parts: Part[] = turn.images.map((image) => ({ type: "image", image: { path: image.path } }));
+      const parts: Part[] = turn.images.map((image) => ({
+        type: "image",
+        image: this.#context.imageRef?.(image) ?? { path: image.path },
+      }));
       parts.push({ type: "text", text: turn.question ?? "" });
       messages.push({ role: "user", content: parts });
       if (turn !== node)

@@ -9,6 +9,7 @@ import { ConfigError } from "../../errors.ts";
 import type { PlaySession } from "../benchmark.ts";
 import { renderTextImage } from "../dialogues/render-image.ts";
 import type { AttackSettings } from "./attack-session.ts";
+import { ImageBytes } from "./image-bytes.ts";
 import type { Method } from "./planners.ts";
 import type { RedteamTask } from "./redteam-task.ts";
 import { runSearch, type SearchResult } from "./run-search.ts";
@@ -119,6 +120,7 @@ export async function playRedteamRun(
   const targets = new Map(plan.targets.map((target) => [target.id, target]));
   const runBudget = new SearchBudget(plan.runBudget);
   const table = new SearchNodeTable(plan.storePath);
+  const images = new ImageBytes();
   const typography = async (text: string): Promise<TurnImage> => {
     const id = `typo-${sha256Hex(text).slice(0, 12)}`;
     const file = path.join(plan.imageDir, "typographic", `${id}.png`);
@@ -154,6 +156,7 @@ export async function playRedteamRun(
             settings: plan.settings,
             sample: Number(sample ?? 1),
             typography,
+            imageRef: (image) => images.ref(image.path),
             onNode: (node) => table.put(runId, dialogue.id, node),
           },
           method as Method,
