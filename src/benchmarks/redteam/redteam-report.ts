@@ -2,7 +2,7 @@ import type { Message } from "../../dialogue/dialogue.ts";
 import type { Store } from "../../engine/store.ts";
 import { meanInterval, wilsonInterval } from "../../metrics/proportion.ts";
 import { scoreView, toTurnViews } from "../../reports/case-view.ts";
-import type { CaseView, ChartSpec, MetricTable, ReportData } from "../../reports/report-data.ts";
+import type { CaseView, ChartSpec, MetricTable, ReportData, TurnView } from "../../reports/report-data.ts";
 import type { ReportOptions } from "../benchmark.ts";
 import type { SearchResult } from "./run-search.ts";
 import { conversationTo, type SearchNode } from "./search-node.ts";
@@ -131,6 +131,25 @@ export function bestPathMessages(result: SearchResult): Message[] {
   ]);
 }
 
+/** The best path's judge score after each assistant turn. */
+function withScores(turns: TurnView[], result: SearchResult): TurnView[] {
+  const last = result.bestPath.at(-1) ?? 0;
+  const nodes = conversationTo(result.nodes, last);
+  const tip = result.nodes[last];
+  if (tip && !nodes.includes(tip) && tip.answer !== null) nodes.push(tip);
+  let index = 0;
+  return turns.map((turn) => {
+    if (turn.role !== "assistant") return turn;
+    const node = nodes[index++];
+    return node
+      ? {
+          ...turn,
+          text: `${turn.text}\n[judge: ${node.score}/5${node.judge?.reason ? ` - ${node.judge.reason}` : ""}]`,
+        }
+      : turn;
+  });
+}
+
 /** The run's report: ASR per method x target and per dimension, cost curves, best paths and trees. */
 export async function buildRedteamReport(
   store: Store,
@@ -155,7 +174,7 @@ export async function buildRedteamReport(
       title: `${result.taskId} · ${result.method} · best ${result.bestScore}/5${result.success ? " (success)" : ""}`,
       status: "done",
       error: null,
-      turns: await toTurnViews(bestPathMessages(result), options.imageBaseDir),
+      turns: withScores(await toTurnViews(bestPathMessages(result), options.imageBaseDir), result),
       transcriptNote: `Best path (highest score, ties to the latest) of ${result.nodes.length - 1} rounds. Search tree:\n${searchTreeOutline(result.nodes)}`,
       scores: store.scoresForCase(runId, record.caseId).map(scoreView),
       flagged: result.success,

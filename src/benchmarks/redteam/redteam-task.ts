@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { readJsonl } from "../../dialogue/jsonl.ts";
+import { formatZodError, readJsonl } from "../../dialogue/jsonl.ts";
 import { InputError } from "../../errors.ts";
 
 /** An image the attacker may show: from the task's pool (mined or supplied) or rendered in the run. */
@@ -69,7 +69,13 @@ const plainTaskSchema = z
   })
   .strict();
 
-const taskSchema = z.union([plainTaskSchema, mmrtTaskSchema]);
+const recordSchema = z.record(z.string(), z.unknown());
+
+/** MMRT's format when the line has its fields and no `goal`; else the plain one (so errors name `goal`). */
+function schemaFor(value: Record<string, unknown>): typeof plainTaskSchema | typeof mmrtTaskSchema {
+  const mmrt = ["malicious_intent", "intent", "keywords", "subdimension"].some((key) => key in value);
+  return mmrt && !("goal" in value) ? mmrtTaskSchema : plainTaskSchema;
+}
 
 const IMAGE_EXTENSIONS = ["", ".png", ".jpg", ".jpeg", ".webp"];
 
@@ -82,8 +88,12 @@ export async function loadRedteamTasks(file: string, imagesDir?: string): Promis
   const images = imagesDir ? path.resolve(imagesDir) : path.join(base, "images");
   const tasks: RedteamTask[] = [];
   const seen = new Map<string, number>();
-  for await (const { line, value } of readJsonl(file, taskSchema)) {
+  for await (const { line, value: raw } of readJsonl(file, recordSchema)) {
     const where = `${file}:${line}`;
+    const schema = schemaFor(raw);
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) throw new InputError(formatZodError(parsed.error, raw, schema), where);
+    const value = parsed.data;
     const id = value.id;
     const earlier = seen.get(id);
     if (earlier !== undefined) throw new InputError(`id: ${id} is already used on line ${earlier}`, where);

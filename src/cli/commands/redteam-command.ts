@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { BUNDLED_TASKS, bundledTasks } from "../../benchmarks/redteam/bundled-tasks.ts";
+import { writeMmdsExport } from "../../benchmarks/redteam/mmds-export.ts";
 import { METHODS, type Method } from "../../benchmarks/redteam/planners.ts";
 import { executeRedteamRun, redteamBenchmark } from "../../benchmarks/redteam/redteam-benchmark.ts";
 import { type RedteamConfig, redteamConfigSchema } from "../../benchmarks/redteam/redteam-config.ts";
@@ -137,6 +138,38 @@ export function registerRedteamCommand(program: Command): void {
           output.result(
             { runId: run.id, report: { html: paths.reportHtml, json: paths.reportJson } },
             `report: ${paths.reportHtml}`,
+          );
+        } finally {
+          store.close();
+        }
+      },
+    );
+  registerExport(redteam);
+}
+
+function registerExport(redteam: Command): void {
+  redteam
+    .command("export")
+    .description("Write successful and near-successful attack dialogues as MMDS-format JSONL, images copied")
+    .argument("<run>", "run id, id prefix or name")
+    .requiredOption("--out <dir>", "folder for redteam-mmds.jsonl and images/")
+    .option("--min-score <n>", "lowest best judge score exported (5: successes only)", "4")
+    .option("--store <file>", "SQLite store file")
+    .option("--json", "print one JSON object on stdout")
+    .action(
+      async (idOrName: string, flags: { out: string; minScore: string; store?: string; json?: boolean }) => {
+        const output = createOutput(flags);
+        const minScore = positiveInteger(flags.minScore, "--min-score");
+        if (minScore > 5) throw new InputError("must be 1 to 5", "--min-score");
+        const store = openExistingStore(flags.store);
+        try {
+          const run = requireRun(store, idOrName);
+          if (run.recipe !== redteamBenchmark.name)
+            throw new InputError(`run ${run.id} is a ${run.recipe} run, not redteam`, "run");
+          const summary = await writeMmdsExport(store, run.id, path.resolve(flags.out), minScore);
+          output.result(
+            { runId: run.id, ...summary },
+            `${summary.dialogues} dialogues, ${summary.images} images: ${summary.file}`,
           );
         } finally {
           store.close();
