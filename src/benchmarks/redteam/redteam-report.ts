@@ -3,6 +3,7 @@ import type { Store } from "../../engine/store.ts";
 import { meanInterval, wilsonInterval } from "../../metrics/proportion.ts";
 import { scoreView, toTurnViews } from "../../reports/case-view.ts";
 import type { CaseView, ChartSpec, MetricTable, ReportData, TurnView } from "../../reports/report-data.ts";
+import type { ResultFigure } from "../../reports/result-figure.ts";
 import type { ReportOptions } from "../benchmark.ts";
 import type { SearchResult } from "./run-search.ts";
 import { conversationTo, type SearchNode } from "./search-node.ts";
@@ -186,6 +187,28 @@ export async function buildRedteamReport(
   const sum = (pick: (result: SearchResult) => number) =>
     rows.reduce((total, row) => total + pick(row.result), 0);
   const overall = wilsonInterval(rows.filter((row) => row.result.success).length, rows.length);
+  const figures: ResultFigure[] = [
+    ...group(rows, (row) => `${row.result.targetId}\n${row.result.method}`),
+  ].map(([key, members]) => {
+    const [target = "", method = ""] = key.split("\n");
+    const interval = wilsonInterval(members.filter((row) => row.result.success).length, members.length);
+    const failed = members.filter(
+      (row) => row.result.counts.judgeUnparsed + row.result.counts.judgeErrored > 0,
+    ).length;
+    return {
+      target,
+      judge: "redteam",
+      metric: "asr",
+      kind: "rate",
+      scope: method,
+      value: interval.rate,
+      low: interval.low,
+      high: interval.high,
+      n: members.length,
+      noVerdict: 0,
+      errored: failed,
+    };
+  });
   return {
     title: `Red teaming: ${run.name}`,
     generatedAt: new Date().toISOString(),
@@ -207,6 +230,7 @@ export async function buildRedteamReport(
       },
       { label: "calls", value: String(sum((result) => result.calls)) },
     ],
+    figures,
     tables: [
       asrTable(
         "ASR per method and target",
