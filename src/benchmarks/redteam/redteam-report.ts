@@ -9,9 +9,12 @@ import type { SearchResult } from "./run-search.ts";
 import { conversationTo, type SearchNode } from "./search-node.ts";
 import { searchTreeOutline } from "./search-tree-outline.ts";
 
+/** A search as the report's tables need it: its result without the tree (kept small over large runs). */
 interface Row {
   caseId: string;
   result: SearchResult;
+  /** Judge scores of the judged rounds, by turn. */
+  turnScores: { round: number; score: number }[];
 }
 
 function group<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
@@ -94,7 +97,7 @@ function costCharts(rows: readonly Row[]): ChartSpec[] {
       yRange: [1, 5],
       series: byMethod.map(([method, members]) => {
         const byRound = group(
-          members.flatMap((row) => row.result.nodes.filter((node) => node.kind !== "root" && node.judge)),
+          members.flatMap((row) => row.turnScores),
           (node) => String(node.round),
         );
         return {
@@ -165,7 +168,10 @@ export async function buildRedteamReport(
   for (const record of store.iterateCases(runId)) {
     if (record.status !== "done") continue;
     const result = record.result as SearchResult;
-    rows.push({ caseId: record.caseId, result });
+    const turnScores = result.nodes
+      .filter((node) => node.kind !== "root" && node.judge)
+      .map((node) => ({ round: node.round, score: node.score }));
+    rows.push({ caseId: record.caseId, result: { ...result, nodes: [] }, turnScores });
     if (cases.length >= options.maxCases) {
       casesOmitted++;
       continue;
