@@ -3,6 +3,7 @@ import { SqliteStore } from "../../engine/sqlite-store.ts";
 import { type RedteamFixture, redteamFixture } from "../../testing/redteam-fixture.ts";
 import { executeRedteamRun } from "./redteam-benchmark.ts";
 import type { SearchResult } from "./run-search.ts";
+import { SearchNodeTable } from "./search-node-table.ts";
 
 // The attacker answers prose (no JSON) half the time and the judge always answers garbage;
 // the target complies at once, so a search that read garbage as success would "succeed".
@@ -37,6 +38,7 @@ describe("faults in the attacker and the judge", () => {
     const outcome = await executeRedteamRun(plan);
     expect(outcome.counts).toEqual({ pending: 0, done: 3, errored: 0 });
     const store = new SqliteStore(plan.storePath);
+    const table = new SearchNodeTable(plan.storePath);
     try {
       for (const record of store.iterateCases(outcome.run.id)) {
         const result = record.result as SearchResult;
@@ -48,8 +50,11 @@ describe("faults in the attacker and the judge", () => {
         expect(judged.length).toBeGreaterThan(0);
         for (const node of judged) expect(node.judge?.status).toBe("unparsed");
         expect(store.scoresForCase(outcome.run.id, record.caseId)[0]?.label).toBe("failure");
+        // Every node is in the search_nodes table too.
+        expect(table.list(outcome.run.id, record.caseId)).toEqual(result.nodes);
       }
     } finally {
+      table.close();
       store.close();
     }
   }, 30_000);

@@ -161,6 +161,8 @@ export async function playRedteamRun(
           },
           method as Method,
         );
+        // Final statistics (visits, rewards, children) of every node, the root included.
+        for (const node of result.nodes) table.put(runId, dialogue.id, node);
         table.flush();
         storeScores(store, runId, dialogue.id, result);
         return result;

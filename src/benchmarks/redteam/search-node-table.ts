@@ -10,10 +10,10 @@ const LIST = "SELECT node FROM search_nodes WHERE run_id = ? AND case_id = ? ORD
 
 /**
  * The `search_nodes` table (created with the store's added tables): every node of every search,
- * written as the search goes, in batches (one transaction per `batch` nodes and at each search's
- * end) on a connection of its own. Resume does not depend on it: a rerun replays a search from
- * its stored calls (work keys follow node paths) and rewrites the same rows. A `:memory:` store
- * keeps the nodes in memory.
+ * written as the search goes, in batches (one transaction per `batch` nodes, and at each search's
+ * end, when every node is rewritten with its final statistics) on a connection of its own.
+ * Resume does not depend on it: a rerun replays a search from its stored calls (work keys follow
+ * node paths) and rewrites the same rows. A `:memory:` store keeps the nodes in memory.
  */
 export class SearchNodeTable {
   readonly #db: DatabaseSync | undefined;
