@@ -41,6 +41,13 @@ describe("turnsafe redteam", () => {
     expect(html).toContain("Search tree");
     expect(html).toContain("data:image/jpeg;base64");
 
+    // Generic export: one row per search, its best path as the transcript, answers as given.
+    const rows = await runCli(["export", outcome.runId, "--format", "jsonl", "--store", store]);
+    expect(rows.code, rows.stderr).toBe(0);
+    const lines = rows.stdout.trim().split("\n");
+    expect(lines).toHaveLength(12);
+    expect(rows.stdout).not.toContain("[judge:");
+
     const out = path.join(dir, "export");
     const exported = await runCli([
       "redteam",

@@ -130,7 +130,7 @@ export function bestPathMessages(result: SearchResult): Message[] {
     },
     {
       role: "assistant",
-      content: [{ type: "text", text: `${node.answer ?? ""}\n[judge: ${node.score}/5]` }],
+      content: [{ type: "text", text: node.answer ?? "" }],
     },
   ]);
 }
