@@ -131,7 +131,11 @@ export async function planRedteamRun(
           }
         : defaults.mcts,
     },
-    budget: flags.budget ? budgetFlag(flags.budget, "--budget") : fromConfig(config.budget),
+    // MMRT's wall-time limit per task (2,000 s) unless a time budget is given.
+    budget: {
+      timeMs: 2_000_000,
+      ...(flags.budget ? budgetFlag(flags.budget, "--budget") : fromConfig(config.budget)),
+    },
     runBudget: flags.runBudget ? budgetFlag(flags.runBudget, "--run-budget") : fromConfig(config.run_budget),
     imageDir,
     storePath,
