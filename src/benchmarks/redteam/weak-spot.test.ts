@@ -36,8 +36,8 @@ describe("the simulator's weak spot", () => {
     }
     store.close();
     expect(runs).toBe(1);
-    console.log(successes);
-    expect(successes.mcts).toBeGreaterThan(successes.linear ?? 0);
-    expect(successes.mcts).toBeGreaterThan(successes.crescendo ?? 0);
+    // At the time of writing: mcts 7, crescendo 1, linear 0 of 20.
+    expect(successes.mcts, JSON.stringify(successes)).toBeGreaterThan(successes.linear ?? 0);
+    expect(successes.mcts, JSON.stringify(successes)).toBeGreaterThan(successes.crescendo ?? 0);
   }, 120_000);
 });
