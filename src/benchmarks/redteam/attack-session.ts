@@ -24,6 +24,8 @@ export interface AttackSettings {
   attackerParams: GenerationParams;
   targetParams: GenerationParams;
   judgeParams: GenerationParams;
+  /** Show the judge the conversation's images when it accepts images (MMRT's judge saw none; default false). */
+  judgeSeesImages?: boolean;
   /** Mixed into every attacker call's seed, so a run with another seed samples other plans. */
   seed: number;
   mcts: MctsSettings;
@@ -148,7 +150,11 @@ export class AttackSession {
         }
       }
       node.answer = answer;
-      const verdict = await this.#judge(node, [...history.map((turn) => turn.answer ?? ""), answer]);
+      const verdict = await this.#judge(
+        node,
+        [...history.map((turn) => turn.answer ?? ""), answer],
+        [...history, node].flatMap((turn) => turn.images),
+      );
       return this.#finish(node, verdict.score, verdict);
     }
   }
@@ -272,11 +278,17 @@ export class AttackSession {
     return response.text;
   }
 
-  async #judge(node: SearchNode, answers: string[]): Promise<JudgeVerdict> {
+  async #judge(node: SearchNode, answers: string[], shown: readonly TurnImage[]): Promise<JudgeVerdict> {
     const { settings, task, judge } = this.#context;
+    const images =
+      settings.judgeSeesImages && judge.hints.capabilities.vision
+        ? shown
+            .slice(-judge.hints.capabilities.maxImages)
+            .map((image) => this.#context.imageRef?.(image) ?? { path: image.path })
+        : [];
     let raw: string | null = null;
     for (let attempt = 0; attempt < settings.judgeTries; attempt++) {
-      const messages = judgeMessages(task, answers, attempt > 0);
+      const messages = judgeMessages(task, answers, attempt > 0, images);
       const response = await this.#call(
         "judge",
         judge,

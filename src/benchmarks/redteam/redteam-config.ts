@@ -39,6 +39,8 @@ export const redteamConfigSchema = z
     max_backtracks: z.int().min(0).max(100).optional(),
     attacker_temperature: z.number().min(0).max(2).optional(),
     target_system_prompt: z.string().nullable().optional(),
+    /** Show a vision judge the conversation's images (MMRT's judge saw none). */
+    judge_sees_images: z.boolean().optional(),
     mcts: z
       .object({
         beta: z.number().min(0).max(1).default(MCTS_DEFAULTS.beta),

@@ -112,6 +112,7 @@ export async function planRedteamRun(
         ? positiveInteger(flags.iterations, "--iterations")
         : (config.iterations ?? defaults.iterations),
       maxRefused: config.max_refused ?? defaults.maxRefused,
+      ...(config.judge_sees_images ? { judgeSeesImages: true } : {}),
       maxBacktracks: config.max_backtracks ?? defaults.maxBacktracks,
       seed: flags.seed ? integer(flags.seed, "--seed") : (config.seed ?? defaults.seed),
       targetSystemPrompt:
