@@ -38,7 +38,8 @@ describe("turnsafe redteam", () => {
     expect(outcome.cases.done).toBe(12);
     const html = readFileSync(outcome.report.html, "utf8");
     expect(html).toContain("ASR per method and target");
-    expect(html).toContain("Search tree");
+    expect(html).toContain("<h4>Search tree</h4>");
+    expect(html).toContain('<ul class="search-tree"');
     expect(html).toContain("data:image/jpeg;base64");
 
     // Generic export: one row per search, its best path as the transcript, answers as given.

@@ -7,7 +7,7 @@ import type { ResultFigure } from "../../reports/result-figure.ts";
 import type { ReportOptions } from "../benchmark.ts";
 import type { SearchResult } from "./run-search.ts";
 import { conversationTo, type SearchNode } from "./search-node.ts";
-import { searchTreeOutline } from "./search-tree-outline.ts";
+import { searchTreeView } from "./search-tree-view.ts";
 
 /** A search as the report's tables need it: its result without the tree (kept small over large runs). */
 interface Row {
@@ -182,7 +182,8 @@ export async function buildRedteamReport(
       status: "done",
       error: null,
       turns: withScores(await toTurnViews(bestPathMessages(result), options.imageBaseDir), result),
-      transcriptNote: `Best path (highest score, ties to the latest) of ${result.nodes.length - 1} rounds. Search tree:\n${searchTreeOutline(result.nodes)}`,
+      transcriptNote: `Best path (highest score, ties to the latest) of ${result.nodes.length - 1} rounds; the search tree follows.`,
+      tree: searchTreeView(result.nodes, result.bestPath),
       scores: store.scoresForCase(runId, record.caseId).map(scoreView),
       flagged: result.success,
       target: result.targetId,
