@@ -13,6 +13,7 @@ const BENCHES = [
   "local-guard-bench.ts",
   "reward-bench.ts",
   "outside-bench.ts",
+  "redteam-bench.ts",
 ];
 const only = process.argv.slice(2);
 let failed = false;

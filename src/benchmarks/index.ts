@@ -5,6 +5,7 @@ import { judgeEvalBenchmark } from "./judge-eval/judge-eval-benchmark.ts";
 import { judgeScoreBenchmark } from "./judge-score/judge-score-benchmark.ts";
 import { moderationEvalBenchmark } from "./moderation-eval/moderation-eval-benchmark.ts";
 import { mtmcsBenchmark } from "./mtmcs/mtmcs-benchmark.ts";
+import { redteamBenchmark } from "./redteam/redteam-benchmark.ts";
 import { safemtBuildBenchmark } from "./safemt/build/safemt-build-benchmark.ts";
 import { safemtBenchmark } from "./safemt/safemt-benchmark.ts";
 
@@ -18,6 +19,7 @@ export const BENCHMARKS: readonly StoredBenchmark[] = [
   am3SynthesisBenchmark,
   judgeScoreBenchmark,
   judgeEvalBenchmark,
+  redteamBenchmark,
 ];
 
 /** The benchmark of a stored run, by the recipe name stored with it; unknown names read as dialogue suites. */

@@ -6,6 +6,7 @@ import { registerJudgeCommand } from "./commands/judge-command.ts";
 import { registerModerateCommand } from "./commands/moderate-command.ts";
 import { registerMtmcsCommand } from "./commands/mtmcs-command.ts";
 import { registerQuickstartCommand } from "./commands/quickstart-command.ts";
+import { registerRedteamCommand } from "./commands/redteam-command.ts";
 import { registerReportCommand } from "./commands/report-command.ts";
 import { registerRewardCommand } from "./commands/reward-command.ts";
 import { registerRunCommand } from "./commands/run-command.ts";
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerMtmcsCommand(program);
   registerModerateCommand(program);
   registerJudgeCommand(program);
+  registerRedteamCommand(program);
   registerGuardCommand(program);
   registerRewardCommand(program);
   registerAm3Command(program);

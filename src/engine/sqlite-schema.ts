@@ -75,6 +75,18 @@ CREATE TABLE IF NOT EXISTS scores (
   created_at TEXT NOT NULL,
   PRIMARY KEY (run_id, case_id, scorer)
 ) WITHOUT ROWID;
+-- Red-team search nodes (src/benchmarks/redteam/): one row per node, the node as JSON.
+CREATE TABLE IF NOT EXISTS search_nodes (
+  run_id TEXT NOT NULL,
+  case_id TEXT NOT NULL,
+  node_id INTEGER NOT NULL,
+  parent_id INTEGER,
+  path TEXT NOT NULL,
+  score REAL NOT NULL,
+  node TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (run_id, case_id, node_id)
+);
 `;
 
 /**
@@ -128,7 +140,7 @@ export function checkSchema(db: DatabaseSync, file: string): void {
  * Tables added after version 1, created with `IF NOT EXISTS` when any store is opened (so stores
  * made before them open as they are; the version is unchanged because older readers can ignore
  * them). `leases`: which process is playing a run (see src/engine/run-lease.ts); `owner` is
- * `host:pid:random`, times are ISO strings.
+ * `host:pid:random`, times are ISO strings. `search_nodes`: red-team search trees (one row a node).
  */
 export const STORE_ADDED_TABLES = `
 CREATE TABLE IF NOT EXISTS leases (
@@ -139,4 +151,16 @@ CREATE TABLE IF NOT EXISTS leases (
   acquired_at TEXT NOT NULL,
   heartbeat_at TEXT NOT NULL
 ) WITHOUT ROWID;
+-- Red-team search nodes (src/benchmarks/redteam/): one row per node, the node as JSON.
+CREATE TABLE IF NOT EXISTS search_nodes (
+  run_id TEXT NOT NULL,
+  case_id TEXT NOT NULL,
+  node_id INTEGER NOT NULL,
+  parent_id INTEGER,
+  path TEXT NOT NULL,
+  score REAL NOT NULL,
+  node TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (run_id, case_id, node_id)
+);
 `;

@@ -2,6 +2,7 @@ import { caseFilters, isFlaggedLabel } from "./case-filters.ts";
 import { escapeHtml, safeImageDataUri } from "./escape-html.ts";
 import { formatInteger, formatNumber } from "./format-value.ts";
 import type { CaseView, TurnView } from "./report-data.ts";
+import { renderTree } from "./tree-view.ts";
 
 /** Longest turn text shown in full; longer ones are cut with a note so one case cannot swamp the page. */
 const MAX_TURN_CHARACTERS = 20_000;
@@ -44,7 +45,8 @@ function renderCase(view: CaseView, index: number, flags: string): string {
   const turns = view.turns.length
     ? `${note}<ol class="transcript">${view.turns.map(renderTurn).join("")}</ol>`
     : `<p class="note">No transcript recorded.</p>`;
-  return `<details class="case" id="case-${index}"${flags}>${summary}<div class="case-body">${error}${turns}${renderScores(view)}${renderCalls(view)}</div></details>`;
+  const tree = view.tree ? `<h4>Search tree</h4>${renderTree(view.tree)}` : "";
+  return `<details class="case" id="case-${index}"${flags}>${summary}<div class="case-body">${error}${turns}${tree}${renderScores(view)}${renderCalls(view)}</div></details>`;
 }
 
 /** The expected label, and a mark where the verdict went against it. */

@@ -1,5 +1,6 @@
 import type { CaseCallRow, RunRecord, UsageRow } from "../engine/store.ts";
 import type { ResultFigure } from "./result-figure.ts";
+import type { TreeView } from "./tree-view.ts";
 
 /** A point of a chart series, with an optional confidence interval. */
 export interface ChartPoint {
@@ -78,6 +79,8 @@ export interface CaseView {
   turns: TurnView[];
   /** Shown above the turns when they are not the conversation as played (a result stored without its transcript). */
   transcriptNote?: string;
+  /** A tree shown after the transcript (a red-team search), nodes coloured by score, expandable. */
+  tree?: TreeView;
   scores: {
     scorer: string;
     status: string;

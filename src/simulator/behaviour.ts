@@ -1,4 +1,5 @@
 import type { ChatRequestView } from "./chat-request.ts";
+import { attackerPlan, userTurnsEndWith } from "./redteam-behaviours.ts";
 import type { LatencyRange, RuleConditions, ScriptedOutcome, SimulatorScript } from "./script.ts";
 import { scriptedDialogue } from "./scripted-dialogue.ts";
 import { scriptedTurnScores } from "./scripted-turn-scores.ts";
@@ -78,6 +79,7 @@ export function conditionsHold(
   if (when.lastUserMatches && !when.lastUserMatches.test(request.lastUserText)) return false;
   if (when.anyUserContains && !messagesContain(request, "user", when.anyUserContains)) return false;
   if (when.systemContains && !messagesContain(request, "system", when.systemContains)) return false;
+  if (when.userTurnsEndWith && !userTurnsEndWith(request, when.userTurnsEndWith)) return false;
   if (when.probability !== undefined && random() >= when.probability) return false;
   return true;
 }
@@ -106,6 +108,8 @@ function materialise(
       return { kind: "reply", text: scriptedDialogue(request), latencyMs, source };
     case "turnScores":
       return { kind: "reply", text: scriptedTurnScores(request), latencyMs, source };
+    case "attacker_plan":
+      return { kind: "reply", text: attackerPlan(request, response.options, script.seed), latencyMs, source };
     case "error":
       return {
         kind: "error",

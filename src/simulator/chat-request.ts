@@ -22,6 +22,8 @@ export interface ChatRequestView {
   maxTokens: number | undefined;
   /** Estimated prompt tokens: ceil(characters / 4) plus 85 per image. */
   promptTokens: number;
+  /** The request's `seed`, when it is an integer (scripted attacker plans use it). */
+  seed?: number;
 }
 
 /** Why a request body was rejected, in OpenAI's terms. */
@@ -88,6 +90,7 @@ export function readChatRequest(body: unknown): ChatRequestView | ChatRequestPro
     includeUsage: isRecord(streamOptions) && streamOptions.include_usage === true,
     maxTokens: typeof maxTokens === "number" ? maxTokens : undefined,
     promptTokens: Math.ceil(characters / 4) + IMAGE_TOKENS * imageCount,
+    ...(Number.isInteger(body.seed) ? { seed: body.seed as number } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type TurnStep, turnStepsSchema } from "./redteam-behaviours.ts";
 
 // Field schemas of simulator scripts, split from script.ts to keep both files short.
 
@@ -16,6 +17,8 @@ export interface RuleConditions {
   anyUserContains?: string[];
   systemContains?: string[];
   hasImage?: boolean;
+  /** The last user turns, in order (see redteam-behaviours.ts). */
+  userTurnsEndWith?: TurnStep[];
   probability?: number;
 }
 
@@ -78,6 +81,7 @@ export const conditionsSchema = z
     any_user_contains: needlesSchema.optional(),
     system_contains: needlesSchema.optional(),
     has_image: z.boolean().optional(),
+    user_turns_end_with: turnStepsSchema.optional(),
     probability: probabilitySchema.optional(),
   })
   .strict()
@@ -91,6 +95,7 @@ export const conditionsSchema = z
     if (when.any_user_contains) conditions.anyUserContains = when.any_user_contains;
     if (when.system_contains) conditions.systemContains = when.system_contains;
     if (when.has_image !== undefined) conditions.hasImage = when.has_image;
+    if (when.user_turns_end_with) conditions.userTurnsEndWith = when.user_turns_end_with;
     if (when.probability !== undefined) conditions.probability = when.probability;
     return conditions;
   });

@@ -3,6 +3,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { InputError } from "../errors.ts";
 import { DEFAULT_SIMULATOR_SCRIPT_YAML } from "./default-script.ts";
+import { type AttackerPlanOptions, attackerPlanSchema } from "./redteam-behaviours.ts";
 import {
   conditionsSchema,
   type LatencyRange,
@@ -22,6 +23,7 @@ export type ScriptedResponse =
   | { kind: "json"; value: unknown }
   | { kind: "dialogue" }
   | { kind: "turnScores" }
+  | { kind: "attacker_plan"; options: AttackerPlanOptions }
   | { kind: "error"; status: number; retryAfterSeconds?: number; message?: string }
   | { kind: "timeout"; holdMs?: number }
   | { kind: "malformed" };
@@ -72,6 +74,7 @@ const responseKeys = {
   json: z.unknown().optional(),
   dialogue: z.literal(true).optional(),
   turn_scores: z.literal(true).optional(),
+  attacker_plan: attackerPlanSchema.optional(),
   error: errorSchema.optional(),
   timeout: timeoutSchema.optional(),
   malformed: z.literal(true).optional(),
@@ -85,6 +88,7 @@ const RESPONSE_KINDS = [
   "json",
   "dialogue",
   "turn_scores",
+  "attacker_plan",
   "error",
   "timeout",
   "malformed",
@@ -107,6 +111,7 @@ function toResponse(fields: ResponseFields): ScriptedResponse {
   if (fields.json !== undefined) return { kind: "json", value: fields.json };
   if (fields.dialogue) return { kind: "dialogue" };
   if (fields.turn_scores) return { kind: "turnScores" };
+  if (fields.attacker_plan) return { kind: "attacker_plan", options: fields.attacker_plan };
   if (fields.error) {
     const { status, retry_after_s: retryAfterSeconds, message } = fields.error;
     return { kind: "error", status, retryAfterSeconds, message };
