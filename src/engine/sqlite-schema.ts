@@ -75,6 +75,15 @@ CREATE TABLE IF NOT EXISTS scores (
   created_at TEXT NOT NULL,
   PRIMARY KEY (run_id, case_id, scorer)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS human_labels (
+  run_id TEXT NOT NULL,
+  case_id TEXT NOT NULL,
+  scorer TEXT NOT NULL,
+  verdict TEXT NOT NULL,
+  note TEXT,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (run_id, case_id, scorer)
+);
 `;
 
 /**
@@ -125,7 +134,8 @@ export function checkSchema(db: DatabaseSync, file: string): void {
  * Tables added after version 1, created with `IF NOT EXISTS` when any store is opened (so stores
  * made before them open as they are; the version is unchanged because older readers can ignore
  * them). `leases`: which process is playing a run (see src/engine/run-lease.ts); `owner` is
- * `host:pid:random`, times are ISO strings.
+ * `host:pid:random`, times are ISO strings. `human_labels`: a person's judgement (`right` or
+ * `wrong`, with a note) of one verdict (score row), written by `turnsafe view --labels`.
  */
 export const STORE_ADDED_TABLES = `
 CREATE TABLE IF NOT EXISTS leases (
@@ -136,4 +146,13 @@ CREATE TABLE IF NOT EXISTS leases (
   acquired_at TEXT NOT NULL,
   heartbeat_at TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS human_labels (
+  run_id TEXT NOT NULL,
+  case_id TEXT NOT NULL,
+  scorer TEXT NOT NULL,
+  verdict TEXT NOT NULL,
+  note TEXT,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (run_id, case_id, scorer)
+);
 `;

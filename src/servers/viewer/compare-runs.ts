@@ -1,0 +1,105 @@
+import { comparePairedRates, type PairedRateComparison } from "../../metrics/paired-comparison.ts";
+import { type MeanInterval, meanInterval } from "../../metrics/proportion.ts";
+import type { IndexedCase, IndexedScore } from "./run-index.ts";
+
+/** One side of a comparison: a run's cases and the arm (`target` or `target|defence`) of its verdicts. */
+export interface CompareSide {
+  cases: readonly IndexedCase[];
+  arm: string;
+}
+
+/** A case whose verdict differs between the sides. */
+export interface FlippedCase {
+  caseId: string;
+  category: string | null;
+  a: IndexedScore;
+  b: IndexedScore;
+  /** `worse` when B fails where A did not, `better` the other way, `changed` for other label changes. */
+  direction: "worse" | "better" | "changed";
+}
+
+export interface Comparison {
+  judge: string;
+  failLabel: string;
+  /** Cases with an ok verdict of the judge on both sides. */
+  paired: number;
+  /** Cases left out: a side without the verdict, or a verdict unparsed or errored. */
+  unpaired: number;
+  rates: PairedRateComparison;
+  /** Paired differences of the verdicts' numeric values (B - A), e.g. 1-5 scores. */
+  scoreDifference: MeanInterval;
+  byCategory: { category: string; rates: PairedRateComparison }[];
+  flipped: FlippedCase[];
+  flippedTotal: number;
+}
+
+/** Flipped cases listed at most. */
+const FLIPPED_SHOWN = 500;
+
+function armOf(score: IndexedScore): string {
+  return score.defence === "none" ? score.target : `${score.target}|${score.defence}`;
+}
+
+function verdictOf(entry: IndexedCase, judge: string, arm: string): IndexedScore | undefined {
+  return entry.scores.find((score) => score.judge === judge && armOf(score) === arm);
+}
+
+/**
+ * Pairs two sides' verdicts of one judge by case id: rates of `failLabel` with McNemar's test,
+ * paired differences of numeric values, per category, and the cases that flipped.
+ */
+export function compareSides(a: CompareSide, b: CompareSide, judge: string, failLabel: string): Comparison {
+  const bById = new Map(b.cases.map((entry) => [entry.caseId, entry]));
+  const counts = { bothFail: 0, onlyA: 0, onlyB: 0, neither: 0 };
+  const byCategory = new Map<string, typeof counts>();
+  const differences: number[] = [];
+  const flipped: FlippedCase[] = [];
+  let flippedTotal = 0;
+  let unpaired = 0;
+  for (const entryA of a.cases) {
+    const entryB = bById.get(entryA.caseId);
+    const scoreA = verdictOf(entryA, judge, a.arm);
+    const scoreB = entryB ? verdictOf(entryB, judge, b.arm) : undefined;
+    if (!scoreA || !scoreB || scoreA.status !== "ok" || scoreB.status !== "ok") {
+      if (scoreA || scoreB) unpaired++;
+      continue;
+    }
+    const failA = scoreA.label === failLabel;
+    const failB = scoreB.label === failLabel;
+    const cell = failA ? (failB ? "bothFail" : "onlyA") : failB ? "onlyB" : "neither";
+    counts[cell]++;
+    const category = entryA.category ?? "(none)";
+    let group = byCategory.get(category);
+    if (!group) {
+      group = { bothFail: 0, onlyA: 0, onlyB: 0, neither: 0 };
+      byCategory.set(category, group);
+    }
+    group[cell]++;
+    if (scoreA.value !== null && scoreB.value !== null) differences.push(scoreB.value - scoreA.value);
+    if (scoreA.label !== scoreB.label || scoreA.value !== scoreB.value) {
+      flippedTotal++;
+      if (flipped.length < FLIPPED_SHOWN)
+        flipped.push({
+          caseId: entryA.caseId,
+          category: entryA.category,
+          a: scoreA,
+          b: scoreB,
+          direction: failB && !failA ? "worse" : failA && !failB ? "better" : "changed",
+        });
+    }
+  }
+  const paired = counts.bothFail + counts.onlyA + counts.onlyB + counts.neither;
+  return {
+    judge,
+    failLabel,
+    paired,
+    unpaired,
+    rates: comparePairedRates(counts),
+    scoreDifference: meanInterval(differences),
+    byCategory: [...byCategory.entries()]
+      .sort(([x], [y]) => x.localeCompare(y))
+      .map(([category, group]) => ({ category, rates: comparePairedRates(group) })),
+    flipped,
+    flippedTotal,
+  };
+}
