@@ -6,7 +6,7 @@
 // `npm run bench view`. BENCH_VIEW_CASES changes the size; the store is kept in the temp folder
 // between runs (rebuilt when the fixture changes).
 import { existsSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { SqliteStore } from "../src/engine/sqlite-store.ts";
 import { startViewer } from "../src/servers/viewer/viewer-server.ts";
@@ -36,30 +36,39 @@ const store = new SqliteStore(file);
 const viewer = await startViewer({ store, port: 0 });
 const base = viewer.url.replace(/\/$/, "");
 
-async function fetchOnce(url: string): Promise<number> {
+/** Wall time of one request, and the CPU time this process spent on it (viewer and client). */
+async function fetchOnce(url: string): Promise<{ wall: number; cpu: number }> {
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const response = await fetch(`${base}${url}`);
   await response.arrayBuffer();
   if (response.status !== 200) throw new Error(`${url}: HTTP ${response.status}`);
-  return performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return { wall: performance.now() - started, cpu: (used.user + used.system) / 1000 };
 }
 
-async function median(url: string): Promise<number> {
-  const times: number[] = [];
+const middle = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+async function median(url: string): Promise<{ wall: number; cpu: number }> {
+  const times: { wall: number; cpu: number }[] = [];
   for (let i = 0; i < REPEATS; i++) times.push(await fetchOnce(url));
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? 0;
+  return { wall: middle(times.map((time) => time.wall)), cpu: middle(times.map((time) => time.cpu)) };
 }
 
 const figure = (metric: string, value: number, target: number | null) =>
   printFigure({ bench: "view", metric, value, unit: "ms", target, better: "lower" });
 
+// On a shared machine wall times include waiting for a core: the load average says how busy it was.
+process.stderr.write(
+  `load average ${loadavg()
+    .map((value) => value.toFixed(1))
+    .join(" ")} on ${cpus().length} cores\n`,
+);
+
 try {
-  figure(
-    `first visit of a ${CASES}-case run (reads it into the index)`,
-    await fetchOnce("/runs/bench-a"),
-    null,
-  );
+  const first = await fetchOnce("/runs/bench-a");
+  figure(`first visit of a ${CASES}-case run, wall (reads it into the index)`, first.wall, null);
+  figure(`first visit of a ${CASES}-case run, CPU`, first.cpu, null);
   await fetchOnce("/runs/bench-b");
   const run = "/runs/bench-a";
   const pages: [string, string][] = [
@@ -80,7 +89,19 @@ try {
       "/compare?a=bench-a&armA=sim%3Aalpha&b=bench-b&armB=sim%3Aalpha&judge=safety&fail=unsafe",
     ],
   ];
-  for (const [metric, url] of pages) figure(metric, await median(url), TARGET_MS);
+  for (const [metric, url] of pages) {
+    const time = await median(url);
+    figure(`${metric}, wall`, time.wall, TARGET_MS);
+    figure(`${metric}, CPU`, time.cpu, null);
+  }
+  printFigure({
+    bench: "view",
+    metric: "resident memory with both runs indexed",
+    value: process.memoryUsage().rss / 1e6,
+    unit: "MB",
+    target: null,
+    better: "lower",
+  });
 } finally {
   await viewer.close();
   store.close();

@@ -36,12 +36,19 @@ export interface Comparison {
 /** Flipped cases listed at most. */
 const FLIPPED_SHOWN = 500;
 
-function armOf(score: IndexedScore): string {
-  return score.defence === "none" ? score.target : `${score.target}|${score.defence}`;
-}
-
-function verdictOf(entry: IndexedCase, judge: string, arm: string): IndexedScore | undefined {
-  return entry.scores.find((score) => score.judge === judge && armOf(score) === arm);
+/** Each case's verdict by `judge` on `arm` (`target` or `target|defence`), by case id. */
+function verdictsOf(cases: readonly IndexedCase[], judge: string, arm: string): Map<string, IndexedScore> {
+  const bar = arm.indexOf("|");
+  const target = bar < 0 ? arm : arm.slice(0, bar);
+  const defence = bar < 0 ? "none" : arm.slice(bar + 1);
+  const verdicts = new Map<string, IndexedScore>();
+  for (const entry of cases)
+    for (const score of entry.scores)
+      if (score.judge === judge && score.target === target && score.defence === defence) {
+        verdicts.set(entry.caseId, score);
+        break;
+      }
+  return verdicts;
 }
 
 /**
@@ -49,7 +56,8 @@ function verdictOf(entry: IndexedCase, judge: string, arm: string): IndexedScore
  * paired differences of numeric values, per category, and the cases that flipped.
  */
 export function compareSides(a: CompareSide, b: CompareSide, judge: string, failLabel: string): Comparison {
-  const bById = new Map(b.cases.map((entry) => [entry.caseId, entry]));
+  const bVerdicts = verdictsOf(b.cases, judge, b.arm);
+  const aVerdicts = verdictsOf(a.cases, judge, a.arm);
   const counts = { bothFail: 0, onlyA: 0, onlyB: 0, neither: 0 };
   const byCategory = new Map<string, typeof counts>();
   const differences: number[] = [];
@@ -57,9 +65,8 @@ export function compareSides(a: CompareSide, b: CompareSide, judge: string, fail
   let flippedTotal = 0;
   let unpaired = 0;
   for (const entryA of a.cases) {
-    const entryB = bById.get(entryA.caseId);
-    const scoreA = verdictOf(entryA, judge, a.arm);
-    const scoreB = entryB ? verdictOf(entryB, judge, b.arm) : undefined;
+    const scoreA = aVerdicts.get(entryA.caseId);
+    const scoreB = bVerdicts.get(entryA.caseId);
     if (!scoreA || !scoreB || scoreA.status !== "ok" || scoreB.status !== "ok") {
       if (scoreA || scoreB) unpaired++;
       continue;

@@ -1,6 +1,7 @@
 import type { ScoreStatus } from "../../contracts/index.ts";
 import type { Dialogue } from "../../dialogue/dialogue.ts";
 import type { CaseRecord, CaseStatus, ScoreRecord, Store } from "../../engine/store.ts";
+import { type CaseFacets, caseFacets } from "./case-filter.ts";
 
 /** A verdict as the index keeps it; the scorer split into judge, target and defence. */
 export interface IndexedScore {
@@ -40,14 +41,33 @@ export function splitScorer(scorer: string): Pick<IndexedScore, "judge" | "targe
   };
 }
 
+/** Scorer names split once and shared by every verdict of the scorer (a run repeats a handful). */
+const SPLIT_SCORERS = new Map<string, Pick<IndexedScore, "scorer" | "judge" | "target" | "defence">>();
+
 export function indexScore(score: Pick<ScoreRecord, "scorer" | "status" | "label" | "value">): IndexedScore {
+  let split = SPLIT_SCORERS.get(score.scorer);
+  if (!split) {
+    split = { scorer: score.scorer, ...splitScorer(score.scorer) };
+    if (SPLIT_SCORERS.size < 10_000) SPLIT_SCORERS.set(score.scorer, split);
+  }
   return {
-    scorer: score.scorer,
-    ...splitScorer(score.scorer),
-    status: score.status,
-    label: score.label,
+    scorer: split.scorer,
+    judge: split.judge,
+    target: split.target,
+    defence: split.defence,
+    status: intern(score.status) as ScoreStatus,
+    label: score.label === null ? null : intern(score.label),
     value: score.value,
   };
+}
+
+/** Labels and statuses repeat across a run: one string each instead of one per verdict. */
+const INTERNED = new Map<string, string>();
+function intern(value: string): string {
+  const known = INTERNED.get(value);
+  if (known !== undefined) return known;
+  if (INTERNED.size < 10_000) INTERNED.set(value, value);
+  return value;
 }
 
 /** A dialogue field (`metadata.<key>`, else `labels.<key>`; dots read nested fields) as text. */
@@ -106,6 +126,7 @@ export class RunIndex {
   #seen = "";
   /** Case counts when last refreshed (a refresh is skipped while they and the run's time stay the same). */
   #stamp = "";
+  #facets: CaseFacets | undefined;
 
   constructor(runId: string, categoryKey: string) {
     this.runId = runId;
@@ -136,6 +157,7 @@ export class RunIndex {
     if (stamp === this.#stamp) return;
     this.#stamp = stamp;
     const changed = store.viewer().casesUpdatedSince(this.runId, this.#seen);
+    if (changed.length > 0) this.#facets = undefined;
     let added = false;
     for (const record of changed) {
       if (record.updatedAt > this.#seen) this.#seen = record.updatedAt;
@@ -150,6 +172,12 @@ export class RunIndex {
       }
     }
     if (added) this.cases.sort((a, b) => a.index - b.index);
+  }
+
+  /** The values each filter offers, computed once per state of the index. */
+  facets(): CaseFacets {
+    this.#facets ??= caseFacets(this.cases);
+    return this.#facets;
   }
 
   get(caseId: string): IndexedCase | undefined {

@@ -4,7 +4,7 @@ import { html } from "hono/html";
 import { streamSSE } from "hono/streaming";
 import type { RunRecord, ScoreRecord, Store } from "../../engine/store.ts";
 import { InputError, TurnsafeError } from "../../errors.ts";
-import { caseFacets, filterCases } from "./case-filter.ts";
+import { filterCases } from "./case-filter.ts";
 import { caseImageBytes } from "./case-images.ts";
 import { casePage } from "./case-page.ts";
 import { parseCaseQuery, withParams } from "./case-query-params.ts";
@@ -100,7 +100,7 @@ export function createViewerApp(options: ViewerOptions): Hono {
         run,
         runs: options.store.listRuns(),
         progress: state.progress().find((row) => row.runId === run.id),
-        facets: caseFacets(index.cases),
+        facets: index.facets(),
         page: filterCases(index.cases, query),
         query,
         params,

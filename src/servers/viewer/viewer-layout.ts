@@ -65,6 +65,7 @@ button:focus,a:focus,select:focus,input:focus{outline:2px solid #2563eb;outline-
 .grid2{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:1rem}
 @media (max-width:1000px){.grid2{grid-template-columns:1fr}}
 .card{background:#fff;border:1px solid #d8dde3;border-radius:6px;padding:.6rem .8rem;margin:.5rem 0}
+.turn.evidence{outline:3px solid #f59e0b}
 .muted{color:#64748b}.error{color:#8a1c14}
 progress{width:8rem}
 dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:.1rem .8rem;margin:.3rem 0}dl.kv dt{color:#64748b}

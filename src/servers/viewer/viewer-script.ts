@@ -34,6 +34,14 @@ export const VIEWER_SCRIPT = `"use strict";
       closeLightbox();
       return;
     }
+    var evidence = target && target.closest ? target.closest("[data-turn-link]") : null;
+    if (evidence) {
+      event.preventDefault();
+      var section = document.querySelector('section[aria-label="' + CSS.escape(evidence.getAttribute("data-evidence")) + '"]') || document;
+      var turn = section.querySelector('[data-turn="' + evidence.getAttribute("data-turn-link") + '"]');
+      if (turn) { turn.scrollIntoView({ block: "center" }); turn.classList.add("evidence"); turn.setAttribute("tabindex", "-1"); turn.focus(); }
+      return;
+    }
     var row = target && target.closest ? target.closest("tr.row") : null;
     if (row && !(target.closest("a") || target.closest("button"))) openRow(row);
   });

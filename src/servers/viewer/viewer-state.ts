@@ -16,14 +16,19 @@ export class ViewerState {
   readonly categoryKey: string;
   readonly #indexes = new Map<string, RunIndex>();
   readonly #summaries = new Map<string, { stamp: string; summary: RunSummary }>();
+  #progress: { at: number; rows: RunProgressRow[] } | undefined;
 
   constructor(store: Store, categoryKey = "category") {
     this.store = store;
     this.categoryKey = categoryKey;
   }
 
-  progress(): RunProgressRow[] {
-    return this.store.viewer().runProgress();
+  /** Every run's progress, read at most once per `maxAgeMs` (pages and live updates share it). */
+  progress(maxAgeMs = 500): RunProgressRow[] {
+    const now = performance.now();
+    if (!this.#progress || now - this.#progress.at > maxAgeMs)
+      this.#progress = { at: now, rows: this.store.viewer().runProgress() };
+    return this.#progress.rows;
   }
 
   /** The run's index, read on first use and brought up to date with what the store holds now. */
