@@ -15,6 +15,11 @@ import { fillViewerRun, finishFixtureCase, fixtureDialogue } from "../src/testin
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
 const ARTIFACTS = path.resolve(import.meta.dirname, "../test-artifacts/viewer");
+if (!hasChromium)
+  console.warn(
+    `viewer browser tests skipped: ${CHROMIUM} is absent (apt-get install chromium; .ci/run does)`,
+  );
+
 /** Flags that keep the browser off the network and out of the user's profile. */
 const FLAGS = [
   "--headless",

@@ -36,19 +36,17 @@ export interface Comparison {
 /** Flipped cases listed at most. */
 const FLIPPED_SHOWN = 500;
 
-/** Each case's verdict by `judge` on `arm` (`target` or `target|defence`), by case id. */
-function verdictsOf(cases: readonly IndexedCase[], judge: string, arm: string): Map<string, IndexedScore> {
+/** The case's verdict by `judge` on `arm` (`target` or `target|defence`). */
+function verdictOf(entry: IndexedCase | undefined, judge: string, arm: { target: string; defence: string }) {
+  if (!entry) return undefined;
+  for (const score of entry.scores)
+    if (score.judge === judge && score.target === arm.target && score.defence === arm.defence) return score;
+  return undefined;
+}
+
+function parseArm(arm: string): { target: string; defence: string } {
   const bar = arm.indexOf("|");
-  const target = bar < 0 ? arm : arm.slice(0, bar);
-  const defence = bar < 0 ? "none" : arm.slice(bar + 1);
-  const verdicts = new Map<string, IndexedScore>();
-  for (const entry of cases)
-    for (const score of entry.scores)
-      if (score.judge === judge && score.target === target && score.defence === defence) {
-        verdicts.set(entry.caseId, score);
-        break;
-      }
-  return verdicts;
+  return { target: bar < 0 ? arm : arm.slice(0, bar), defence: bar < 0 ? "none" : arm.slice(bar + 1) };
 }
 
 /**
@@ -56,17 +54,26 @@ function verdictsOf(cases: readonly IndexedCase[], judge: string, arm: string): 
  * paired differences of numeric values, per category, and the cases that flipped.
  */
 export function compareSides(a: CompareSide, b: CompareSide, judge: string, failLabel: string): Comparison {
-  const bVerdicts = verdictsOf(b.cases, judge, b.arm);
-  const aVerdicts = verdictsOf(a.cases, judge, a.arm);
+  const armA = parseArm(a.arm);
+  const armB = parseArm(b.arm);
+  // Runs of the same data list cases in the same order: pair by position, by id otherwise.
+  let bById: Map<string, IndexedCase> | undefined;
+  const partner = (entry: IndexedCase, position: number): IndexedCase | undefined => {
+    const same = b.cases[position];
+    if (same && same.caseId === entry.caseId) return same;
+    bById ??= new Map(b.cases.map((other) => [other.caseId, other]));
+    return bById.get(entry.caseId);
+  };
   const counts = { bothFail: 0, onlyA: 0, onlyB: 0, neither: 0 };
   const byCategory = new Map<string, typeof counts>();
   const differences: number[] = [];
   const flipped: FlippedCase[] = [];
   let flippedTotal = 0;
   let unpaired = 0;
-  for (const entryA of a.cases) {
-    const scoreA = aVerdicts.get(entryA.caseId);
-    const scoreB = bVerdicts.get(entryA.caseId);
+  for (let position = 0; position < a.cases.length; position++) {
+    const entryA = a.cases[position] as IndexedCase;
+    const scoreA = verdictOf(entryA, judge, armA);
+    const scoreB = verdictOf(partner(entryA, position), judge, armB);
     if (!scoreA || !scoreB || scoreA.status !== "ok" || scoreB.status !== "ok") {
       if (scoreA || scoreB) unpaired++;
       continue;

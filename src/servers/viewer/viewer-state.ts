@@ -33,8 +33,8 @@ export class ViewerState {
 
   /** The run's index, read on first use and brought up to date with what the store holds now. */
   index(run: RunRecord): RunIndex {
-    const progress = this.progress().find((row) => row.runId === run.id);
-    const stamp = JSON.stringify([run.updatedAt, run.status, progress?.cases]);
+    // Counted now (not the shared progress reading, which may be half a second old).
+    const stamp = JSON.stringify([run.updatedAt, run.status, this.store.countCases(run.id)]);
     let index = this.#indexes.get(run.id);
     if (!index) {
       index = new RunIndex(run.id, this.categoryKey);
