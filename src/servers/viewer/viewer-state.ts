@@ -23,12 +23,37 @@ export class ViewerState {
     this.categoryKey = categoryKey;
   }
 
-  /** Every run's progress, read at most once per `maxAgeMs` (pages and live updates share it). */
+  /**
+   * Every run's progress, read at most once per `maxAgeMs` (pages and live updates share it).
+   * After the first reading only the runs that are running, or whose record changed, are
+   * counted again: a finished run's cases do not change until it is resumed (then it is running).
+   */
   progress(maxAgeMs = 500): RunProgressRow[] {
     const now = performance.now();
-    if (!this.#progress || now - this.#progress.at > maxAgeMs)
-      this.#progress = { at: now, rows: this.store.viewer().runProgress() };
-    return this.#progress.rows;
+    if (this.#progress && now - this.#progress.at <= maxAgeMs) return this.#progress.rows;
+    const before = new Map((this.#progress?.rows ?? []).map((row) => [row.runId, row]));
+    const runs = this.store.listRuns();
+    const stale = runs.filter((run) => {
+      const known = before.get(run.id);
+      return (
+        !known || run.status === "running" || known.status !== run.status || known.updatedAt !== run.updatedAt
+      );
+    });
+    let rows: RunProgressRow[];
+    if (!this.#progress || stale.length > 8) rows = this.store.viewer().runProgress();
+    else
+      rows = runs.map((run) =>
+        stale.includes(run)
+          ? {
+              runId: run.id,
+              status: run.status,
+              updatedAt: run.updatedAt,
+              cases: this.store.countCases(run.id),
+            }
+          : (before.get(run.id) as RunProgressRow),
+      );
+    this.#progress = { at: now, rows };
+    return rows;
   }
 
   /** The run's index, read on first use and brought up to date with what the store holds now. */
