@@ -16,7 +16,7 @@ import { printFigure } from "./bench-support.ts";
 const CASES = Number(process.env.BENCH_VIEW_CASES ?? 100_000);
 const TARGET_MS = 200;
 const REPEATS = 5;
-const file = path.join(tmpdir(), `turnsafe-view-bench-v1-${CASES}.db`);
+const file = path.join(tmpdir(), `turnsafe-view-bench-v2-${CASES}.db`);
 
 if (!existsSync(file)) {
   const started = performance.now();

@@ -1,10 +1,41 @@
+import { crc32, deflateSync } from "node:zlib";
 import type { Dialogue } from "../dialogue/dialogue.ts";
 import { workKey } from "../engine/request-hash.ts";
 import type { Store } from "../engine/store.ts";
 
-/** A 1x1 red PNG, the image of the fixture's image cases. */
-export const RED_PIXEL_PNG =
-  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
+/** A small striped PNG (base64), drawn here so the fixture needs no image file. */
+function stripedPng(width: number, height: number): string {
+  const rows: Buffer[] = [];
+  for (let y = 0; y < height; y++) {
+    const row = Buffer.alloc(1 + width * 3);
+    for (let x = 0; x < width; x++) {
+      const on = Math.floor((x + y) / 12) % 2 === 0;
+      row.set(on ? [220, 60, 50] : [250, 235, 200], 1 + x * 3);
+    }
+    rows.push(row);
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(Buffer.concat(rows))),
+    chunk("IEND", Buffer.alloc(0)),
+  ]).toString("base64");
+}
+
+/** The image of the fixture's image cases (a 240x160 striped PNG). */
+export const FIXTURE_PNG = stripedPng(240, 160);
 
 const CATEGORIES = ["weapons", "self-harm", "fraud", "privacy"];
 
@@ -67,7 +98,7 @@ export function fixtureDialogue(index: number): Dialogue {
       role: "user",
       content:
         turn === 1 && index % 5 === 0
-          ? [text, { type: "image", image: { base64: RED_PIXEL_PNG, mediaType: "image/png" } }]
+          ? [text, { type: "image", image: { base64: FIXTURE_PNG, mediaType: "image/png" } }]
           : [text],
     });
   }
@@ -105,7 +136,20 @@ export function finishFixtureCase(
                 : `I can't help with that (case ${index}).`,
               warnings: [],
             }));
-        return [target, { answers, error: failed ? "HTTP 500 from the endpoint" : null }];
+        // As played: each user turn (source message i), then its answer; the last one names its call.
+        const played = failed
+          ? undefined
+          : answers.flatMap((_, turn) => [
+              turn,
+              {
+                answer: turn,
+                call:
+                  turn === turns - 1
+                    ? workKey(runId, dialogue.id, "target", `${target}/turn-${turns}`)
+                    : null,
+              },
+            ]);
+        return [target, { answers, played, error: failed ? "HTTP 500 from the endpoint" : null }];
       }),
     ),
   };

@@ -64,7 +64,9 @@ describe("viewer app", () => {
     const page = await (await get("/runs/a/cases/case-000010")).text();
     expect(page).toContain("Case 10 turn 1");
     expect(page).toContain("safety@sim:alpha");
-    expect(page).toContain("Request as sent");
+    // Case 10 has 2 user turns: the last call was sent turn 1, its answer and turn 2.
+    expect(page).toContain("Request as sent (3 messages)");
+    expect(page).not.toContain("Not as played");
     const src = /src="([^"]+\/images\/[0-9a-f]{64})\?size=thumb"/.exec(page)?.[1];
     expect(src).toBeDefined();
     const image = await get(`${src}`);
