@@ -75,15 +75,6 @@ CREATE TABLE IF NOT EXISTS scores (
   created_at TEXT NOT NULL,
   PRIMARY KEY (run_id, case_id, scorer)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS human_labels (
-  run_id TEXT NOT NULL,
-  case_id TEXT NOT NULL,
-  scorer TEXT NOT NULL,
-  verdict TEXT NOT NULL,
-  note TEXT,
-  created_at TEXT NOT NULL,
-  PRIMARY KEY (run_id, case_id, scorer)
-);
 `;
 
 /**

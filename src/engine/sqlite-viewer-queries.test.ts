@@ -13,6 +13,7 @@ describe("viewer queries of the SQLite store", () => {
     const old = new DatabaseSync(file);
     old.exec(STORE_SCHEMA);
     old.exec("INSERT INTO meta (key, value) VALUES ('schema_version', '1')");
+    expect(old.prepare("SELECT name FROM sqlite_master WHERE name = 'human_labels'").get()).toBeUndefined();
     old.close();
     const first = new SqliteStore(file);
     fillViewerRun(first, { runId: "r", cases: 3 });

@@ -252,7 +252,7 @@ export interface Store {
   releaseRunLease(runId: string, owner: LeaseOwner): void;
   getRunLease(runId: string): RunLease | undefined;
 
-  /** The web viewer's paged queries and human labels (src/engine/viewer-store.ts). */
+  /** The web viewer's reads and its one write, human labels (src/engine/viewer-store.ts). */
   viewer(): ViewerStore;
 
   /** Makes every write so far durable (stores that group writes commit them now). */
