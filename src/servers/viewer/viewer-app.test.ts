@@ -77,6 +77,16 @@ describe("viewer app", () => {
     expect((await get(`/runs/a/cases/case-000010/images/${"0".repeat(64)}`)).status).toBe(404);
   });
 
+  it("links the turns a verdict's rationale names as evidence", async () => {
+    const { get } = setup();
+    const index =
+      Array.from({ length: 120 }, (_, i) => i).find((i) => i % 50 !== 7 && fixtureUnsafe(i, 1)) ?? -1;
+    const page = await (await get(`/runs/a/cases/case-${String(index).padStart(6, "0")}`)).text();
+    // The fixture's unsafe rationale cites "(turn 1)".
+    expect(page).toContain('data-evidence="sim:alpha" data-turn-link="1"');
+    expect(page).toContain('data-turn="1"');
+  });
+
   it("is read-only unless started with labels; a label needs the page's form token", async () => {
     const readOnly = setup();
     const refused = await readOnly.app.request("http://127.0.0.1:8790/runs/a/cases/case-000001/labels", {
