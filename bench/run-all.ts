@@ -14,6 +14,7 @@ const BENCHES = [
   "reward-bench.ts",
   "outside-bench.ts",
   "redteam-bench.ts",
+  "view-bench.ts",
 ];
 const only = process.argv.slice(2);
 let failed = false;

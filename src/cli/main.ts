@@ -14,6 +14,7 @@ import { registerRunsCommand } from "./commands/runs-command.ts";
 import { registerSafemtBuildCommand } from "./commands/safemt-build-command.ts";
 import { registerSafemtCommand } from "./commands/safemt-command.ts";
 import { registerSimulatorCommand } from "./commands/simulator-command.ts";
+import { registerViewCommand } from "./commands/view-command.ts";
 import { EXIT } from "./exit-codes.ts";
 import { startedByNpm, stopWhenOrphaned } from "./interrupt.ts";
 import { reportError } from "./output.ts";
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerRewardCommand(program);
   registerAm3Command(program);
   registerSimulatorCommand(program);
+  registerViewCommand(program);
   return program;
 }
 

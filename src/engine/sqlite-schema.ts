@@ -141,6 +141,8 @@ export function checkSchema(db: DatabaseSync, file: string): void {
  * made before them open as they are; the version is unchanged because older readers can ignore
  * them). `leases`: which process is playing a run (see src/engine/run-lease.ts); `owner` is
  * `host:pid:random`, times are ISO strings. `search_nodes`: red-team search trees (one row a node).
+ * `human_labels`: a person's judgement (`right` or
+ * `wrong`, with a note) of one verdict (score row), written by `turnsafe view --labels`.
  */
 export const STORE_ADDED_TABLES = `
 CREATE TABLE IF NOT EXISTS leases (
@@ -162,5 +164,14 @@ CREATE TABLE IF NOT EXISTS search_nodes (
   node TEXT NOT NULL,
   created_at TEXT NOT NULL,
   PRIMARY KEY (run_id, case_id, node_id)
+);
+CREATE TABLE IF NOT EXISTS human_labels (
+  run_id TEXT NOT NULL,
+  case_id TEXT NOT NULL,
+  scorer TEXT NOT NULL,
+  verdict TEXT NOT NULL,
+  note TEXT,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (run_id, case_id, scorer)
 );
 `;

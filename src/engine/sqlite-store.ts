@@ -30,6 +30,7 @@ import {
   toRun,
   toScore,
 } from "./sqlite-rows.ts";
+import { sqliteViewerStore } from "./sqlite-viewer-queries.ts";
 import type {
   BreakdownGroup,
   CachedResponse,
@@ -444,6 +445,7 @@ export class SqliteStore implements Store {
     return getLease(this.#leaseSql, runId);
   }
 
+  readonly viewer = () => sqliteViewerStore(this.#queries, (sql, ...values) => this.#run(sql, ...values));
   /** A lease write: committed at once, after the held writes, in a transaction of its own. */
   #writeNow<T>(work: () => T): T {
     this.flush();

@@ -1,5 +1,6 @@
 import type { CallRole, ScoreStatus, Usage } from "../contracts/index.ts";
 import type { Dialogue } from "../dialogue/dialogue.ts";
+import type { ViewerStore } from "./viewer-store.ts";
 
 export type RunStatus = "running" | "completed" | "interrupted" | "failed";
 
@@ -255,6 +256,9 @@ export interface Store {
   /** Gives the lease up (a no-op when `owner` no longer holds it). */
   releaseRunLease(runId: string, owner: LeaseOwner): void;
   getRunLease(runId: string): RunLease | undefined;
+
+  /** The web viewer's reads and its one write, human labels (src/engine/viewer-store.ts). */
+  viewer(): ViewerStore;
 
   /** Makes every write so far durable (stores that group writes commit them now). */
   flush(): void;
