@@ -4,6 +4,7 @@ import path from "node:path";
 import type { RunConfig } from "../../config/run-config.ts";
 import type { Target } from "../../contracts/index.ts";
 import { type ValidatedDialogueFile, validateDialogueFile } from "../../dialogue/validate-dialogue-file.ts";
+import { resolveStoreLocation } from "../../engine/open-store.ts";
 import { PriceTable } from "../../engine/pricing.ts";
 import { InputError } from "../../errors.ts";
 import type { Judge } from "../../judges/judge.ts";
@@ -129,7 +130,7 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
       // Paths written in the config are relative to it; the defaults are not (they are the
       // current directory's, like every other command's), so `turnsafe runs` finds the run.
       storePath: config.store
-        ? resolve(config.store)
+        ? resolveStoreLocation(options.baseDir, config.store)
         : path.resolve(options.defaultStorePath ?? ".turnsafe/turnsafe.db"),
       reportDir: config.reportDir
         ? resolve(config.reportDir)

@@ -5,6 +5,7 @@ import { executeModerationEval } from "../../benchmarks/moderation-eval/moderati
 import { summariseModeration } from "../../benchmarks/moderation-eval/moderation-summary.ts";
 import { planModerationEval } from "../../benchmarks/moderation-eval/plan-moderation-eval.ts";
 import { CallExecutor } from "../../engine/call-executor.ts";
+import { openStore } from "../../engine/open-store.ts";
 import { PriceTable } from "../../engine/pricing.ts";
 import { SqliteStore } from "../../engine/sqlite-store.ts";
 import { InputError } from "../../errors.ts";
@@ -73,7 +74,7 @@ export function registerModerateCommand(program: Command): void {
     )
     .option("--limit <n>", "only the first n items")
     .option("--name <name>", "run name (part of the run id)")
-    .option("--store <file>", "SQLite store file")
+    .option("--store <file|url>", "store: SQLite file or postgres:// URL")
     .option("--report-dir <dir>", "where reports are written", DEFAULT_REPORT_DIR)
     .option("--concurrency <n>", "dialogues moderated at once", "8")
     .option("--no-flip", "skip re-running unsafe items with their dimension removed from the policy")
@@ -140,7 +141,7 @@ async function runEval(flags: EvalFlags): Promise<number> {
       },
     });
     progress.stop();
-    const store = new SqliteStore(planned.plan.storePath);
+    const store = openStore(planned.plan.storePath);
     let summaries: ReturnType<typeof summariseModeration>;
     try {
       summaries = summariseModeration(store.iterateCases(outcome.run.id));

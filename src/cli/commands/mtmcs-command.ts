@@ -99,7 +99,7 @@ export function registerMtmcsCommand(program: Command): void {
     .option("--concurrency <n>", "cases played at once", "8")
     .option("--endpoint-concurrency <n>", "default concurrent requests per endpoint", "8")
     .option("--name <name>", "run name (part of the run id)", "mtmcs")
-    .option("--store <file>", "SQLite store file")
+    .option("--store <file|url>", "store: SQLite file or postgres:// URL")
     .option("--report-dir <dir>", "where reports are written", DEFAULT_REPORT_DIR)
     .option(
       "--image-cache <dir>",
@@ -125,7 +125,7 @@ export function registerMtmcsCommand(program: Command): void {
     .command("report")
     .description("Re-render an MTMCS run's HTML and JSON reports from the store")
     .argument("<run>", "run id, id prefix or name")
-    .option("--store <file>", "SQLite store file")
+    .option("--store <file|url>", "store: SQLite file or postgres:// URL")
     .option("--out <dir>", "folder for the reports", DEFAULT_REPORT_DIR)
     .option("--cases <n>", "dialogues shown in full", "200")
     .option("--json", "print one JSON object on stdout")

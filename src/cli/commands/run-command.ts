@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { planDialogueRun } from "../../benchmarks/dialogues/plan-dialogue-run.ts";
 import { loadYamlFile, locateInYamlFile } from "../../config/load-yaml.ts";
 import { type RunConfig, RunConfigSchema } from "../../config/run-config.ts";
+import { resolveStoreLocation } from "../../engine/open-store.ts";
 import { InputError } from "../../errors.ts";
 import { checkBreakdownKeys } from "../../reports/breakdown-table.ts";
 import { createOutput } from "../output.ts";
@@ -49,7 +50,7 @@ export function registerRunCommand(program: Command): void {
       "--judge <spec...>",
       "judge(s), replacing the config's: refusal, safety:<model spec>, moderator:<moderator spec>",
     )
-    .option("--store <file>", "SQLite store file")
+    .option("--store <file|url>", "store: SQLite file or postgres:// URL")
     .option("--report-dir <dir>", "where reports are written")
     .option("--concurrency <n>", "cases played at once")
     .option("--endpoint-concurrency <n>", "default concurrent requests per endpoint")
@@ -109,7 +110,7 @@ function applyFlags(config: RunConfig, flags: RunFlags): RunConfig {
   const next: RunConfig = { ...config };
   if (flags.name) next.name = flags.name;
   if (flags.data) next.data = path.resolve(flags.data);
-  if (flags.store) next.store = path.resolve(flags.store);
+  if (flags.store) next.store = resolveStoreLocation(process.cwd(), flags.store);
   if (flags.reportDir) next.reportDir = path.resolve(flags.reportDir);
   if (flags.target) {
     next.target = undefined;

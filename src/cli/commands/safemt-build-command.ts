@@ -5,7 +5,7 @@ import { parseBuildMethods } from "../../benchmarks/safemt/build/build-methods.t
 import { buildSafemt } from "../../benchmarks/safemt/build/build-safemt.ts";
 import { loadSeeds } from "../../benchmarks/safemt/build/load-seeds.ts";
 import { sha256Hex } from "../../dialogue/image-ref.ts";
-import { SqliteStore } from "../../engine/sqlite-store.ts";
+import { openStore } from "../../engine/open-store.ts";
 import { InputError } from "../../errors.ts";
 import { buildTarget } from "../../targets/build-target.ts";
 import { EXIT } from "../exit-codes.ts";
@@ -90,7 +90,7 @@ async function runBuild(flags: BuildFlags): Promise<number> {
   if (!Number.isInteger(retries) || retries < 0)
     throw new InputError("must be a whole number, 0 or more", "--retries");
   const scope = new AsyncDisposableStack();
-  const store = new SqliteStore(resolveStorePath(flags.store));
+  const store = openStore(resolveStorePath(flags.store));
   const interrupt = onInterrupt(output.note);
   const progress = new ProgressBar({ quiet: output.quiet });
   try {

@@ -48,6 +48,15 @@ export class PgSyncClient {
     return this.#request({ op: "batch", statements, lockKey }).rowCount;
   }
 
+  /**
+   * Sends writes to be applied in one transaction in the background, without waiting: requests
+   * made after them see them; a failure is thrown by the next request that waits for an answer.
+   */
+  write(statements: [string, unknown[]][]): void {
+    if (this.#closed) throw new StoreError(`store ${this.#where} is closed`);
+    this.#port.postMessage({ op: "write", statements } satisfies PgRequest);
+  }
+
   close(): void {
     if (this.#closed) return;
     try {
@@ -58,7 +67,7 @@ export class PgSyncClient {
     }
   }
 
-  #request(request: PgRequest): { rows: PgRow[]; rowCount: number } {
+  #request(request: Exclude<PgRequest, { op: "write" }>): { rows: PgRow[]; rowCount: number } {
     if (this.#closed) throw new StoreError(`store ${this.#where} is closed`);
     Atomics.store(this.#flag, 0, 0);
     this.#port.postMessage(request);

@@ -111,7 +111,7 @@ export class PostgresStore implements Store {
 
   /** A read that sees every accepted write (held writes are sent first). */
   #all(sql: string, ...values: SqlValue[]): Row[] {
-    if (!this.#unit && this.#pending.size > 0) this.flush();
+    if (!this.#unit) this.#sendPending();
     return this.#peekAll(sql, ...values);
   }
 
@@ -125,7 +125,7 @@ export class PostgresStore implements Store {
       this.#unit.push(() => this.#run(sql, ...values));
       return;
     }
-    this.flush();
+    this.#sendPending();
     this.#client.query(toPostgresSql(sql), values);
   }
 
@@ -145,27 +145,43 @@ export class PostgresStore implements Store {
 
   #scheduleCommit(): void {
     if (this.#commitIntervalMs <= 0 || this.#pending.size >= this.#maxGroupedWrites) {
-      this.flush();
+      this.#sendPending();
       return;
     }
     this.#commitTimer ??= setTimeout(() => {
       this.#commitTimer = undefined;
       try {
-        this.flush();
+        this.#sendPending();
       } catch (error) {
         this.#commitError = error;
       }
     }, this.#commitIntervalMs);
   }
 
-  /** Sends the held writes in one transaction. */
-  flush(): void {
+  /** The held writes as statements, taken off the pending list. */
+  #takePending(): [string, unknown[]][] {
     if (this.#commitTimer) clearTimeout(this.#commitTimer);
     this.#commitTimer = undefined;
-    const writes = this.#pending.writes();
-    if (writes.length === 0) return;
-    this.#client.batch(writes.map(([name, values]) => [toPostgresSql(GROUPED_WRITES[name]), values]));
+    const statements = this.#pending
+      .writes()
+      .map(([name, values]): [string, unknown[]] => [toPostgresSql(GROUPED_WRITES[name]), values]);
     this.#pending.clear();
+    return statements;
+  }
+
+  /**
+   * Hands the held writes to the connection's thread, which applies them in one transaction in
+   * the background: the caller does not wait, and every later request sees them (the thread
+   * handles requests in order; a failed write is thrown by the next request that waits).
+   */
+  #sendPending(): void {
+    const statements = this.#takePending();
+    if (statements.length > 0) this.#client.write(statements);
+  }
+
+  /** Applies the held writes and waits until they (and all sent before) are committed. */
+  flush(): void {
+    this.#client.batch(this.#takePending());
   }
 
   putRun(run: RunRecord): void {
@@ -190,7 +206,7 @@ export class PostgresStore implements Store {
   }
 
   deleteRun(id: string): void {
-    this.flush();
+    this.#sendPending();
     this.#client.batch(
       ["scores", "calls", "cases", "leases", "runs"].map((table) => [
         toPostgresSql(`DELETE FROM ${table} WHERE ${table === "runs" ? "id" : "run_id"} = ?`),
@@ -352,13 +368,13 @@ export class PostgresStore implements Store {
   }
 
   getRunLease(runId: string): RunLease | undefined {
-    this.flush();
+    this.#sendPending();
     return getLease({ get: (sql, ...values) => this.#peekAll(sql, ...values)[0], run: () => 0 }, runId);
   }
 
   /** A lease read-and-write in a transaction of its own, under the run's advisory lock. */
   #leaseTransaction<T>(runId: string, work: (sql: LeaseStatements) => T): T {
-    this.flush();
+    this.#sendPending();
     const statements: LeaseStatements = {
       get: (sql, ...values) => this.#peekAll(sql, ...values)[0],
       run: (sql, ...values) => this.#client.query(toPostgresSql(sql), values).rowCount,

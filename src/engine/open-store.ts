@@ -1,0 +1,34 @@
+import path from "node:path";
+import type { SqliteStoreOptions } from "./pending-writes.ts";
+import { isPostgresUrl, PostgresStore } from "./postgres/postgres-store.ts";
+import { SqliteStore } from "./sqlite-store.ts";
+import type { Store } from "./store.ts";
+
+/** A store as commands open it: the Store, and where it is (a file, or a connection string without password). */
+export type OpenedStore = Store & { readonly file: string };
+
+export { isPostgresUrl };
+
+/**
+ * Opens the store at `location`: a `postgres://` (or `postgresql://`) connection string opens the
+ * PostgreSQL store, anything else is a SQLite file (`sqlite:` prefix allowed). The options group
+ * writes in either (SQLite's write log has no PostgreSQL counterpart: writes are sent as they come).
+ */
+export function openStore(location: string, options: SqliteStoreOptions = {}): OpenedStore {
+  if (isPostgresUrl(location))
+    return new PostgresStore(location, {
+      ...options,
+      commitIntervalMs: Math.min(options.commitIntervalMs ?? 0, 50),
+    });
+  return new SqliteStore(sqliteFile(location), options);
+}
+
+/** The file of a SQLite location (`sqlite:` prefix removed). */
+export function sqliteFile(location: string): string {
+  return location.replace(/^sqlite:(\/\/)?/i, "");
+}
+
+/** A store location resolved against `baseDir` (files only: connection strings are kept as given). */
+export function resolveStoreLocation(baseDir: string, location: string): string {
+  return isPostgresUrl(location) ? location : path.resolve(baseDir, sqliteFile(location));
+}
