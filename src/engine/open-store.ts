@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { SqliteStoreOptions } from "./pending-writes.ts";
-import { isPostgresUrl, PostgresStore } from "./postgres/postgres-store.ts";
+import { isPostgresUrl, PostgresStore, redactPostgresUrl } from "./postgres/postgres-store.ts";
 import { SqliteStore } from "./sqlite-store.ts";
 import type { Store } from "./store.ts";
 
@@ -8,6 +8,25 @@ import type { Store } from "./store.ts";
 export type OpenedStore = Store & { readonly file: string };
 
 export { isPostgresUrl };
+
+/** Where a store is, for messages: a connection string loses its password. */
+export function storeLabel(location: string): string {
+  return isPostgresUrl(location) ? redactPostgresUrl(location) : location;
+}
+
+/**
+ * A copy of a run's configuration with every connection string's password hidden (a config may
+ * name its PostgreSQL store), so no password reaches the stored run or its reports.
+ */
+export function withoutStorePasswords(value: unknown): unknown {
+  if (typeof value === "string") return storeLabel(value);
+  if (Array.isArray(value)) return value.map(withoutStorePasswords);
+  if (value && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value).map(([key, entry]) => [key, withoutStorePasswords(entry)]),
+    );
+  return value;
+}
 
 /**
  * Opens the store at `location`: a `postgres://` (or `postgresql://`) connection string opens the

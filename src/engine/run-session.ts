@@ -1,7 +1,7 @@
 import type { ScoreStatus } from "../contracts/index.ts";
 import { CancelledError } from "../errors.ts";
 import { type CallEvent, CallExecutor } from "./call-executor.ts";
-import { openStore } from "./open-store.ts";
+import { openStore, withoutStorePasswords } from "./open-store.ts";
 import type { PriceTable } from "./pricing.ts";
 import type { RetryPolicy } from "./retry-policy.ts";
 import type { RunProgress } from "./run-cases.ts";
@@ -102,7 +102,9 @@ export async function executeRunSession(
     writeLog: true,
   });
   try {
-    const played = await playRun(store, spec.run, spec.executor, spec.play, hooks, ({ interrupted }) =>
+    // A config that names a PostgreSQL store must not put its password in the store or reports.
+    const run = { ...spec.run, config: withoutStorePasswords(spec.run.config) };
+    const played = await playRun(store, run, spec.executor, spec.play, hooks, ({ interrupted }) =>
       spec.writeReports(store, spec.run.id, interrupted ? "interrupted" : "completed"),
     );
     return {

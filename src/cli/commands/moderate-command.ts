@@ -5,7 +5,7 @@ import { executeModerationEval } from "../../benchmarks/moderation-eval/moderati
 import { summariseModeration } from "../../benchmarks/moderation-eval/moderation-summary.ts";
 import { planModerationEval } from "../../benchmarks/moderation-eval/plan-moderation-eval.ts";
 import { CallExecutor } from "../../engine/call-executor.ts";
-import { openStore } from "../../engine/open-store.ts";
+import { openStore, storeLabel } from "../../engine/open-store.ts";
 import { PriceTable } from "../../engine/pricing.ts";
 import { SqliteStore } from "../../engine/sqlite-store.ts";
 import { InputError } from "../../errors.ts";
@@ -137,7 +137,9 @@ async function runEval(flags: EvalFlags): Promise<number> {
       onStart: (run, resumed) => {
         if (run.simulator)
           output.note("note: this evaluation uses the turnsafe simulator (scripted replies, not a model)");
-        output.note(`${resumed ? "resuming" : "starting"} run ${run.id} (store ${planned.plan.storePath})`);
+        output.note(
+          `${resumed ? "resuming" : "starting"} run ${run.id} (store ${storeLabel(planned.plan.storePath)})`,
+        );
       },
     });
     progress.stop();
@@ -173,7 +175,7 @@ async function runEval(flags: EvalFlags): Promise<number> {
         cases: outcome.counts,
         moderators: summaries,
         report: { html: outcome.reportHtml, json: outcome.reportJson },
-        store: planned.plan.storePath,
+        store: storeLabel(planned.plan.storePath),
       },
       lines.join("\n"),
     );
