@@ -105,6 +105,36 @@ describe("the CLI on a PostgreSQL store (--store postgres://…)", () => {
     expect(simulator.stats().requests).toBe(before);
   });
 
+  it("migrates runs from SQLite to PostgreSQL and back, unchanged, and can be rerun", async (context) => {
+    if (typeof postgres === "string") return context.skip(postgres);
+    const sqlite = path.join(dir, "mig-source.db");
+    const played = await runCli(["run", config, "--store", sqlite, "--quiet", "--json"]);
+    expect(played.code, played.stderr).toBe(0);
+    const url = await postgres.createDatabase("migrated");
+    const back = path.join(dir, "mig-back.db");
+    for (let time = 0; time < 2; time++) {
+      const there = await runCli(["store", "migrate", "--from", `sqlite:${sqlite}`, "--to", url, "--json"]);
+      expect(there.code, there.stderr).toBe(0);
+      expect(JSON.parse(there.stdout).rows).toMatchObject({ runs: 1, cases: 12 });
+    }
+    const home = await runCli(["store", "migrate", "--from", url, "--to", back, "--run", "pgcli", "--json"]);
+    expect(home.code, home.stderr).toBe(0);
+    const exported = async (store: string) => {
+      const result = await runCli(["export", "pgcli", "--format", "jsonl", "--store", store]);
+      expect(result.code, result.stderr).toBe(0);
+      return result.stdout;
+    };
+    const original = await exported(sqlite);
+    expect(original.trim().split("\n")).toHaveLength(12);
+    expect(await exported(url)).toBe(original);
+    expect(await exported(back)).toBe(original);
+    // The migrated run resumes with no new model call: its calls came along.
+    const before = simulator.stats().requests;
+    const again = await runCli(["run", config, "--store", back, "--quiet", "--json"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(simulator.stats().requests).toBe(before);
+  });
+
   it("names the store, without its password, when the server cannot be reached", async () => {
     const result = await runCli(["runs", "--store", "postgres://me:s3cret@127.0.0.1:1/none"]);
     expect(result.code).not.toBe(0);

@@ -10,6 +10,7 @@ import { registerRunsCommand } from "./commands/runs-command.ts";
 import { registerSafemtBuildCommand } from "./commands/safemt-build-command.ts";
 import { registerSafemtCommand } from "./commands/safemt-command.ts";
 import { registerSimulatorCommand } from "./commands/simulator-command.ts";
+import { registerStoreCommand } from "./commands/store-command.ts";
 import { EXIT } from "./exit-codes.ts";
 import { startedByNpm, stopWhenOrphaned } from "./interrupt.ts";
 import { reportError } from "./output.ts";
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerModerateCommand(program);
   registerGuardCommand(program);
   registerSimulatorCommand(program);
+  registerStoreCommand(program);
   return program;
 }
 

@@ -36,7 +36,9 @@ function primaryKeys(ddl: string): Map<string, string[]> {
   return keys;
 }
 
-const PRIMARY_KEYS = primaryKeys(`${STORE_SCHEMA}\n${STORE_ADDED_TABLES}`);
+export const PRIMARY_KEYS: ReadonlyMap<string, string[]> = primaryKeys(
+  `${STORE_SCHEMA}\n${STORE_ADDED_TABLES}`,
+);
 
 /** `?` placeholders (outside quoted text) as `$1, $2...`. */
 function numberPlaceholders(sql: string): string {
