@@ -11,6 +11,7 @@ const BENCHES = [
   "safemt-bench.ts",
   "guard-bench.ts",
   "local-guard-bench.ts",
+  "distributed-bench.ts",
 ];
 const only = process.argv.slice(2);
 let failed = false;

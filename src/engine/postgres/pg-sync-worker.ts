@@ -53,6 +53,28 @@ async function inTransaction(statements: [string, unknown[]][], lockKey?: number
   }
 }
 
+/** A value as an SQL literal (the store's values are text, numbers and nulls). */
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return "NULL";
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "NULL";
+  return client.escapeLiteral(String(value));
+}
+
+/**
+ * Background writes as one simple query (literals inlined, statements joined): one round trip
+ * and one parse on this side per batch instead of one per statement, which made PostgreSQL cost
+ * several times SQLite's CPU per call. The statements are the store's own, with `$n` placeholders.
+ */
+async function writeAll(statements: [string, unknown[]][]): Promise<void> {
+  const text = statements.map(([sql, values]) =>
+    sql.replace(/\$(\d+)/g, (_, n: string) => literal(values[Number(n) - 1])),
+  );
+  await client.query(`BEGIN;\n${text.join(";\n")};\nCOMMIT`).catch(async (error: Error) => {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  });
+}
+
 async function answer(request: Exclude<PgRequest, { op: "write" }>): Promise<PgResponse> {
   if (request.op === "close") {
     await client.end();
@@ -87,7 +109,7 @@ async function pump(): Promise<void> {
         while (queue[0]?.op === "write")
           statements.push(...(queue.shift() as { statements: [string, unknown[]][] }).statements);
         if (!writeError && !connectError)
-          await inTransaction(statements).catch((error: Error) => (writeError = error));
+          await writeAll(statements).catch((error: Error) => (writeError = error));
         continue;
       }
       if (connectError) {

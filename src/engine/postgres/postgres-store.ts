@@ -59,6 +59,9 @@ export function redactPostgresUrl(url: string): string {
   }
 }
 
+/** Characters of a request hash kept per cached answer to skip lookups of answers never cached. */
+const HASH_PREFIX = 12;
+
 /** A stable 32-bit advisory-lock key for a run's lease. */
 function leaseLockKey(runId: string): number {
   let hash = 0x811c9dc5;
@@ -84,6 +87,20 @@ export class PostgresStore implements Store {
   #commitError: unknown;
   #unit: (() => void)[] | undefined;
   #closed = false;
+  /**
+   * The work keys of each run's stored calls, loaded at the run's first call lookup and kept up to
+   * date by this store's own writes, so a lookup of a call that was never made (most of them)
+   * costs no round trip. One process plays a run at a time (the run's lease), so no other process
+   * adds calls to it meanwhile.
+   */
+  readonly #callKeys = new Map<string, Set<string>>();
+  /**
+   * The first characters of every cached answer's request hash, loaded at the first lookup: a
+   * request whose prefix is absent was not cached when the store was opened, nor since by this
+   * store, and is answered without a round trip. (An answer cached by another process meanwhile
+   * is then missed: a cache miss, never a wrong answer.)
+   */
+  #responsePrefixes: Set<string> | undefined;
   readonly #queries: queries.StoreQueries = {
     get: (sql, ...values) => this.#all(sql, ...values)[0],
     all: (sql, ...values) => this.#all(sql, ...values),
@@ -206,6 +223,7 @@ export class PostgresStore implements Store {
   }
 
   deleteRun(id: string): void {
+    this.#callKeys.delete(id);
     this.#sendPending();
     this.#client.batch(
       ["scores", "calls", "cases", "leases", "runs"].map((table) => [
@@ -281,9 +299,22 @@ export class PostgresStore implements Store {
     return pgQueries.targetOutcomes(this.#queries, runId);
   }
 
+  #knownCalls(runId: string): Set<string> {
+    let keys = this.#callKeys.get(runId);
+    if (!keys) {
+      keys = new Set(
+        this.#all("SELECT work_key FROM calls WHERE run_id = ?", runId).map((row) => String(row.work_key)),
+      );
+      this.#callKeys.set(runId, keys);
+    }
+    return keys;
+  }
+
   getCall(workKey: string): CallRecord | undefined {
     const held = this.#pending.call(workKey);
     if (held) return { ...held };
+    const runId = workKey.slice(0, workKey.indexOf("\u001f"));
+    if (!this.#knownCalls(runId).has(workKey)) return undefined;
     const row = this.#peekAll(
       `SELECT calls.*, COALESCE(calls.text, responses.text) AS text FROM calls
        LEFT JOIN responses ON responses.request_hash = calls.request_hash AND calls.status = 'ok'
@@ -294,6 +325,7 @@ export class PostgresStore implements Store {
   }
 
   putCall(call: CallRecord): void {
+    this.#callKeys.get(call.runId)?.add(call.workKey);
     const values = callValues(call);
     this.#write((pending) => pending.putCall(call, values));
   }
@@ -301,11 +333,18 @@ export class PostgresStore implements Store {
   getCachedResponse(requestHash: string): CachedResponse | undefined {
     const held = this.#pending.response(requestHash);
     if (held) return { ...held };
+    this.#responsePrefixes ??= new Set(
+      this.#all(`SELECT substr(request_hash, 1, ${HASH_PREFIX}) AS p FROM responses`).map((row) =>
+        String(row.p),
+      ),
+    );
+    if (!this.#responsePrefixes.has(requestHash.slice(0, HASH_PREFIX))) return undefined;
     const row = this.#peekAll("SELECT * FROM responses WHERE request_hash = ?", requestHash)[0];
     return row ? toCachedResponse(row) : undefined;
   }
 
   putCachedResponse(response: CachedResponse): void {
+    this.#responsePrefixes?.add(response.requestHash.slice(0, HASH_PREFIX));
     const values = responseValues(response, now());
     this.#write((pending) => pending.putResponse(response, values));
   }
