@@ -10,6 +10,7 @@ import { writeBenchmarkReports } from "../../benchmarks/run-benchmark.ts";
 import type { Target } from "../../contracts/index.ts";
 import { parseDefenceConditions } from "../../defences/registry.ts";
 import { IMAGE_PLACEMENTS, type ImagePlacement } from "../../drivers/image-placement.ts";
+import { isPostgresUrl } from "../../engine/open-store.ts";
 import { PriceTable } from "../../engine/pricing.ts";
 import { InputError } from "../../errors.ts";
 import { buildTarget } from "../../targets/build-target.ts";
@@ -17,7 +18,13 @@ import { onInterrupt } from "../interrupt.ts";
 import { createOutput } from "../output.ts";
 import { presentRun } from "./present-run.ts";
 import { positiveInteger } from "./run-command.ts";
-import { DEFAULT_REPORT_DIR, openExistingStore, requireRun, resolveStorePath } from "./store-option.ts";
+import {
+  DEFAULT_REPORT_DIR,
+  DEFAULT_STORE,
+  openExistingStore,
+  requireRun,
+  resolveStorePath,
+} from "./store-option.ts";
 
 interface MtmcsRunFlags {
   data: string[];
@@ -192,7 +199,14 @@ async function planMtmcsRun(flags: MtmcsRunFlags, scope: AsyncDisposableStack): 
     sources,
     modalities,
     limit: flags.limit ? positiveInteger(flags.limit, "--limit") : undefined,
-    imageCacheDir: path.resolve(flags.imageCache ?? path.join(path.dirname(storePath), "mtmcs-images")),
+    // Beside a store file; with a PostgreSQL store, in the current directory's `.turnsafe`.
+    imageCacheDir: path.resolve(
+      flags.imageCache ??
+        path.join(
+          isPostgresUrl(storePath) ? path.dirname(DEFAULT_STORE) : path.dirname(storePath),
+          "mtmcs-images",
+        ),
+    ),
     targets,
     defences,
     defenceDependencies: moderatorTarget ? { moderatorTarget } : {},
