@@ -8,6 +8,21 @@ export type PgRow = Record<string, string | number | null>;
 const REQUEST_TIMEOUT_MS = 120_000;
 
 /**
+ * The process's Node flags for the connection's thread, without a script to evaluate: a worker
+ * inherits `node -e <script>`'s `-e <script>` and would run that script instead of its own file
+ * (and never answer, with the caller blocked waiting for it).
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let index = 0; index < execArgv.length; index++) {
+    const flag = execArgv[index] ?? "";
+    if (["-e", "--eval", "-p", "--print"].includes(flag)) index++;
+    else if (!/^--(eval|print|input-type)(=|$)/.test(flag)) kept.push(flag);
+  }
+  return kept;
+}
+
+/**
  * A synchronous PostgreSQL connection: `pg` runs in a worker thread and the caller blocks on a
  * shared flag (Atomics.wait) until the worker has the answer, then takes it off the port with
  * receiveMessageOnPort. This keeps the Store interface synchronous, as with node:sqlite; the store
@@ -33,6 +48,7 @@ export class PgSyncClient {
     this.#worker = new Worker(file, {
       workerData: { url, port: port2, flag: this.#flag },
       transferList: [port2],
+      execArgv: workerExecArgv(process.execArgv),
     });
     // Neither keeps the process alive: a store left open does not hang the command at exit.
     this.#worker.unref();

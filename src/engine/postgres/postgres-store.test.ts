@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StoreError } from "../../errors.ts";
@@ -55,6 +56,26 @@ describe("PostgresStore", () => {
       await admin.end();
       store.close();
     }
+  });
+
+  it("creates the schema once when several processes open a new database at the same moment", async (context) => {
+    if (typeof postgres === "string") return context.skip(postgres);
+    const url = await postgres.createDatabase("open_race");
+    const store = new URL("./postgres-store.ts", import.meta.url).href;
+    const script = `import { PostgresStore } from ${JSON.stringify(store)};
+      const s = new PostgresStore(process.argv[1]); s.listRuns(); s.close();`;
+    const open = () =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ["--input-type=module", "-e", script, url], {
+          stdio: ["ignore", "ignore", "pipe"],
+          timeout: 30_000,
+        });
+        let stderr = "";
+        child.stderr.on("data", (chunk) => (stderr += chunk));
+        child.on("close", (code) => resolve({ code, stderr }));
+      });
+    const results = await Promise.all(Array.from({ length: 6 }, open));
+    for (const result of results) expect(result.code, result.stderr).toBe(0);
   });
 
   it("finds calls another connection stored before this one first looked (resume)", async (context) => {
