@@ -4,6 +4,13 @@ import { isPostgresUrl, PostgresStore, redactPostgresUrl } from "./postgres/post
 import { SqliteStore } from "./sqlite-store.ts";
 import type { Store } from "./store.ts";
 
+/**
+ * The longest a PostgreSQL store holds a write before sending it (in the background): what a
+ * SIGKILL can lose, so a killed run re-asks the calls in flight and at most the answers of this
+ * window. (SQLite instead logs every call before use and commits each second.)
+ */
+export const POSTGRES_COMMIT_INTERVAL_MS = 10;
+
 /** A store as commands open it: the Store, and where it is (a file, or a connection string without password). */
 export type OpenedStore = Store & { readonly file: string };
 
@@ -37,7 +44,7 @@ export function openStore(location: string, options: SqliteStoreOptions = {}): O
   if (isPostgresUrl(location))
     return new PostgresStore(location, {
       ...options,
-      commitIntervalMs: Math.min(options.commitIntervalMs ?? 0, 50),
+      commitIntervalMs: Math.min(options.commitIntervalMs ?? 0, POSTGRES_COMMIT_INTERVAL_MS),
     });
   return new SqliteStore(sqliteFile(location), options);
 }

@@ -26,7 +26,10 @@ export const contractRun: RunRecord = {
 export function contractDialogue(id: string, userTurns = 1, labels: Dialogue["labels"] = {}): Dialogue {
   const messages: Dialogue["messages"] = [{ role: "system", content: [{ type: "text", text: "sys" }] }];
   for (let turn = 0; turn < userTurns; turn++) {
-    messages.push({ role: "user", content: [{ type: "text", text: `hi ${turn} ✓ 'quoted' ?` }] });
+    messages.push({
+      role: "user",
+      content: [{ type: "text", text: `hi ${turn} ✓ 'quoted' ? \\ back\\slash $1 \\'` }],
+    });
     messages.push({ role: "assistant", content: [{ type: "text", text: "hello" }] });
   }
   return {
@@ -129,6 +132,10 @@ export function storeContract(name: string, backend: () => StoreBackend | string
           dialogue: { id: "c1" },
           targets: { a: null, b: null },
         });
+        // Quotes, backslashes and placeholder-like text come back exactly as written.
+        expect(other.getCase(contractRun.id, "c1")?.dialogue).toEqual(
+          contractDialogue("c1", 2, { expected: "refuse" }),
+        );
         expect(other.getCase(contractRun.id, "c3")).toMatchObject({
           status: "pending",
           result: null,

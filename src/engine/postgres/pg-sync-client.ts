@@ -8,16 +8,26 @@ export type PgRow = Record<string, string | number | null>;
 const REQUEST_TIMEOUT_MS = 120_000;
 
 /**
- * The process's Node flags for the connection's thread, without a script to evaluate: a worker
- * inherits `node -e <script>`'s `-e <script>` and would run that script instead of its own file
- * (and never answer, with the caller blocked waiting for it).
+ * The Node flags for the connection's thread: inherited as they are (undefined), except after
+ * `node -e <script>`, whose `-e <script>` a worker would inherit and run instead of its own file
+ * (never answering, with the caller blocked waiting). Then only the flags that shape module loading
+ * are passed on (a worker refuses V8 flags such as --max-semi-space-size given explicitly).
  */
-export function workerExecArgv(execArgv: readonly string[]): string[] {
+export function workerExecArgv(execArgv: readonly string[]): string[] | undefined {
+  if (!execArgv.some((flag) => /^(-e|-p|--eval|--print)(=|$)/.test(flag))) return undefined;
   const kept: string[] = [];
   for (let index = 0; index < execArgv.length; index++) {
     const flag = execArgv[index] ?? "";
-    if (["-e", "--eval", "-p", "--print"].includes(flag)) index++;
-    else if (!/^--(eval|print|input-type)(=|$)/.test(flag)) kept.push(flag);
+    const next = execArgv[index + 1];
+    if (
+      /^(--import|--require|-r|--conditions|-C|--loader|--experimental-loader)$/.test(flag) &&
+      next !== undefined
+    ) {
+      kept.push(flag, next);
+      index++;
+    } else if (/^--(import|require|conditions|loader|experimental-loader)=|^--(no-)?experimental-/.test(flag))
+      kept.push(flag);
+    else if (["-e", "--eval", "-p", "--print"].includes(flag)) index++;
   }
   return kept;
 }

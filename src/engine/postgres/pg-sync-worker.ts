@@ -57,7 +57,9 @@ async function inTransaction(statements: [string, unknown[]][], lockKey?: number
 function literal(value: unknown): string {
   if (value === null || value === undefined) return "NULL";
   if (typeof value === "number") return Number.isFinite(value) ? String(value) : "NULL";
-  return client.escapeLiteral(String(value));
+  // With standard_conforming_strings on (set at connect), only quotes need doubling: a native
+  // replace instead of pg's character loop, which cost more than the rest of a write.
+  return `'${String(value).replaceAll("'", "''")}'`;
 }
 
 /**
@@ -96,7 +98,7 @@ function reply(response: PgResponse): void {
 async function pump(): Promise<void> {
   pumping = true;
   try {
-    connected ??= client.connect();
+    connected ??= client.connect().then(() => client.query("SET standard_conforming_strings = on"));
     const connectError = await connected.then(
       () => undefined,
       (error: Error & { code?: string }) => error,

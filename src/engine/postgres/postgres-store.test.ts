@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StoreError } from "../../errors.ts";
 import { startTestPostgresOrReason, type TestPostgres } from "../../testing/embedded-postgres.ts";
 import { contractDialogue, contractRun } from "../../testing/store-contract.ts";
+import { workerExecArgv } from "./pg-sync-client.ts";
 import { toPostgresDdl, toPostgresSql } from "./postgres-sql.ts";
 import { PostgresStore, redactPostgresUrl } from "./postgres-store.ts";
 
@@ -121,5 +122,14 @@ describe("PostgresStore", () => {
       first.close();
       second.close();
     }
+  });
+});
+
+describe("workerExecArgv", () => {
+  it("inherits flags unless a script is evaluated, then keeps only module-loading flags", () => {
+    expect(workerExecArgv(["--max-semi-space-size=32", "--heap-growing-percent=100"])).toBeUndefined();
+    expect(
+      workerExecArgv(["--max-semi-space-size=32", "-e", "code()", "--import", "x.js", "--input-type=module"]),
+    ).toEqual(["--import", "x.js"]);
   });
 });
