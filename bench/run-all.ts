@@ -15,6 +15,7 @@ const BENCHES = [
   "outside-bench.ts",
   "redteam-bench.ts",
   "view-bench.ts",
+  "distributed-bench.ts",
 ];
 const only = process.argv.slice(2);
 let failed = false;

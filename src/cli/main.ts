@@ -14,6 +14,7 @@ import { registerRunsCommand } from "./commands/runs-command.ts";
 import { registerSafemtBuildCommand } from "./commands/safemt-build-command.ts";
 import { registerSafemtCommand } from "./commands/safemt-command.ts";
 import { registerSimulatorCommand } from "./commands/simulator-command.ts";
+import { registerStoreCommand } from "./commands/store-command.ts";
 import { registerViewCommand } from "./commands/view-command.ts";
 import { EXIT } from "./exit-codes.ts";
 import { startedByNpm, stopWhenOrphaned } from "./interrupt.ts";
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerAm3Command(program);
   registerSimulatorCommand(program);
   registerViewCommand(program);
+  registerStoreCommand(program);
   return program;
 }
 

@@ -1,11 +1,11 @@
 import type { ScoreStatus } from "../contracts/index.ts";
 import { CancelledError } from "../errors.ts";
 import { type CallEvent, CallExecutor } from "./call-executor.ts";
+import { openStore, withoutStorePasswords } from "./open-store.ts";
 import type { PriceTable } from "./pricing.ts";
 import type { RetryPolicy } from "./retry-policy.ts";
 import type { RunProgress } from "./run-cases.ts";
 import { type HeldRunLease, holdRunLease } from "./run-lease.ts";
-import { SqliteStore } from "./sqlite-store.ts";
 import type { RunLease, RunRecord, RunStatus, Store, TargetOutcomeCount } from "./store.ts";
 
 /**
@@ -97,12 +97,14 @@ export async function executeRunSession(
   spec: RunSessionSpec,
   hooks: RunSessionHooks = {},
 ): Promise<RunSessionOutcome> {
-  const store = new SqliteStore(spec.storePath, {
+  const store = openStore(spec.storePath, {
     commitIntervalMs: STORE_COMMIT_INTERVAL_MS,
     writeLog: true,
   });
   try {
-    const played = await playRun(store, spec.run, spec.executor, spec.play, hooks, ({ interrupted }) =>
+    // A config that names a PostgreSQL store must not put its password in the store or reports.
+    const run = { ...spec.run, config: withoutStorePasswords(spec.run.config) };
+    const played = await playRun(store, run, spec.executor, spec.play, hooks, ({ interrupted }) =>
       spec.writeReports(store, spec.run.id, interrupted ? "interrupted" : "completed"),
     );
     return {

@@ -94,7 +94,7 @@ export function sqliteViewerStore(
           `SELECT h.*, s.status AS judge_status, s.label AS judge_label, s.value AS judge_value
            FROM human_labels h
            LEFT JOIN scores s ON s.run_id = h.run_id AND s.case_id = h.case_id AND s.scorer = h.scorer
-           WHERE (? IS NULL OR h.run_id = ?) ORDER BY h.run_id, h.case_id, h.scorer`,
+           WHERE (CAST(? AS TEXT) IS NULL OR h.run_id = ?) ORDER BY h.run_id, h.case_id, h.scorer`,
           runId ?? null,
           runId ?? null,
         )

@@ -4,6 +4,7 @@ import type { Target } from "../../contracts/index.ts";
 import { fileFingerprint } from "../../dialogue/file-fingerprint.ts";
 import { checkedDialogues } from "../../dialogue/validate-dialogue-file.ts";
 import { defaultCasesInFlight } from "../../engine/cases-in-flight.ts";
+import { resolveStoreLocation } from "../../engine/open-store.ts";
 import { PriceTable } from "../../engine/pricing.ts";
 import type { Judge } from "../../judges/judge.ts";
 import { buildTarget } from "../../targets/build-target.ts";
@@ -104,7 +105,7 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
       // Paths written in the config are relative to it; the defaults are not (they are the
       // current directory's, like every other command's), so `turnsafe runs` finds the run.
       storePath: config.store
-        ? resolve(config.store)
+        ? resolveStoreLocation(options.baseDir, config.store)
         : path.resolve(options.defaultStorePath ?? ".turnsafe/turnsafe.db"),
       reportDir: config.reportDir
         ? resolve(config.reportDir)

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Dialogue } from "../../dialogue/dialogue.ts";
+import { resolveStoreLocation } from "../../engine/open-store.ts";
 import { PriceTable } from "../../engine/pricing.ts";
 import { InputError } from "../../errors.ts";
 import type { Policy } from "../../moderators/moderator.ts";
@@ -91,7 +92,7 @@ export async function planModerationEval(
       policy,
       customDimensions: customPolicy?.dimensions ?? [],
       flipCheck: request.flipCheck,
-      storePath: path.resolve(options.baseDir, request.store),
+      storePath: resolveStoreLocation(options.baseDir, request.store),
       reportDir: path.resolve(options.baseDir, request.reportDir),
       concurrency: request.concurrency ?? 8,
       endpointConcurrency: request.endpointConcurrency,

@@ -17,7 +17,7 @@ export function registerExportCommand(program: Command): void {
     .argument("<run>", "run id, id prefix or name")
     .requiredOption("--format <format>", "jsonl | csv")
     .option("--out <file>", "write to a file instead of stdout")
-    .option("--store <file>", "SQLite store file")
+    .option("--store <file|url>", "store: SQLite file or postgres:// URL")
     .option("--json", "with --out: print one JSON object describing the export")
     .action(
       async (idOrName: string, flags: { format: string; out?: string; store?: string; json?: boolean }) => {

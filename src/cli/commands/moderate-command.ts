@@ -8,6 +8,7 @@ import {
 import { summariseModeration } from "../../benchmarks/moderation-eval/moderation-summary.ts";
 import { planModerationEval } from "../../benchmarks/moderation-eval/plan-moderation-eval.ts";
 import { CallExecutor } from "../../engine/call-executor.ts";
+import { openStore, storeLabel } from "../../engine/open-store.ts";
 import { PriceTable } from "../../engine/pricing.ts";
 import { SqliteStore } from "../../engine/sqlite-store.ts";
 import { InputError } from "../../errors.ts";
@@ -79,7 +80,7 @@ export function registerModerateCommand(program: Command): void {
     )
     .option("--limit <n>", "only the first n items")
     .option("--name <name>", "run name (part of the run id)")
-    .option("--store <file>", "SQLite store file")
+    .option("--store <file|url>", "store: SQLite file or postgres:// URL")
     .option("--report-dir <dir>", "where reports are written", DEFAULT_REPORT_DIR)
     .option("--concurrency <n>", "dialogues moderated at once", "8")
     .option("--no-flip", "skip re-running unsafe items with their dimension removed from the policy")
@@ -154,11 +155,13 @@ async function runEval(flags: EvalFlags): Promise<number> {
       onStart: (run, resumed) => {
         if (run.simulator)
           output.note("note: this evaluation uses the turnsafe simulator (scripted replies, not a model)");
-        output.note(`${resumed ? "resuming" : "starting"} run ${run.id} (store ${planned.plan.storePath})`);
+        output.note(
+          `${resumed ? "resuming" : "starting"} run ${run.id} (store ${storeLabel(planned.plan.storePath)})`,
+        );
       },
     });
     progress.stop();
-    const store = new SqliteStore(planned.plan.storePath);
+    const store = openStore(planned.plan.storePath);
     let summaries: ReturnType<typeof summariseModeration>;
     try {
       summaries = summariseModeration(store.iterateCases(outcome.run.id));
@@ -192,7 +195,7 @@ async function runEval(flags: EvalFlags): Promise<number> {
         moderators: summaries,
         ...(rules.length > 0 ? { gate: gateJson(verdict) } : {}),
         report: { html: outcome.reportHtml, json: outcome.reportJson },
-        store: planned.plan.storePath,
+        store: storeLabel(planned.plan.storePath),
       },
       lines.join("\n"),
     );

@@ -10,6 +10,7 @@ import { writeBenchmarkReports } from "../../benchmarks/run-benchmark.ts";
 import type { Target } from "../../contracts/index.ts";
 import { parseDefenceConditions } from "../../defences/registry.ts";
 import { IMAGE_PLACEMENTS, type ImagePlacement } from "../../drivers/image-placement.ts";
+import { isPostgresUrl } from "../../engine/open-store.ts";
 import { PriceTable } from "../../engine/pricing.ts";
 import { InputError } from "../../errors.ts";
 import { buildTarget } from "../../targets/build-target.ts";
@@ -18,7 +19,13 @@ import { onInterrupt } from "../interrupt.ts";
 import { createOutput } from "../output.ts";
 import { presentRun } from "./present-run.ts";
 import { positiveInteger } from "./run-command.ts";
-import { DEFAULT_REPORT_DIR, openExistingStore, requireRun, resolveStorePath } from "./store-option.ts";
+import {
+  DEFAULT_REPORT_DIR,
+  DEFAULT_STORE,
+  openExistingStore,
+  requireRun,
+  resolveStorePath,
+} from "./store-option.ts";
 
 interface MtmcsRunFlags {
   data: string[];
@@ -101,7 +108,7 @@ export function registerMtmcsCommand(program: Command): void {
     .option("--concurrency <n>", "cases played at once", "8")
     .option("--endpoint-concurrency <n>", "default concurrent requests per endpoint", "8")
     .option("--name <name>", "run name (part of the run id)", "mtmcs")
-    .option("--store <file>", "SQLite store file")
+    .option("--store <file|url>", "store: SQLite file or postgres:// URL")
     .option("--report-dir <dir>", "where reports are written", DEFAULT_REPORT_DIR)
     .option(
       "--image-cache <dir>",
@@ -128,7 +135,7 @@ export function registerMtmcsCommand(program: Command): void {
     .command("report")
     .description("Re-render an MTMCS run's HTML and JSON reports from the store")
     .argument("<run>", "run id, id prefix or name")
-    .option("--store <file>", "SQLite store file")
+    .option("--store <file|url>", "store: SQLite file or postgres:// URL")
     .option("--out <dir>", "folder for the reports", DEFAULT_REPORT_DIR)
     .option("--cases <n>", "dialogues shown in full", "200")
     .option("--json", "print one JSON object on stdout")
@@ -195,7 +202,14 @@ async function planMtmcsRun(flags: MtmcsRunFlags, scope: AsyncDisposableStack): 
     sources,
     modalities,
     limit: flags.limit ? positiveInteger(flags.limit, "--limit") : undefined,
-    imageCacheDir: path.resolve(flags.imageCache ?? path.join(path.dirname(storePath), "mtmcs-images")),
+    // Beside a store file; with a PostgreSQL store, in the current directory's `.turnsafe`.
+    imageCacheDir: path.resolve(
+      flags.imageCache ??
+        path.join(
+          isPostgresUrl(storePath) ? path.dirname(DEFAULT_STORE) : path.dirname(storePath),
+          "mtmcs-images",
+        ),
+    ),
     targets,
     defences,
     defenceDependencies: moderatorTarget ? { moderatorTarget } : {},

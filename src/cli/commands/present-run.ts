@@ -1,3 +1,4 @@
+import { storeLabel } from "../../engine/open-store.ts";
 import type { RunSessionHooks, RunSessionOutcome } from "../../engine/run-session.ts";
 import { describeTargetOutcome } from "../../reports/target-outcomes.ts";
 import type { ThresholdRule } from "../../reports/thresholds.ts";
@@ -49,7 +50,9 @@ export async function presentRun<Outcome extends RunSessionOutcome>(
       onStart: (run, resumed) => {
         if (run.simulator)
           output.note("note: this run uses the turnsafe simulator (scripted replies, not a model)");
-        output.note(`${resumed ? "resuming" : "starting"} run ${run.id} (store ${presentation.storePath})`);
+        output.note(
+          `${resumed ? "resuming" : "starting"} run ${run.id} (store ${storeLabel(presentation.storePath)})`,
+        );
       },
     });
     progress.stop();
@@ -77,7 +80,7 @@ export async function presentRun<Outcome extends RunSessionOutcome>(
         ...presentation.json?.(outcome),
         ...results.json,
         report: { html: outcome.reportHtml, json: outcome.reportJson },
-        store: presentation.storePath,
+        store: storeLabel(presentation.storePath),
       },
       lines.join("\n"),
     );

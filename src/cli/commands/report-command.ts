@@ -14,7 +14,7 @@ export function registerReportCommand(program: Command): void {
     .command("report")
     .description("Re-render a run's reports from the store")
     .argument("<run>", "run id, id prefix or name")
-    .option("--store <file>", "SQLite store file")
+    .option("--store <file|url>", "store: SQLite file or postgres:// URL")
     .option("--out <dir>", "folder for the HTML and JSON reports", DEFAULT_REPORT_DIR)
     .option("--markdown", "print a Markdown summary on stdout instead")
     .option("--cases <n>", "cases shown in full", "300")

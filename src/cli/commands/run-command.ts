@@ -4,6 +4,7 @@ import { planDialogueRun } from "../../benchmarks/dialogues/plan-dialogue-run.ts
 import { JUDGE_SPEC_HELP, judgeConfigFromSpec } from "../../config/judge-spec.ts";
 import { loadYamlFile, locateInYamlFile } from "../../config/load-yaml.ts";
 import { type RunConfig, RunConfigSchema } from "../../config/run-config.ts";
+import { resolveStoreLocation } from "../../engine/open-store.ts";
 import { InputError } from "../../errors.ts";
 import { checkBreakdownKeys } from "../../reports/breakdown-table.ts";
 import { failOnOption } from "../fail-on.ts";
@@ -48,7 +49,7 @@ export function registerRunCommand(program: Command): void {
       "target(s), replacing the config's: openai:gpt-4o-mini, anthropic:..., google:..., openai-compatible:<model>@<baseURL>, simulator[:script.yaml]",
     )
     .option("--judge <spec...>", `judge(s), replacing the config's: ${JUDGE_SPEC_HELP}`)
-    .option("--store <file>", "SQLite store file")
+    .option("--store <file|url>", "store: SQLite file or postgres:// URL")
     .option("--report-dir <dir>", "where reports are written")
     .option("--concurrency <n>", "cases played at once")
     .option("--endpoint-concurrency <n>", "default concurrent requests per endpoint")
@@ -103,7 +104,7 @@ function applyFlags(config: RunConfig, flags: RunFlags): RunConfig {
   const next: RunConfig = { ...config };
   if (flags.name) next.name = flags.name;
   if (flags.data) next.data = path.resolve(flags.data);
-  if (flags.store) next.store = path.resolve(flags.store);
+  if (flags.store) next.store = resolveStoreLocation(process.cwd(), flags.store);
   if (flags.reportDir) next.reportDir = path.resolve(flags.reportDir);
   if (flags.target) {
     next.target = undefined;

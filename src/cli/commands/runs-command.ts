@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { leaseIsLive } from "../../engine/run-lease.ts";
-import type { SqliteStore } from "../../engine/sqlite-store.ts";
+import type { Store } from "../../engine/store.ts";
 import { createOutput } from "../output.ts";
 import { openExistingStore } from "./store-option.ts";
 
@@ -9,7 +9,7 @@ export function registerRunsCommand(program: Command): void {
   program
     .command("runs")
     .description("List runs in the store, newest first")
-    .option("--store <file>", "SQLite store file", undefined)
+    .option("--store <file|url>", "store: SQLite file or postgres:// URL", undefined)
     .option("--json", "print one JSON object on stdout")
     .action((flags: { store?: string; json?: boolean }) => {
       const output = createOutput(flags);
@@ -40,7 +40,7 @@ export function registerRunsCommand(program: Command): void {
 }
 
 /** The live command playing a run, if any (a "running" run without one was killed). */
-function playedBy(store: SqliteStore, runId: string): { pid: number; host: string; since: string } | null {
+function playedBy(store: Store, runId: string): { pid: number; host: string; since: string } | null {
   const lease = store.getRunLease(runId);
   if (!lease || !leaseIsLive(lease)) return null;
   return { pid: lease.owner.pid, host: lease.owner.host, since: lease.acquiredAt };

@@ -99,7 +99,7 @@ export function registerSafemtCommand(program: Command): Command {
     .option("--concurrency <n>", "cases played at once")
     .option("--endpoint-concurrency <n>", "default concurrent requests per endpoint")
     .option("--name <name>", "run name (part of the run id)", "safemt")
-    .option("--store <file>", "SQLite store file")
+    .option("--store <file|url>", "store: SQLite file or postgres:// URL")
     .option("--report-dir <dir>", "where reports are written", DEFAULT_REPORT_DIR)
     .option("--report-cases <n>", "cases shown in full in the report, worst first", "300")
     .option("--no-cache", "do not reuse cached answers from earlier runs")
