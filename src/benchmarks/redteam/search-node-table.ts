@@ -1,5 +1,6 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { openSqlite } from "../../engine/open-sqlite.ts";
+import { isPostgresUrl, sqliteFile } from "../../engine/open-store.ts";
 import type { SearchNode } from "./search-node.ts";
 
 const PUT = `INSERT INTO search_nodes (run_id, case_id, node_id, parent_id, path, score, node, created_at)
@@ -13,7 +14,9 @@ const LIST = "SELECT node FROM search_nodes WHERE run_id = ? AND case_id = ? ORD
  * written as the search goes, in batches (one transaction per `batch` nodes, and at each search's
  * end, when every node is rewritten with its final statistics) on a connection of its own.
  * Resume does not depend on it: a rerun replays a search from its stored calls (work keys follow
- * node paths) and rewrites the same rows. A `:memory:` store keeps the nodes in memory.
+ * node paths) and rewrites the same rows. A `:memory:` store keeps the nodes in memory, and so does
+ * a PostgreSQL store for now (the table is a by-product: reports and exports read each search's
+ * tree from its stored case result).
  */
 export class SearchNodeTable {
   readonly #db: DatabaseSync | undefined;
@@ -24,8 +27,8 @@ export class SearchNodeTable {
 
   constructor(storePath: string, batch = 64) {
     this.#batch = batch;
-    if (storePath !== ":memory:") {
-      this.#db = openSqlite(storePath);
+    if (storePath !== ":memory:" && !isPostgresUrl(storePath)) {
+      this.#db = openSqlite(sqliteFile(storePath));
       this.#put = this.#db.prepare(PUT);
     }
   }
