@@ -18,6 +18,8 @@ export interface JudgeVerdict {
   label: string | null;
   /** Numeric outcome, e.g. 1 for unsafe or a 1-5 score. */
   value: number | null;
+  /** A scored judge's probability for its positive label (for ROC and threshold sweeps). */
+  score?: number | null;
   explanation: string | null;
   /** The model's raw output, when a model judged. */
   raw: string | null;
