@@ -18,6 +18,7 @@ import { comparableText } from "./read-sources.ts";
 import { isDev, SEED, sourceWeights } from "./split.ts";
 
 const BITS = 18;
+const STATEMENT_SOURCES = new Set(["toxigen", "hatecheck", "davidson", "stormfront"]);
 
 function lexicalRisks(text: string) {
   const analysis = analyseText(text);
@@ -42,6 +43,20 @@ function dedupe(rows: PromptExample[]): PromptExample[] {
 export function trainPromptModel() {
   const examples = dedupe([...requestExamples(), ...statementExamples()]);
   const weights = sourceWeights(examples, 2500);
+  // Harmful and benign weigh alike within each kind of text (requests; statements about
+  // groups): otherwise the many neutral statements stand in for benign requests, and every
+  // short question about a risky-sounding topic reads as harmful.
+  const kind = (example: PromptExample) => (STATEMENT_SOURCES.has(example.source) ? "statement" : "request");
+  const totals = new Map<string, number>();
+  for (const example of examples) {
+    const key = `${kind(example)}:${example.harmful}`;
+    totals.set(key, (totals.get(key) ?? 0) + (weights.get(example.source) ?? 1));
+  }
+  const balance = (example: PromptExample) => {
+    const mine = totals.get(`${kind(example)}:${example.harmful}`) ?? 1;
+    const other = totals.get(`${kind(example)}:${1 - example.harmful}`) ?? mine;
+    return (mine + other) / (2 * mine);
+  };
   const rows: (TrainingRow & { example: PromptExample; lexicon: number; dev: boolean })[] = examples.map(
     (example) => {
       const risks = lexicalRisks(example.text);
@@ -61,7 +76,7 @@ export function trainPromptModel() {
         bag: turnBag([example.text], BITS, USER_SALT),
         extras: promptExtras(risks),
         labels,
-        weight: weights.get(example.source) ?? 1,
+        weight: (weights.get(example.source) ?? 1) * balance(example),
         example,
         lexicon: Math.max(...risks.map((risk) => risk.score)),
         dev: isDev(example.text),
