@@ -36,7 +36,9 @@ const sets: [string, readonly string[], boolean][] = [
 ];
 for (const [name, texts, harmful] of sets) {
   const flagged = texts.filter((text) => score(text) >= threshold);
-  const figure = harmful ? `recall ${flagged.length}/${texts.length}` : `false positives ${flagged.length}/${texts.length}`;
+  const figure = harmful
+    ? `recall ${flagged.length}/${texts.length}`
+    : `false positives ${flagged.length}/${texts.length}`;
   process.stdout.write(`${name}: ${figure}\n`);
   if (process.argv.includes("--list"))
     for (const text of harmful ? texts.filter((text) => !flagged.includes(text)) : flagged)

@@ -92,23 +92,43 @@ export function linearLogits(
   bag: FeatureBag,
   extras: ArrayLike<number> = [],
 ): Float64Array {
-  const { heads, scales, extras: extraNames } = model.header;
-  const count = heads.length;
+  return finishLogits(model, hashedSums(model, bag), extras);
+}
+
+/**
+ * The hashed part of the per-head log-odds, before the per-head scale: linear in the bag, so
+ * the sums of separately hashed texts can be weighted and added (see finishLogits).
+ */
+export function hashedSums(model: LinearModel, bag: FeatureBag): Float64Array {
+  const count = model.header.heads.length;
   const sums = new Float64Array(count);
-  const { weights, dense } = model;
+  const { weights } = model;
   for (let feature = 0; feature < bag.length; feature++) {
     const base = (bag.indices[feature] ?? 0) * count;
     const value = bag.values[feature] ?? 0;
     for (let head = 0; head < count; head++)
       sums[head] = (sums[head] ?? 0) + value * (weights[base + head] ?? 0);
   }
-  for (let head = 0; head < count; head++) {
-    let logit = (sums[head] ?? 0) * (scales[head] ?? 0) + (dense[extraNames.length * count + head] ?? 0);
-    for (let extra = 0; extra < extraNames.length; extra++)
-      logit += (extras[extra] ?? 0) * (dense[extra * count + head] ?? 0);
-    sums[head] = logit;
-  }
   return sums;
+}
+
+/** Per-head log-odds from hashed sums (hashedSums, possibly weighted and added) and the extras. */
+export function finishLogits(
+  model: LinearModel,
+  sums: ArrayLike<number>,
+  extras: ArrayLike<number> = [],
+): Float64Array {
+  const { heads, scales, extras: extraNames } = model.header;
+  const count = heads.length;
+  const { dense } = model;
+  const logits = new Float64Array(count);
+  for (let head = 0; head < count; head++) {
+    let value = (sums[head] ?? 0) * (scales[head] ?? 0) + (dense[extraNames.length * count + head] ?? 0);
+    for (let extra = 0; extra < extraNames.length; extra++)
+      value += (extras[extra] ?? 0) * (dense[extra * count + head] ?? 0);
+    logits[head] = value;
+  }
+  return logits;
 }
 
 /** The logistic function. */

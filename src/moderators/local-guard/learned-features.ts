@@ -44,13 +44,19 @@ export const CONTEXT_DECAY = 0.85;
  */
 export function turnBag(turns: readonly string[], bits: number, salt: number): FeatureBag {
   const bag = createFeatureBag();
-  const last = turns.length - 1;
-  for (let index = last; index >= 0; index--) {
-    const weight = index === last ? 1 : CONTEXT_WEIGHT * CONTEXT_DECAY ** (last - index - 1);
-    if (weight < 0.1) break;
-    addTextFeatures(turns[index] ?? "", salt, bits, bag, weight);
-  }
+  turnWeights(turns.length).forEach((weight, index) => {
+    if (weight > 0) addTextFeatures(turns[index] ?? "", salt, bits, bag, weight);
+  });
   return bag;
+}
+
+/** The weight of each of `count` turns when the last one is read with the others as context. */
+export function turnWeights(count: number): number[] {
+  const last = count - 1;
+  return Array.from({ length: count }, (_, index) => {
+    const weight = index === last ? 1 : CONTEXT_WEIGHT * CONTEXT_DECAY ** (last - index - 1);
+    return weight < 0.1 ? 0 : weight;
+  });
 }
 
 /** The lexical scorer's per-dimension scores as the prompt model's dense inputs. */

@@ -1,8 +1,16 @@
-import { linearLogits, logit, sigmoid } from "../../classifiers/linear-model.ts";
+import { finishLogits, logit, sigmoid } from "../../classifiers/linear-model.ts";
 import { shippedModel } from "../../classifiers/shipped-models.ts";
+import { addScaled, textSums } from "../../classifiers/text-sums.ts";
 import type { ReplyStance } from "./assistant-scorer.ts";
 import { DIMENSION_KEYS, type DimensionKey } from "./dimension-keys.ts";
-import { answerInputs, ownCueStrength, promptExtras, turnBag, USER_SALT } from "./learned-features.ts";
+import {
+  ANSWER_SALT,
+  ownCueStrength,
+  promptExtras,
+  REQUEST_SALT,
+  turnWeights,
+  USER_SALT,
+} from "./learned-features.ts";
 import type { DimensionRisk } from "./risk-scorer.ts";
 import type { TextAnalysis } from "./text-analysis.ts";
 
@@ -30,10 +38,21 @@ export function promptLogits(
   lexical: ReadonlyMap<DimensionKey, DimensionRisk> | readonly DimensionRisk[],
 ) {
   const model = shippedModel("prompt-harm");
-  return {
-    model,
-    logits: linearLogits(model, turnBag(turns, model.header.bits, USER_SALT), promptExtras(lexical)),
-  };
+  return { model, logits: finishLogits(model, contextSums(model, USER_SALT, turns), promptExtras(lexical)) };
+}
+
+// Each turn hashed once (cached) and weighted as context of the last: the same sum as hashing
+// the turns together (turnBag), since the model is linear.
+function contextSums(
+  model: ReturnType<typeof shippedModel>,
+  salt: number,
+  turns: readonly string[],
+): Float64Array {
+  const sums = new Float64Array(model.header.heads.length);
+  turnWeights(turns.length).forEach((weight, index) => {
+    if (weight > 0) addScaled(sums, textSums(model, salt, turns[index] ?? ""), weight);
+  });
+  return sums;
 }
 
 /** The prompt-harm model's probabilities for one user turn read with the turns before it. */
@@ -119,19 +138,19 @@ export function learnedReplyRisks(reply: LearnedReply): DimensionRisk[] {
   const requestRisk = Math.max(0, ...[...reply.lexicalContext.values()].map((risk) => risk.score));
   const request =
     reply.requestTurns.length > 0 ? promptProbabilities(reply.requestTurns, reply.lexicalContext).harmful : 0;
-  const answerAsRequest = promptProbabilities([reply.text], []).harmful;
-  const inputs = answerInputs(
-    reply.requestTurns,
-    reply.text,
-    model.header.bits,
-    reply.stance,
+  // The reply read as a request: an input of the answer model, and its heads name the dimension.
+  const topic = promptLogits([reply.text], []);
+  const sums = contextSums(model, REQUEST_SALT, reply.requestTurns);
+  addScaled(sums, textSums(model, ANSWER_SALT, reply.text), 1);
+  const extras = Float32Array.from([
+    reply.stance.compliance,
+    reply.stance.refusal,
     requestRisk,
     ownCueStrength(reply.analysis),
-    { request, answer: answerAsRequest },
-  );
-  const harm = centred(model, linearLogits(model, inputs.bag, inputs.extras), 0);
-  // Which dimension: the prompt model's heads over the reply read alone.
-  const topic = promptLogits([reply.text], []);
+    request,
+    sigmoid(topic.logits[0] ?? 0),
+  ]);
+  const harm = centred(model, finishLogits(model, sums, extras), 0);
   const dims = DIMENSION_KEYS.map((_, head) => centred(topic.model, topic.logits, head + 1));
   const rules = new Map(reply.rules.map((risk) => [risk.key, risk]));
   const strongestRule = [...reply.rules].sort((left, right) => right.score - left.score)[0];
