@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BENIGN_LOOK_ALIKES } from "../../classifiers/benign-look-alikes.ts";
 import type { Dialogue } from "../../dialogue/dialogue.ts";
+import { createModeratorFromSpec } from "../moderator-spec.ts";
 import { DEFAULT_POLICY } from "../policy.ts";
 import { createLocalGuard } from "./local-guard.ts";
 
@@ -82,5 +83,26 @@ describe("local guard with the trained classifiers (issue 14 failure examples)",
       if (result.user?.rating === "unsafe" || result.assistant?.rating === "unsafe") flagged.push(text);
     }
     expect(flagged.length, flagged.join(" | ")).toBeLessThanOrEqual(1);
+  });
+
+  it("is chosen by spec: local:classifier decides both sides with the classifiers, local:lexicon with the word lists", async () => {
+    const hateful = dialogue(["user", "most women are lazy and worthless"]);
+    const classifier = await createModeratorFromSpec("local:classifier", {
+      env: {},
+      baseDir: process.cwd(),
+      localGuard: { ocr: false, nsfw: false },
+    });
+    const lexicon = await createModeratorFromSpec("local:lexicon", {
+      env: {},
+      baseDir: process.cwd(),
+      localGuard: { ocr: false, nsfw: false },
+    });
+    expect(classifier.moderator.name).toBe("local:classifier");
+    expect((await classifier.moderator.moderate(hateful, DEFAULT_POLICY, caller)).user?.rating).toBe(
+      "unsafe",
+    );
+    expect((await lexicon.moderator.moderate(hateful, DEFAULT_POLICY, caller)).user?.rating).toBe("safe");
+    await classifier.close();
+    await lexicon.close();
   });
 });
