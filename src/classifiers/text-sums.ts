@@ -2,7 +2,9 @@ import { addTextFeatures, createFeatureBag } from "./hashed-features.ts";
 import { hashedSums, type LinearModel } from "./linear-model.ts";
 
 const CACHE_LIMIT = 8192;
-const caches = new WeakMap<LinearModel, Map<string, Float64Array>>();
+// Per model, per salt, by text: the text string itself is the key (no concatenated key, whose
+// hash would be recomputed on every lookup).
+const caches = new WeakMap<LinearModel, Map<number, Map<string, Float64Array>>>();
 
 /**
  * The hashed per-head sums of one text under a namespace salt, at weight 1, cached per model
@@ -10,19 +12,23 @@ const caches = new WeakMap<LinearModel, Map<string, Float64Array>>();
  * the model is linear, so each text is hashed once and its sums reused with a weight.
  */
 export function textSums(model: LinearModel, salt: number, text: string): Float64Array {
-  let cache = caches.get(model);
+  let bySalt = caches.get(model);
+  if (!bySalt) {
+    bySalt = new Map();
+    caches.set(model, bySalt);
+  }
+  let cache = bySalt.get(salt);
   if (!cache) {
     cache = new Map();
-    caches.set(model, cache);
+    bySalt.set(salt, cache);
   }
-  const key = `${salt}:${text}`;
-  let sums = cache.get(key);
+  let sums = cache.get(text);
   if (!sums) {
     const bag = createFeatureBag(256);
     addTextFeatures(text, salt, model.header.bits, bag, 1);
     sums = hashedSums(model, bag);
     if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(key, sums);
+    cache.set(text, sums);
   }
   return sums;
 }

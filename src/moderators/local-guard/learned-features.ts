@@ -52,11 +52,13 @@ export function turnBag(turns: readonly string[], bits: number, salt: number): F
 
 /** The weight of each of `count` turns when the last one is read with the others as context. */
 export function turnWeights(count: number): number[] {
-  const last = count - 1;
-  return Array.from({ length: count }, (_, index) => {
-    const weight = index === last ? 1 : CONTEXT_WEIGHT * CONTEXT_DECAY ** (last - index - 1);
-    return weight < 0.1 ? 0 : weight;
-  });
+  return Array.from({ length: count }, (_, index) => turnWeight(count - 1 - index));
+}
+
+/** The weight of a turn `back` turns before the one being read (0 for itself): 1, then 0.5 x 0.85^(back-1), 0 below 0.1. */
+export function turnWeight(back: number): number {
+  const weight = back === 0 ? 1 : CONTEXT_WEIGHT * CONTEXT_DECAY ** (back - 1);
+  return weight < 0.1 ? 0 : weight;
 }
 
 /** The lexical scorer's per-dimension scores as the prompt model's dense inputs. */

@@ -8,7 +8,7 @@ import {
   ownCueStrength,
   promptExtras,
   REQUEST_SALT,
-  turnWeights,
+  turnWeight,
   USER_SALT,
 } from "./learned-features.ts";
 import type { DimensionRisk } from "./risk-scorer.ts";
@@ -49,9 +49,12 @@ function contextSums(
   turns: readonly string[],
 ): Float64Array {
   const sums = new Float64Array(model.header.heads.length);
-  turnWeights(turns.length).forEach((weight, index) => {
-    if (weight > 0) addScaled(sums, textSums(model, salt, turns[index] ?? ""), weight);
-  });
+  const last = turns.length - 1;
+  for (let index = last; index >= 0; index--) {
+    const weight = turnWeight(last - index);
+    if (weight === 0) break;
+    addScaled(sums, textSums(model, salt, turns[index] ?? ""), weight);
+  }
   return sums;
 }
 
