@@ -22,9 +22,10 @@ export interface JudgeVerdict {
   /** The model's raw output, when a model judged. */
   raw: string | null;
   /**
-   * A graded score where the judge has one (higher: more of what it flags, e.g. the local
-   * guard's risk in [0, 1]), read by `judge eval`'s threshold sweep and ROC-AUC; without it
-   * `value` is the score. Not stored with the score row.
+   * A graded score where the judge has one: the probability of its positive label (the refusal
+   * judge's P(refusal), the local guard's risk in [0, 1]; higher: more of what it flags), read by
+   * `judge eval`'s threshold sweep and ROC-AUC; without it `value` is the score. Not stored with
+   * the score row.
    */
   score?: number;
 }

@@ -39,7 +39,7 @@ export interface ModeratorFromSpec {
 
 /** The spec forms, for help texts and errors. */
 export const MODERATOR_SPEC_HELP =
-  "local | prompted:<target> | llavashield:<target> | llama-guard-3:<target> | llama-guard-3-vision:<target> | llama-guard-4:<target> | openai-moderation[:<model>][@<baseURL>] | cascade:local,<spec>  (<target>: a target spec such as openai:gpt-4o-mini, openai-compatible:<model>@http://host:8000/v1 or simulator[:script.yaml][#model])";
+  "local | local:classifier | local:lexicon | prompted:<target> | llavashield:<target> | llama-guard-3:<target> | llama-guard-3-vision:<target> | llama-guard-4:<target> | openai-moderation[:<model>][@<baseURL>] | cascade:local,<spec>  (<target>: a target spec such as openai:gpt-4o-mini, openai-compatible:<model>@http://host:8000/v1 or simulator[:script.yaml][#model])";
 
 const LLAMA_GUARD_PREFIXES: [string, LlamaGuardVersion][] = [
   ["llama-guard-3-vision:", "3-vision"],
@@ -81,16 +81,20 @@ async function build(
       throw new InputError(`needs a target after the colon; forms: ${MODERATOR_SPEC_HELP}`, where);
     return buildTarget(rest.trim(), where, { baseDir: options.baseDir, env: options.env }, scope);
   };
-  const local = () => {
+  const local = (scorer?: "classifier" | "lexicon") => {
     const guard = createLocalGuard({
       ocr: options.localGuard?.ocr ?? true,
       nsfw: options.localGuard?.nsfw ?? true,
       imageLoad: { baseDir: options.imageBaseDir },
+      // `local:classifier`: the trained classifiers decide both sides; `local:lexicon`: the word lists.
+      ...(scorer ? { userScorer: scorer, assistantScorer: scorer } : {}),
     });
     scope.defer(() => guard.close());
     return guard;
   };
   if (spec === "local") return local();
+  if (spec === "local:classifier" || spec === "local:lexicon")
+    return Object.assign(local(spec === "local:classifier" ? "classifier" : "lexicon"), { name: spec });
   if (spec.startsWith("prompted:"))
     return createPromptedModerator({ target: await target(spec.slice("prompted:".length)), name: spec });
   if (spec.startsWith("llavashield:"))

@@ -4,9 +4,10 @@ import { type Dialogue, type ImageRef, messageText } from "../../dialogue/dialog
 import type { ImageLoadOptions } from "../../dialogue/image-ref.ts";
 import { CancelledError, describeError } from "../../errors.ts";
 import type { ModerationResult, Moderator, Policy } from "../moderator.ts";
-import { type AssistantTurn, scoreAssistantTurn } from "./assistant-scorer.ts";
+import { type AssistantTurn, replyStance, scoreAssistantTurn } from "./assistant-scorer.ts";
 import { DIMENSION_KEYS, type DimensionKey, listedDimensions } from "./dimension-keys.ts";
 import { createImageAnalyser, type ImageAnalyser, nudityWeights } from "./image-analysis.ts";
+import { learnedReplyRisks, learnedUserRisks } from "./learned-scorer.ts";
 import { createNsfwDetector, type NudityDetector } from "./nudity-detector.ts";
 import { createTesseractReader, type TextReader } from "./ocr-reader.ts";
 import {
@@ -34,6 +35,18 @@ export interface LocalGuardOptions {
    * safe; "degrade" judges the text alone, says so in the rationale and lowers confidence.
    */
   imageErrors?: "fail" | "degrade";
+  /**
+   * What decides on the user side: "lexicon" (default) the word-list scorer, or "classifier"
+   * the shipped prompt-harm model (models/prompt-harm.tslm) with the word lists as inputs. The
+   * default stays lexical because the prompt model flagged 13 of 30 held-out benign look-alikes
+   * (src/classifiers/benign-look-alikes.ts) against 1 of 30 for the word lists.
+   */
+  userScorer?: "classifier" | "lexicon";
+  /**
+   * What decides on the assistant side: "classifier" (default) the shipped answer-harm model
+   * (models/answer-harm.tslm) reading the reply with its request, or "lexicon" the old rules.
+   */
+  assistantScorer?: "classifier" | "lexicon";
 }
 
 /** A local guard result: a moderation result plus how sure the guard is (for cascades). */
@@ -84,6 +97,7 @@ export function createLocalGuard(options: LocalGuardOptions = {}): LocalGuard {
     const notes: string[] = [];
     const turnNumbers = new Map<number, number>();
     const userTurns: UserTurn[] = [];
+    const userTexts: string[] = [];
     const replies: { messageIndex: number; text: string; userTurnsBefore: number }[] = [];
     let imageNumber = 0;
     let blind = false;
@@ -94,7 +108,9 @@ export function createLocalGuard(options: LocalGuardOptions = {}): LocalGuard {
         replies.push({ messageIndex, text: messageText(message), userTurnsBefore: userTurns.length });
         continue;
       }
-      const segments: Segment[] = [{ image: null, analysis: analyse(messageText(message)) }];
+      const ownText = messageText(message);
+      const segments: Segment[] = [{ image: null, analysis: analyse(ownText) }];
+      const turnText = [ownText];
       const imageCues: ImageCue[] = [];
       for (const part of message.content) {
         if (part.type !== "image") continue;
@@ -103,23 +119,69 @@ export function createLocalGuard(options: LocalGuardOptions = {}): LocalGuard {
         if (read.blind) blind = true;
         if (read.note) notes.push(read.note);
         if (read.error) return erroredResult(read.error, notes);
-        if (read.text) segments.push({ image: imageNumber, analysis: analyse(read.text) });
+        if (read.text) {
+          segments.push({ image: imageNumber, analysis: analyse(read.text) });
+          turnText.push(read.text);
+        }
         if (read.cue) imageCues.push(read.cue);
       }
       userTurns.push({ messageIndex, segments, imageCues });
+      userTexts.push(turnText.join("\n"));
     }
-    const { final, byTurn } = scoreUserTurns(userTurns, DIMENSION_KEYS);
+    const lexical = scoreUserTurns(userTurns, DIMENSION_KEYS);
+    const { byTurn } = lexical;
+    let final = lexical.final;
+    if (options.userScorer === "classifier") {
+      const learned = learnedUserRisks(
+        userTexts,
+        userTurns.map((turn) => turn.messageIndex),
+        byTurn,
+      ).final;
+      // Image classifiers (nudity) are not inputs of the text model: their evidence keeps its say.
+      const seesImages = userTurns.some((turn) => turn.imageCues.length > 0);
+      final = learned.map((risk) => {
+        const words = lexical.final.find((entry) => entry.key === risk.key);
+        return seesImages && words && words.score > risk.score ? words : risk;
+      });
+    }
     const citation = { turnOf: (index: number) => turnNumbers.get(index) ?? index + 1 };
     const user = userTurns.length > 0 ? sideVerdict("user", final, listed, threshold, citation) : null;
     let assistant = null;
     if (replies.length > 0) {
       const peaks = new Map<DimensionKey, DimensionRisk>();
       for (const reply of replies) {
+        const context = byTurn[reply.userTurnsBefore - 1] ?? new Map();
+        if (options.assistantScorer !== "lexicon") {
+          const analysis = analyse(reply.text);
+          const question =
+            userTurns[reply.userTurnsBefore - 1]?.segments.flatMap((segment) => segment.analysis.framings) ??
+            [];
+          const rules = scoreAssistantTurn(
+            { messageIndex: reply.messageIndex, text: reply.text, analysis, context, question },
+            DIMENSION_KEYS,
+          );
+          const risks = learnedReplyRisks({
+            messageIndex: reply.messageIndex,
+            text: reply.text,
+            analysis,
+            stance: replyStance(reply.text),
+            requestTurns: userTexts.slice(0, reply.userTurnsBefore),
+            lexicalContext: context,
+            rules,
+          });
+          // The rules' reading still counts where it is the stronger (a tie-breaker: the
+          // classifier alone already flags what it is sure of).
+          for (const risk of [...risks, ...rules]) {
+            const previous = peaks.get(risk.key);
+            if (!previous || risk.score > previous.score) peaks.set(risk.key, risk);
+          }
+          continue;
+        }
         const turn: AssistantTurn = {
           messageIndex: reply.messageIndex,
           text: reply.text,
           analysis: analyse(reply.text),
-          context: byTurn[reply.userTurnsBefore - 1] ?? new Map(),
+          context,
           question:
             userTurns[reply.userTurnsBefore - 1]?.segments.flatMap((segment) => segment.analysis.framings) ??
             [],
