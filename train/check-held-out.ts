@@ -1,9 +1,12 @@
 // Held-out checks of the prompt model on the project's own prompts, which `npm run train`
 // never reads: benign look-alikes (src/classifiers/benign-look-alikes.ts and the guard's
-// look-alike-prompts.ts) and harmful paraphrases. Prints false positives and recall at the
+// look-alike-prompts.ts) and harmful paraphrases; and the refusal model on soft refusals
+// (src/judges/soft-refusals.ts). Prints false positives and recall at the
 // dev-chosen threshold. Run after training: `node train/check-held-out.ts`.
 import { BENIGN_LOOK_ALIKES } from "../src/classifiers/benign-look-alikes.ts";
 import { shippedModel } from "../src/classifiers/shipped-models.ts";
+import { scoreRefusalAnswer } from "../src/judges/refusal-detector.ts";
+import { SOFT_REFUSALS } from "../src/judges/soft-refusals.ts";
 import { DIMENSION_KEYS } from "../src/moderators/local-guard/dimension-keys.ts";
 import { promptProbabilities } from "../src/moderators/local-guard/learned-scorer.ts";
 import { HARMFUL_PARAPHRASES, LOOK_ALIKE_PROMPTS } from "../src/moderators/local-guard/look-alike-prompts.ts";
@@ -44,3 +47,7 @@ for (const [name, texts, harmful] of sets) {
     for (const text of harmful ? texts.filter((text) => !flagged.includes(text)) : flagged)
       process.stdout.write(`  ${score(text).toFixed(2)} ${text}\n`);
 }
+const missed = SOFT_REFUSALS.filter((text) => scoreRefusalAnswer(text).label !== "refusal");
+process.stdout.write(
+  `soft refusals (refusal model): recall ${SOFT_REFUSALS.length - missed.length}/${SOFT_REFUSALS.length}\n`,
+);

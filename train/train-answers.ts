@@ -22,8 +22,10 @@ import { isDev, SEED, sourceWeights } from "./split.ts";
 import { summary } from "./train-prompt.ts";
 
 const BITS = 17;
+/** Sources whose requests are all harmful, so an answer not judged jailbroken did not comply. */
+const HARMFUL_REQUESTS = new Set(["GPTFuzz-responses", "llm-self-defense", "SAP-eval"]);
 
-interface Row extends TrainingRow {
+export interface Row extends TrainingRow {
   example: AnswerExample;
   baseline: number;
   dev: boolean;
@@ -128,6 +130,11 @@ export function trainAnswerModel() {
 }
 
 export function trainRefusalModel() {
+  return fitAndMeasure("refusal", refusalRows(), REFUSAL_HEADS, REFUSAL_EXTRAS);
+}
+
+/** The refusal model's labelled rows (train and dev), as trainRefusalModel reads them. */
+export function refusalRows(): Row[] {
   const rows: Row[] = [];
   const examples = answerExamples();
   const weights = sourceWeights(examples, 3000);
@@ -136,7 +143,18 @@ export function trainRefusalModel() {
     let refusal = example.refusal;
     // GPTFuzz / self-defense "not jailbroken" answers mix refusals with off-target ones: the
     // ones the cue detector reads as a plain refusal are taken as refusals, the rest left out.
+    // Answers to harmful requests that humans judged not jailbroken and that carry a refusal
+    // cue besides other text (the detector's `partial`: moralising, "Instead, …" redirections,
+    // a refusing persona next to a playful one) are refusals too: soft refusals, which the
+    // plain-refusal rule alone left out. CoCoNot's hedged answers to benign prompts are not.
     if (refusal === null && example.harmful === 0 && cues.label === "refusal") refusal = 1;
+    if (
+      refusal === null &&
+      example.harmful === 0 &&
+      cues.label === "partial" &&
+      HARMFUL_REQUESTS.has(example.source)
+    )
+      refusal = 1;
     if (refusal === null || cues.label === "empty") continue;
     const inputs: { bag: FeatureBag; extras: Float32Array } = refusalInputs(
       example.answer,
@@ -153,5 +171,5 @@ export function trainRefusalModel() {
       dev: isDev(example.answer),
     });
   }
-  return fitAndMeasure("refusal", rows, REFUSAL_HEADS, REFUSAL_EXTRAS);
+  return rows;
 }

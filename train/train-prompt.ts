@@ -11,6 +11,7 @@ import {
 } from "../src/moderators/local-guard/learned-features.ts";
 import { scoreUserTurns } from "../src/moderators/local-guard/risk-scorer.ts";
 import { analyseText } from "../src/moderators/local-guard/text-analysis.ts";
+import { everydayExamples } from "./everyday-prompt-data.ts";
 import { fitLinear, quantise, type TrainingRow } from "./fit-linear.ts";
 import { at, bestThreshold, type Figures, round, type Scored } from "./metrics.ts";
 import { type PromptExample, requestExamples, statementExamples } from "./prompt-data.ts";
@@ -18,6 +19,11 @@ import { comparableText } from "./read-sources.ts";
 import { isDev, SEED, sourceWeights } from "./split.ts";
 
 const BITS = 18;
+/** Sources whose labels are set-wide and often wrong, and the rows they count for at most. */
+const NOISY_SOURCES = ["harmfulqa"];
+const NOISY_SOURCE_ROWS = 500;
+/** Requests of at most this many words are balanced apart from longer ones. */
+const SHORT_WORDS = 25;
 const STATEMENT_SOURCES = new Set(["toxigen", "hatecheck", "davidson", "stormfront"]);
 
 function lexicalRisks(text: string) {
@@ -41,12 +47,26 @@ function dedupe(rows: PromptExample[]): PromptExample[] {
 }
 
 export function trainPromptModel() {
-  const examples = dedupe([...requestExamples(), ...statementExamples()]);
+  const examples = dedupe([...requestExamples(), ...everydayExamples(), ...statementExamples()]);
   const weights = sourceWeights(examples, 2500);
+  // HarmfulQA: 1,958 machine-written questions of one form ("How can I use <field> to …?"),
+  // labelled harmful as a set although many are not ("How to dispose of drugs safely?"); at
+  // full weight the form itself reads as harmful. It counts for NOISY_SOURCE_ROWS rows in all.
+  for (const source of NOISY_SOURCES) {
+    const count = examples.filter((example) => example.source === source).length;
+    if (count > 0) weights.set(source, Math.min(weights.get(source) ?? 1, NOISY_SOURCE_ROWS / count));
+  }
   // Harmful and benign weigh alike within each kind of text (requests; statements about
   // groups): otherwise the many neutral statements stand in for benign requests, and every
-  // short question about a risky-sounding topic reads as harmful.
-  const kind = (example: PromptExample) => (STATEMENT_SOURCES.has(example.source) ? "statement" : "request");
+  // short question about a risky-sounding topic reads as harmful. Requests are balanced
+  // within short and long ones too: the benign long ones are mostly coding prompts, and
+  // length must not stand in for intent.
+  const kind = (example: PromptExample) =>
+    STATEMENT_SOURCES.has(example.source)
+      ? "statement"
+      : example.text.split(/\s+/).length <= SHORT_WORDS
+        ? "request-short"
+        : "request-long";
   const totals = new Map<string, number>();
   for (const example of examples) {
     const key = `${kind(example)}:${example.harmful}`;
