@@ -152,7 +152,17 @@ ${await turnsView(base, conversation, input.imageBaseDir)}</div>
       ),
     )}</div></section>`);
   }
-  const extra = caseSections(run.recipe).map((section) => section({ run, record, scores: input.scores }));
+  const extra: Html[] = [];
+  for (const section of caseSections(run.recipe)) {
+    const shownSection = await section({
+      run,
+      record,
+      scores: input.scores,
+      base,
+      imageBaseDir: input.imageBaseDir,
+    });
+    if (shownSection) extra.push(shownSection);
+  }
   return layout(
     record.caseId,
     html`<p><a href="${runPath}${input.back}">← back to the cases</a></p>

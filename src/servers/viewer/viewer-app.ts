@@ -8,6 +8,8 @@ import { filterCases } from "./case-filter.ts";
 import { caseImageBytes } from "./case-images.ts";
 import { casePage } from "./case-page.ts";
 import { parseCaseQuery, withParams } from "./case-query-params.ts";
+import { caseMessages } from "./case-sections.ts";
+import "./redteam-case-section.ts";
 import { comparePage } from "./compare-page.ts";
 import { compareSides } from "./compare-runs.ts";
 import { runPage } from "./run-page.ts";
@@ -141,7 +143,7 @@ export function createViewerApp(options: ViewerOptions): Hono {
     const record = options.store.getCase(run.id, c.req.param("case"));
     const sha256 = c.req.param("sha256");
     if (!record || !/^[0-9a-f]{64}$/.test(sha256)) return c.text("no such image", 404);
-    const messages = [...record.dialogue.messages];
+    const messages = caseMessages(run.recipe, record);
     const image = await caseImageBytes(messages, sha256, imageBaseDir(run), c.req.query("size") === "thumb");
     if (!image) return c.text("no such image in this case", 404);
     return c.body(new Uint8Array(image.bytes), 200, {
