@@ -1,7 +1,7 @@
 import type { ScoreStatus } from "../contracts/index.ts";
 import type { SqlValue } from "./pending-writes.ts";
 import type { StoreQueries } from "./sqlite-queries.ts";
-import { type Row, toCall, toCase } from "./sqlite-rows.ts";
+import { type Row, toCall, toCase, toScore } from "./sqlite-rows.ts";
 import type { CaseStatus } from "./store.ts";
 import type { HumanLabel, RunProgressRow, ViewerStore } from "./viewer-store.ts";
 
@@ -29,6 +29,28 @@ export function sqliteViewerStore(
       query
         .all("SELECT * FROM cases WHERE run_id = ? AND updated_at >= ? ORDER BY idx", runId, since)
         .map(toCase),
+    casesAfter: (runId, afterIndex, limit) =>
+      query
+        .all(
+          "SELECT * FROM cases WHERE run_id = ? AND idx > ? ORDER BY idx LIMIT ?",
+          runId,
+          afterIndex,
+          limit,
+        )
+        .map(toCase),
+    lastCaseUpdate: (runId) =>
+      (query.all("SELECT MAX(updated_at) AS t FROM cases WHERE run_id = ?", runId)[0]?.t as string | null) ??
+      null,
+    scoresOfCaseRange: (runId, fromIndex, toIndex) =>
+      query
+        .all(
+          `SELECT scores.* FROM scores JOIN cases ON cases.run_id = scores.run_id AND cases.case_id = scores.case_id
+           WHERE scores.run_id = ? AND cases.idx >= ? AND cases.idx <= ? ORDER BY cases.idx, scores.scorer`,
+          runId,
+          fromIndex,
+          toIndex,
+        )
+        .map(toScore),
     runProgress() {
       const byRun = new Map<string, RunProgressRow>();
       for (const row of query.all("SELECT id, status, updated_at FROM runs"))

@@ -12,7 +12,7 @@ import { caseMessages } from "./case-sections.ts";
 import "./redteam-case-section.ts";
 import { comparePage } from "./compare-page.ts";
 import { compareSides } from "./compare-runs.ts";
-import { runPage } from "./run-page.ts";
+import { runLoadingPage, runPage } from "./run-page.ts";
 import { runsPage } from "./runs-page.ts";
 import { viewerGuard } from "./viewer-guard.ts";
 import { layout, VIEWER_CSS } from "./viewer-layout.ts";
@@ -96,7 +96,15 @@ export function createViewerApp(options: ViewerOptions): Hono {
     const run = requireRun(c.req.param("run"));
     const params = new URL(c.req.url).searchParams;
     const query = parseCaseQuery(params);
-    const index = state.index(run);
+    const index = state.ready(run);
+    if (!index)
+      return c.html(
+        runLoadingPage({
+          run,
+          progress: state.progress().find((row) => row.runId === run.id),
+          load: state.loadProgress(run.id) ?? { loaded: 0, total: 0 },
+        }),
+      );
     return c.html(
       runPage({
         run,
@@ -184,7 +192,7 @@ export function createViewerApp(options: ViewerOptions): Hono {
     });
   });
 
-  app.get("/compare", (c) => {
+  app.get("/compare", async (c) => {
     const get = (name: string) => {
       const value = c.req.query(name)?.trim();
       if (!value) throw new InputError(`compare needs the ${name} parameter`, name);
@@ -193,8 +201,8 @@ export function createViewerApp(options: ViewerOptions): Hono {
     const a = { run: requireRun(get("a")), arm: get("armA") };
     const b = { run: requireRun(get("b")), arm: get("armB") };
     const comparison = compareSides(
-      { cases: state.index(a.run).cases, arm: a.arm },
-      { cases: state.index(b.run).cases, arm: b.arm },
+      { cases: (await state.index(a.run)).cases, arm: a.arm },
+      { cases: (await state.index(b.run)).cases, arm: b.arm },
       get("judge"),
       c.req.query("fail")?.trim() || "unsafe",
     );
