@@ -44,8 +44,10 @@ export function sqliteViewerStore(
     scoresOfCaseRange: (runId, fromIndex, toIndex) =>
       query
         .all(
-          `SELECT scores.* FROM scores JOIN cases ON cases.run_id = scores.run_id AND cases.case_id = scores.case_id
-           WHERE scores.run_id = ? AND cases.idx >= ? AND cases.idx <= ? ORDER BY cases.idx, scores.scorer`,
+          // The range's case ids first (cases_by_index), then their scores by primary key.
+          `SELECT * FROM scores WHERE run_id = ? AND case_id IN
+             (SELECT case_id FROM cases WHERE run_id = ? AND idx >= ? AND idx <= ?)`,
+          runId,
           runId,
           fromIndex,
           toIndex,
