@@ -3,11 +3,14 @@
 // answer is checked against the same fixture in a SQLite store behind the same viewer app.
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { executeRedteamRun } from "../src/benchmarks/redteam/redteam-benchmark.ts";
+import type { SearchResult } from "../src/benchmarks/redteam/run-search.ts";
 import { PostgresStore } from "../src/engine/postgres/postgres-store.ts";
 import { SqliteStore } from "../src/engine/sqlite-store.ts";
 import { createViewerApp } from "../src/servers/viewer/viewer-app.ts";
 import { LOAD_CHUNK } from "../src/servers/viewer/viewer-state.ts";
 import { startTestPostgresOrReason, type TestPostgres } from "../src/testing/embedded-postgres.ts";
+import { redteamFixture } from "../src/testing/redteam-fixture.ts";
 import { fillViewerRun } from "../src/testing/viewer-fixture.ts";
 import { startCli } from "./cli-helpers.ts";
 
@@ -144,6 +147,39 @@ describe("turnsafe view on a PostgreSQL store", () => {
     } finally {
       child.kill("SIGINT");
       await new Promise((resolve) => child.once("exit", resolve));
+    }
+  }, 120_000);
+
+  it("shows a red-team case stored in PostgreSQL: its search tree, best path and images", async (context) => {
+    if (typeof postgres === "string") return context.skip(postgres);
+    const fixture = await redteamFixture();
+    try {
+      const plan = await fixture.plan({ methods: ["mcts"], budget: { calls: 40 } });
+      plan.storePath = await postgres.createDatabase("viewer_redteam");
+      await executeRedteamRun(plan);
+      const store = new PostgresStore(plan.storePath);
+      try {
+        const run = store.listRuns()[0];
+        const record = run ? [...store.iterateCases(run.id)][0] : undefined;
+        expect(record?.status).toBe("done");
+        const result = record?.result as SearchResult;
+        const app = createViewerApp({ store });
+        const get = async (path: string) =>
+          app.request(`http://127.0.0.1:8790${path}`, { headers: { host: "127.0.0.1:8790" } });
+        const base = `/runs/${run?.id}/cases/${encodeURIComponent(record?.caseId ?? "")}`;
+        const page = await (await get(base)).text();
+        expect(page).toContain("<h2>Red-team search</h2>");
+        expect(page.match(/<li>/g)?.length).toBe(result.nodes.length);
+        const thumb = /src="([^"]+\/images\/[0-9a-f]{64})\?size=thumb"/.exec(page)?.[1];
+        // The fixture's search shows an image on its best path (as on SQLite).
+        expect(result.bestPath.some((id) => (result.nodes[id]?.images.length ?? 0) > 0)).toBe(true);
+        expect(thumb).toBeDefined();
+        expect((await get(`${thumb}?size=thumb`)).status).toBe(200);
+      } finally {
+        store.close();
+      }
+    } finally {
+      await fixture.simulator.close();
     }
   }, 120_000);
 });
