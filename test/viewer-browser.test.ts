@@ -8,8 +8,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { executeRedteamRun } from "../src/benchmarks/redteam/redteam-benchmark.ts";
 import { SqliteStore } from "../src/engine/sqlite-store.ts";
 import { startViewer, type ViewerServer } from "../src/servers/viewer/viewer-server.ts";
+import { LOAD_CHUNK } from "../src/servers/viewer/viewer-state.ts";
+import { redteamFixture } from "../src/testing/redteam-fixture.ts";
 import { fillViewerRun, finishFixtureCase, fixtureDialogue } from "../src/testing/viewer-fixture.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -54,6 +57,7 @@ describe.skipIf(!hasChromium)(
       fillViewerRun(writer, { runId: "run-a", cases: 300, seed: 1 });
       fillViewerRun(writer, { runId: "run-b", cases: 300, seed: 2 });
       fillViewerRun(writer, { runId: "live-run", cases: 10, pending: 10, status: "running" });
+      fillViewerRun(writer, { runId: "big-run", cases: LOAD_CHUNK * 3, seed: 3 });
       store = new SqliteStore(file);
       viewer = await startViewer({ store, port: 0, labels: true, progressIntervalMs: 200 });
       base = viewer.url.replace(/\/$/, "");
@@ -161,6 +165,51 @@ describe.skipIf(!hasChromium)(
       // Still the same page: nothing reloaded it.
       expect(await page.evaluate(() => (globalThis as unknown as { marker: number }).marker)).toBe(marker);
       await shot("runs-live");
+      expect(outside).toEqual([]);
+    });
+
+    it("says how far a large run is read, then opens its grid by itself", async () => {
+      await page.goto(`${base}/runs/big-run`);
+      expect(await page.textContent("#loading")).toContain(`of ${LOAD_CHUNK * 3} read`);
+      await shot("grid-loading");
+      await page.waitForSelector("#cases", { timeout: 30_000 });
+      expect(await page.textContent("#total b")).toBe(String(LOAD_CHUNK * 3));
+    });
+
+    it("shows a red-team case's best path and search tree, its nodes expandable", async () => {
+      const fixture = await redteamFixture();
+      try {
+        const plan = await fixture.plan({
+          methods: ["mcts"],
+          budget: { calls: 40 },
+          name: "redteam-browser",
+        });
+        plan.storePath = path.join(folder, "store.db");
+        await executeRedteamRun(plan);
+      } finally {
+        await fixture.simulator.close();
+      }
+      await page.goto(`${base}/`);
+      await page.click("text=redteam-browser");
+      await page.waitForSelector("#cases");
+      await Promise.all([page.waitForURL(/\/cases\//), page.click("#cases tbody a")]);
+      const section = page.locator('section[aria-label="Red-team search"]');
+      await section.waitFor();
+      expect(await section.locator(".turn.user").count()).toBeGreaterThan(0);
+      const thumb = section.locator("img.thumb").first();
+      expect(
+        await thumb.evaluate((image) => {
+          const loaded = image as unknown as { complete: boolean; naturalWidth: number };
+          return loaded.complete && loaded.naturalWidth > 0;
+        }),
+      ).toBe(true);
+      // The best path's nodes start open, the others closed; a click opens one.
+      const open = section.locator(".search-tree details[open]");
+      const before = await open.count();
+      expect(before).toBeGreaterThan(0);
+      await section.locator(".search-tree details:not([open]) > summary").first().click();
+      await expect.poll(() => open.count()).toBe(before + 1);
+      await shot("redteam-case");
       expect(outside).toEqual([]);
     });
   },

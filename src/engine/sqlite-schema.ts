@@ -141,6 +141,7 @@ export function checkSchema(db: DatabaseSync, file: string): void {
  * made before them open as they are; the version is unchanged because older readers can ignore
  * them). `leases`: which process is playing a run (see src/engine/run-lease.ts); `owner` is
  * `host:pid:random`, times are ISO strings. `search_nodes`: red-team search trees (one row a node).
+ * `cases_by_update`: an index of cases by `updated_at` (built when an older store is opened).
  * `human_labels`: a person's judgement (`right` or
  * `wrong`, with a note) of one verdict (score row), written by `turnsafe view --labels`.
  */
@@ -165,6 +166,9 @@ CREATE TABLE IF NOT EXISTS search_nodes (
   created_at TEXT NOT NULL,
   PRIMARY KEY (run_id, case_id, node_id)
 );
+-- A run's cases by last change: the viewer's "changed since" reads of a running run (and the newest
+-- change, where reading a large run in chunks starts watching) without a scan of the run.
+CREATE INDEX IF NOT EXISTS cases_by_update ON cases (run_id, updated_at);
 CREATE TABLE IF NOT EXISTS human_labels (
   run_id TEXT NOT NULL,
   case_id TEXT NOT NULL,

@@ -1,7 +1,7 @@
 import type { ScoreStatus } from "../contracts/index.ts";
 import type { SqlValue } from "./pending-writes.ts";
 import type { StoreQueries } from "./sqlite-queries.ts";
-import { type Row, toCall, toCase } from "./sqlite-rows.ts";
+import { type Row, toCall, toCase, toScore } from "./sqlite-rows.ts";
 import type { CaseStatus } from "./store.ts";
 import type { HumanLabel, RunProgressRow, ViewerStore } from "./viewer-store.ts";
 
@@ -29,6 +29,30 @@ export function sqliteViewerStore(
       query
         .all("SELECT * FROM cases WHERE run_id = ? AND updated_at >= ? ORDER BY idx", runId, since)
         .map(toCase),
+    casesAfter: (runId, afterIndex, limit) =>
+      query
+        .all(
+          "SELECT * FROM cases WHERE run_id = ? AND idx > ? ORDER BY idx LIMIT ?",
+          runId,
+          afterIndex,
+          limit,
+        )
+        .map(toCase),
+    lastCaseUpdate: (runId) =>
+      (query.all("SELECT MAX(updated_at) AS t FROM cases WHERE run_id = ?", runId)[0]?.t as string | null) ??
+      null,
+    scoresOfCaseRange: (runId, fromIndex, toIndex) =>
+      query
+        .all(
+          // The range's case ids first (cases_by_index), then their scores by primary key.
+          `SELECT * FROM scores WHERE run_id = ? AND case_id IN
+             (SELECT case_id FROM cases WHERE run_id = ? AND idx >= ? AND idx <= ?)`,
+          runId,
+          runId,
+          fromIndex,
+          toIndex,
+        )
+        .map(toScore),
     runProgress() {
       const byRun = new Map<string, RunProgressRow>();
       for (const row of query.all("SELECT id, status, updated_at FROM runs"))

@@ -1,5 +1,5 @@
 import type { ScoreStatus } from "../contracts/index.ts";
-import type { CallRecord, CaseRecord, CaseStatus } from "./store.ts";
+import type { CallRecord, CaseRecord, CaseStatus, ScoreRecord } from "./store.ts";
 
 /** A human's judgement of a verdict: right or wrong, with a note (for judge calibration). */
 export interface HumanLabel {
@@ -36,6 +36,15 @@ export interface ViewerStore {
    * how the viewer keeps its index of a running run fresh.
    */
   casesUpdatedSince(runId: string, since: string): CaseRecord[];
+  /**
+   * Up to `limit` of a run's cases with case index above `afterIndex`, in case order: how the
+   * viewer reads a large run in chunks, answering other requests between them.
+   */
+  casesAfter(runId: string, afterIndex: number, limit: number): CaseRecord[];
+  /** The newest `updated_at` of a run's cases (null without cases): where a chunked read starts watching. */
+  lastCaseUpdate(runId: string): string | null;
+  /** The verdicts on a run's cases with case index from `fromIndex` to `toIndex` (both included). */
+  scoresOfCaseRange(runId: string, fromIndex: number, toIndex: number): ScoreRecord[];
   /** Every run's status and case counts (one query, polled for the live runs list). */
   runProgress(): RunProgressRow[];
   /** A run's ok verdicts counted by scorer and label (labelled verdicts only), judge = scorer before `@`. */

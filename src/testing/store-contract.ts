@@ -356,6 +356,18 @@ export function storeContract(name: string, backend: () => StoreBackend | string
           "c2",
           "c3",
         ]);
+        expect(seen.casesAfter(contractRun.id, -1, 2).map((c) => c.caseId)).toEqual(["c1", "c2"]);
+        expect(seen.casesAfter(contractRun.id, 1, 10).map((c) => c.caseId)).toEqual(["c3"]);
+        expect(seen.scoresOfCaseRange(contractRun.id, 0, 0).map((s) => [s.caseId, s.scorer])).toEqual([
+          ["c1", "safety@sim:a"],
+        ]);
+        expect(seen.scoresOfCaseRange(contractRun.id, 1, 2)).toEqual([]);
+        const newest = [...other.iterateCases(contractRun.id)]
+          .map((c) => c.updatedAt)
+          .sort()
+          .at(-1);
+        expect(seen.lastCaseUpdate(contractRun.id)).toBe(newest);
+        expect(seen.lastCaseUpdate("no-such-run")).toBeNull();
         expect(seen.callsForCase(contractRun.id, "c1").map((call) => call.workKey)).toEqual([
           contractCall("c1", "t0").workKey,
         ]);

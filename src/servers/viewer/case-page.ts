@@ -86,6 +86,22 @@ ${labelForm ?? ""}
 </div>`;
 }
 
+/**
+ * What the store holds about a call whose request the page cannot show: the store keeps no
+ * request bodies, only what each call answered and the hash of everything sent.
+ */
+function requestNotKept(call: CallRecord): string {
+  const hash =
+    "the hash of the whole request (messages, images, model, settings; equal hashes mean the same request was sent)";
+  if (call.role === "target")
+    return `Request as sent: not rebuilt here (this call is not on a transcript shown above). The store keeps its answer, usage and ${hash}.`;
+  const answer =
+    call.role === "judge"
+      ? "the judge's answer (below; the verdict's raw output is the same text)"
+      : "its answer (below)";
+  return `Request as sent: not kept by the store. The ${call.role}'s prompt is built from the run's configuration and the transcript above; the store keeps ${answer}, usage, latency and ${hash}.`;
+}
+
 function callView(call: CallRecord, request: Html | undefined): Html {
   return html`<div class="card call" id="call-${encodeURIComponent(call.workKey)}">
 <dl class="kv"><dt>role</dt><dd>${call.role} · ${call.targetId}</dd>
@@ -93,7 +109,7 @@ function callView(call: CallRecord, request: Html | undefined): Html {
 <dt>usage</dt><dd>${call.usage.inputTokens} in · ${call.usage.outputTokens} out · $${call.costUsd.toFixed(6)} · ${Math.round(call.latencyMs)} ms</dd>
 <dt>request hash</dt><dd>${call.requestHash}</dd>
 <dt>step</dt><dd>${call.workKey.split("\u001f").slice(2).join(" / ")}</dd></dl>
-${request ?? html`<div class="muted">Request as sent: not stored for this call (only the target's played transcript is kept).</div>`}
+${request ?? html`<div class="muted request-not-kept">${requestNotKept(call)}</div>`}
 ${call.error ? html`<div class="error">${call.error}</div>` : ""}
 ${call.text !== null ? html`<details open><summary>Answer</summary><pre>${call.text}</pre></details>` : ""}
 </div>`;
@@ -152,7 +168,17 @@ ${await turnsView(base, conversation, input.imageBaseDir)}</div>
       ),
     )}</div></section>`);
   }
-  const extra = caseSections(run.recipe).map((section) => section({ run, record, scores: input.scores }));
+  const extra: Html[] = [];
+  for (const section of caseSections(run.recipe)) {
+    const shownSection = await section({
+      run,
+      record,
+      scores: input.scores,
+      base,
+      imageBaseDir: input.imageBaseDir,
+    });
+    if (shownSection) extra.push(shownSection);
+  }
   return layout(
     record.caseId,
     html`<p><a href="${runPath}${input.back}">← back to the cases</a></p>

@@ -133,10 +133,24 @@ export class RunIndex {
     this.categoryKey = categoryKey;
   }
 
-  /** Reads the whole run (first use). */
-  load(store: Store): void {
+  /** Case index of the last case read by `loadChunk` (-1 before the first). */
+  #loadedTo = -1;
+
+  /**
+   * Reads the next `limit` cases of the run, with their verdicts; true when the run is read
+   * (first use: the viewer calls it once per turn of the event loop, see ViewerState).
+   */
+  loadChunk(store: Store, limit: number): boolean {
+    const viewer = store.viewer();
+    // A case changed while the chunks are read is newer than the run's newest case before the
+    // first chunk: the first refresh re-reads exactly those (and the cases of that instant).
+    if (this.#loadedTo < 0) this.#seen = viewer.lastCaseUpdate(this.runId) ?? "";
+    const records = viewer.casesAfter(this.runId, this.#loadedTo, limit);
+    const first = records[0];
+    const last = records.at(-1);
+    if (!first || !last) return true;
     const scores = new Map<string, IndexedScore[]>();
-    for (const score of store.iterateScores(this.runId)) {
+    for (const score of viewer.scoresOfCaseRange(this.runId, first.index, last.index)) {
       let list = scores.get(score.caseId);
       if (!list) {
         list = [];
@@ -144,12 +158,14 @@ export class RunIndex {
       }
       list.push(indexScore(score));
     }
-    for (const record of store.iterateCases(this.runId)) {
-      if (record.updatedAt > this.#seen) this.#seen = record.updatedAt;
+    for (const record of records) {
       const entry = indexCase(record, scores.get(record.caseId) ?? [], this.categoryKey);
       this.cases.push(entry);
       this.#byId.set(entry.caseId, entry);
     }
+    this.#loadedTo = last.index;
+    this.#facets = undefined;
+    return records.length < limit;
   }
 
   /** Reads the cases registered or finished since the last read (a running run), given a stamp of the run's state. */

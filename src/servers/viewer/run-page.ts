@@ -104,3 +104,20 @@ ${pageNumber < pages ? html`<a rel="next" href="${withParams(params, { page: Str
     html`<a href="${runPath}">${run.name}</a>`,
   );
 }
+
+/** A run whose index is still being read: how far it is (the script reloads the page until it is ready). */
+export function runLoadingPage(input: {
+  run: RunRecord;
+  progress: RunProgressRow | undefined;
+  load: { loaded: number; total: number };
+}): Html {
+  const { run, load } = input;
+  return layout(
+    run.name,
+    html`<h1>${run.name} <span class="pill ${run.status}" data-status>${run.status}</span></h1>
+<p class="muted">${run.id} · ${run.recipe} · ${progressCell(input.progress, run.id)}</p>
+<p id="loading" data-loading role="status">Loading the run's cases: ${load.loaded} of ${load.total} read. The grid opens when they are all read.</p>
+<progress max="${Math.max(load.total, 1)}" value="${load.loaded}"></progress>`,
+    html`<a href="/runs/${encodeURIComponent(run.id)}">${run.name}</a>`,
+  );
+}

@@ -162,3 +162,36 @@ describe("viewer app", () => {
     expect((await keyed.get("/", { authorization: `Bearer ${"k".repeat(16)}` })).status).toBe(200);
   });
 });
+
+describe("viewer app: requests as sent", () => {
+  it("says what the store holds for a judge call, whose request it does not keep", async () => {
+    const { get, store } = setup();
+    store.putCall({
+      workKey: "a\u001fcase-000001\u001fjudge\u001fsafety@sim:alpha",
+      runId: "a",
+      caseId: "case-000001",
+      role: "judge",
+      targetId: "sim:judge",
+      requestHash: "f".repeat(64),
+      status: "ok",
+      cached: false,
+      attempts: 1,
+      rateLimited: 0,
+      serverErrors: 0,
+      error: null,
+      text: "safe: the answer refused",
+      keepsText: true,
+      usage: { inputTokens: 300, outputTokens: 9 },
+      costUsd: 0.001,
+      latencyMs: 80,
+      createdAt: "2026-01-01T00:00:01.000Z",
+    });
+    const page = await (await get("/runs/a/cases/case-000001")).text();
+    const judge = page.slice(page.indexOf("<dt>role</dt><dd>judge"));
+    expect(judge).toContain("Request as sent: not kept by the store. The judge&#39;s prompt is built from");
+    expect(judge).toContain("f".repeat(64));
+    expect(judge).toContain("safe: the answer refused");
+    // Target calls on the played transcript still show the request rebuilt from it.
+    expect(page).toContain("Request as sent (");
+  });
+});

@@ -8,9 +8,11 @@ import { filterCases } from "./case-filter.ts";
 import { caseImageBytes } from "./case-images.ts";
 import { casePage } from "./case-page.ts";
 import { parseCaseQuery, withParams } from "./case-query-params.ts";
+import { caseMessages } from "./case-sections.ts";
+import "./redteam-case-section.ts";
 import { comparePage } from "./compare-page.ts";
 import { compareSides } from "./compare-runs.ts";
-import { runPage } from "./run-page.ts";
+import { runLoadingPage, runPage } from "./run-page.ts";
 import { runsPage } from "./runs-page.ts";
 import { viewerGuard } from "./viewer-guard.ts";
 import { layout, VIEWER_CSS } from "./viewer-layout.ts";
@@ -94,7 +96,15 @@ export function createViewerApp(options: ViewerOptions): Hono {
     const run = requireRun(c.req.param("run"));
     const params = new URL(c.req.url).searchParams;
     const query = parseCaseQuery(params);
-    const index = state.index(run);
+    const index = state.ready(run);
+    if (!index)
+      return c.html(
+        runLoadingPage({
+          run,
+          progress: state.progress().find((row) => row.runId === run.id),
+          load: state.loadProgress(run.id) ?? { loaded: 0, total: 0 },
+        }),
+      );
     return c.html(
       runPage({
         run,
@@ -141,7 +151,7 @@ export function createViewerApp(options: ViewerOptions): Hono {
     const record = options.store.getCase(run.id, c.req.param("case"));
     const sha256 = c.req.param("sha256");
     if (!record || !/^[0-9a-f]{64}$/.test(sha256)) return c.text("no such image", 404);
-    const messages = [...record.dialogue.messages];
+    const messages = caseMessages(run.recipe, record);
     const image = await caseImageBytes(messages, sha256, imageBaseDir(run), c.req.query("size") === "thumb");
     if (!image) return c.text("no such image in this case", 404);
     return c.body(new Uint8Array(image.bytes), 200, {
@@ -182,7 +192,7 @@ export function createViewerApp(options: ViewerOptions): Hono {
     });
   });
 
-  app.get("/compare", (c) => {
+  app.get("/compare", async (c) => {
     const get = (name: string) => {
       const value = c.req.query(name)?.trim();
       if (!value) throw new InputError(`compare needs the ${name} parameter`, name);
@@ -191,8 +201,8 @@ export function createViewerApp(options: ViewerOptions): Hono {
     const a = { run: requireRun(get("a")), arm: get("armA") };
     const b = { run: requireRun(get("b")), arm: get("armB") };
     const comparison = compareSides(
-      { cases: state.index(a.run).cases, arm: a.arm },
-      { cases: state.index(b.run).cases, arm: b.arm },
+      { cases: (await state.index(a.run)).cases, arm: a.arm },
+      { cases: (await state.index(b.run)).cases, arm: b.arm },
       get("judge"),
       c.req.query("fail")?.trim() || "unsafe",
     );

@@ -60,6 +60,7 @@ export const VIEWER_SCRIPT = `"use strict";
     }
     else if (event.key === "?") { alert("j / k: next / previous row\\nEnter: open the row\\n/: search\\nn / p: next / previous page\\ng: runs list\\nEsc: close the image"); }
   });
+  if (document.querySelector("[data-loading]")) setTimeout(function () { window.location.reload(); }, 1000);
   var live = document.querySelectorAll("[data-run-progress]");
   if (live.length > 0 && window.EventSource) {
     var source = new EventSource("/events");
