@@ -51,19 +51,22 @@ export class StreamedDataHash implements ChunkHasher {
     expected: DataHashRecord | undefined;
     runLabel: string;
     onComplete: (record: DataHashRecord) => void;
+    /** Block size of a first read (default DATA_HASH_BLOCK_BYTES); a later one uses the record's. */
+    blockBytes?: number;
   }) {
     this.#file = options.file;
     this.#expected = options.expected;
     this.#runLabel = options.runLabel;
     this.#onComplete = options.onComplete;
-    this.blockBytes = options.expected?.blockBytes ?? DATA_HASH_BLOCK_BYTES;
+    this.blockBytes = options.expected?.blockBytes ?? options.blockBytes ?? DATA_HASH_BLOCK_BYTES;
   }
 
   update(block: Buffer): void {
     const index = this.#blocks.length;
     const digest = createHash("sha256").update(block).digest("hex").slice(0, BLOCK_HEX);
     const expected = this.#expected?.blocks.slice(index * BLOCK_HEX, (index + 1) * BLOCK_HEX);
-    if (expected !== undefined && digest !== expected) this.#changed(this.#size);
+    if (expected !== undefined && digest !== expected)
+      this.#changed(`bytes ${this.#size} to ${this.#size + block.length - 1} differ`, true);
     this.#whole.update(block);
     this.#blocks.push(digest);
     this.#size += block.length;
@@ -81,14 +84,19 @@ export class StreamedDataHash implements ChunkHasher {
       this.#expected &&
       (record.size !== this.#expected.size || record.fullHash !== this.#expected.fullHash)
     )
-      this.#changed(Math.min(record.size, this.#expected.size));
+      this.#changed(
+        record.size === this.#expected.size
+          ? "its content differs"
+          : `it is ${record.size} bytes long, was ${this.#expected.size}`,
+        record.size === this.#expected.size,
+      );
     this.#onComplete(record);
   }
 
-  #changed(offset: number): never {
+  #changed(difference: string, sameSize: boolean): never {
+    const same = sameSize ? ", though its size and modification time are as they were" : "";
     throw new InputError(
-      `the file changed since ${this.#runLabel} (its content differs from byte ${offset} on, ` +
-        "though its size and modification time are the same); nothing of the changed data was played. " +
+      `the file changed since ${this.#runLabel} (${difference}${same}); nothing of the changed data was played. ` +
         "To run the new content, start a new run: give the run another name (`name:` in the config), " +
         `or touch the file (\`touch ${this.#file}\`) so that its modification time changes`,
       this.#file,
