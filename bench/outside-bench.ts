@@ -10,6 +10,8 @@
 //   node bench/outside-bench.ts --n 2000 --run-concurrency 64
 //     (also sets the run-level `concurrency`; by default only the target's `concurrency: 64` is
 //     set, as the README shows, and cases in flight follow it)
+//   TURNSAFE_BENCH_CPU_PROF=/tmp/prof TURNSAFE_BENCH_N=2000 npm run bench outside
+//     (also writes a --cpu-prof profile of the child to /tmp/prof)
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -75,6 +77,10 @@ async function measure(size: number, runConcurrency: number | undefined): Promis
         process.execPath,
         "--max-semi-space-size=32",
         "--heap-growing-percent=100",
+        // TURNSAFE_BENCH_CPU_PROF=<dir>: a V8 CPU profile of the child (open it in Chrome DevTools).
+        ...(process.env.TURNSAFE_BENCH_CPU_PROF
+          ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.TURNSAFE_BENCH_CPU_PROF)}`]
+          : []),
         bin,
         "run",
         "config.yaml",

@@ -115,7 +115,7 @@ describe("the CLI on a PostgreSQL store (--store postgres://…)", () => {
     for (let time = 0; time < 2; time++) {
       const there = await runCli(["store", "migrate", "--from", `sqlite:${sqlite}`, "--to", url, "--json"]);
       expect(there.code, there.stderr).toBe(0);
-      expect(JSON.parse(there.stdout).rows).toMatchObject({ runs: 1, cases: 12 });
+      expect(JSON.parse(there.stdout).rows).toMatchObject({ runs: 1, cases: 12, data_hashes: 1 });
     }
     const home = await runCli(["store", "migrate", "--from", url, "--to", back, "--run", "pgcli", "--json"]);
     expect(home.code, home.stderr).toBe(0);

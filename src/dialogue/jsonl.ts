@@ -7,6 +7,7 @@ import { formatIssues, issuesLine } from "./format-issues.ts";
 import { type InputLimits, inputLimits } from "./input-limits.ts";
 import { tooDeepAt, tooDeepMessage } from "./json-depth.ts";
 import { readLines } from "./read-lines.ts";
+import type { ChunkHasher } from "./streamed-data-hash.ts";
 
 /** Formats a zod error as `field.path: expected X, found Y; ...` (the value is what was validated). */
 export function formatZodError(error: z.ZodError, input?: unknown, schema?: z.ZodType): string {
@@ -17,6 +18,8 @@ export function formatZodError(error: z.ZodError, input?: unknown, schema?: z.Zo
 export interface JsonlOptions {
   limits?: Partial<InputLimits>;
   onWarning?: (warning: string) => void;
+  /** Hashes the file as it streams (see readLines). */
+  hash?: ChunkHasher;
 }
 
 /** A validated record, or why its line was rejected (an InputError naming `file:line`). */
@@ -38,6 +41,7 @@ export async function* readJsonlEntries<T extends z.ZodType>(
   for await (const entry of readLines(file, {
     maxLineBytes: limits.maxLineBytes,
     onWarning: options.onWarning,
+    hash: options.hash,
   })) {
     const where = `${file}:${entry.line}`;
     if (entry.problem !== undefined) {

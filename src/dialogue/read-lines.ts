@@ -2,6 +2,7 @@ import { isUtf8 } from "node:buffer";
 import { InputError } from "../errors.ts";
 import { formatBytes } from "./input-limits.ts";
 import { NotReadableFile, openRegularFile } from "./open-regular-file.ts";
+import type { ChunkHasher } from "./streamed-data-hash.ts";
 
 /** A line of a text file (1-based), or why it could not be read. */
 export type FileLine =
@@ -17,6 +18,11 @@ export interface ReadLinesOptions {
   keepBlank?: boolean;
   /** Option name shown in the over-long line message. */
   limitName?: string;
+  /**
+   * Hashes the file as it streams: it gets every block of `hash.blockBytes` (the file is read in
+   * whole blocks) before any line ending in that block is yielded, and `end()` at the end.
+   */
+  hash?: ChunkHasher;
 }
 
 const CHUNK_BYTES = 64 * 1024;
@@ -39,7 +45,8 @@ export async function openDataFile(file: string): ReturnType<typeof openRegularF
  */
 export async function* readLines(file: string, options: ReadLinesOptions): AsyncGenerator<FileLine> {
   const { handle } = await openDataFile(file);
-  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  const chunkBytes = options.hash?.blockBytes ?? CHUNK_BYTES;
+  const buffer = Buffer.allocUnsafe(chunkBytes);
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let overLong = false;
@@ -78,14 +85,20 @@ export async function* readLines(file: string, options: ReadLinesOptions): Async
   };
   try {
     for (;;) {
-      let bytesRead: number;
+      let bytesRead = 0;
       try {
-        ({ bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null));
+        // Hashed, the buffer is filled whole (a short read is not a block's end).
+        do {
+          const { bytesRead: read } = await handle.read(buffer, bytesRead, chunkBytes - bytesRead, null);
+          if (read === 0) break;
+          bytesRead += read;
+        } while (options.hash && bytesRead < chunkBytes);
       } catch (error) {
         throw new InputError(`cannot read file (${(error as NodeJS.ErrnoException).code ?? error})`, file);
       }
       if (bytesRead === 0) break;
       const chunk = buffer.subarray(0, bytesRead);
+      options.hash?.update(chunk);
       let start = 0;
       for (let end = chunk.indexOf(10, start); end !== -1; end = chunk.indexOf(10, start)) {
         keep(chunk.subarray(start, end), false);
@@ -95,6 +108,7 @@ export async function* readLines(file: string, options: ReadLinesOptions): Async
       }
       keep(chunk.subarray(start), true);
     }
+    options.hash?.end();
     if (pendingBytes > 0 || overLong) {
       const done = finish();
       if (done) yield done;

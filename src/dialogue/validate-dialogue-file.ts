@@ -3,6 +3,7 @@ import { checkImageBytes, checkImageFile } from "./check-image-file.ts";
 import { type Dialogue, DialogueSchema } from "./dialogue.ts";
 import { type InputLimits, inputLimits } from "./input-limits.ts";
 import { readJsonlEntries } from "./jsonl.ts";
+import type { ChunkHasher } from "./streamed-data-hash.ts";
 
 /** How a dialogue file is checked. */
 export interface ValidateDialogueOptions {
@@ -14,6 +15,8 @@ export interface ValidateDialogueOptions {
   maxProblems?: number;
   /** Told about lines read with a repair (invalid UTF-8), naming `file:line`. */
   onWarning?: (warning: string) => void;
+  /** Hashes the file as it streams, checking it against an earlier session's (see StreamedDataHash). */
+  hash?: ChunkHasher;
 }
 
 /** A dialogue file that passed: how many dialogues, and warnings naming `file:line`. */
@@ -97,6 +100,7 @@ export async function* checkedDialogues(
   for await (const entry of readJsonlEntries(file, DialogueSchema, {
     limits,
     onWarning: options.onWarning,
+    hash: options.hash,
   })) {
     if (options.limit !== undefined && dialogues >= options.limit) break;
     const lineProblems: string[] = [];

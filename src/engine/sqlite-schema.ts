@@ -144,6 +144,7 @@ export function checkSchema(db: DatabaseSync, file: string): void {
  * `cases_by_update`: an index of cases by `updated_at` (built when an older store is opened).
  * `human_labels`: a person's judgement (`right` or
  * `wrong`, with a note) of one verdict (score row), written by `turnsafe view --labels`.
+ * `data_hashes`: a run's data file hashed block by block as it streamed to its end.
  */
 export const STORE_ADDED_TABLES = `
 CREATE TABLE IF NOT EXISTS leases (
@@ -177,5 +178,15 @@ CREATE TABLE IF NOT EXISTS human_labels (
   note TEXT,
   created_at TEXT NOT NULL,
   PRIMARY KEY (run_id, case_id, scorer)
+);
+-- A run's data file hashed as it was read to the end (src/engine/data-hash-store.ts).
+CREATE TABLE IF NOT EXISTS data_hashes (
+  run_id TEXT PRIMARY KEY,
+  file TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  block_bytes INTEGER NOT NULL,
+  full_hash TEXT NOT NULL,
+  blocks TEXT NOT NULL,
+  created_at TEXT NOT NULL
 );
 `;

@@ -3,6 +3,7 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { ScoreStatus } from "../contracts/index.ts";
 import type { Dialogue } from "../dialogue/dialogue.ts";
 import { StoreError } from "../errors.ts";
+import { sqlDataHashStore } from "./data-hash-store.ts";
 import { openSqlite } from "./open-sqlite.ts";
 import {
   GROUPED_WRITES,
@@ -290,7 +291,7 @@ export class SqliteStore implements Store {
   deleteRun(id: string): void {
     this.flush();
     this.#sqliteTransaction(() => {
-      for (const table of ["scores", "calls", "cases", "runs"])
+      for (const table of ["scores", "calls", "cases", "data_hashes", "runs"])
         this.#statement(`DELETE FROM ${table} WHERE ${table === "runs" ? "id" : "run_id"} = ?`).run(id);
     });
   }
@@ -446,6 +447,7 @@ export class SqliteStore implements Store {
   }
 
   readonly viewer = () => sqliteViewerStore(this.#queries, (sql, ...values) => this.#run(sql, ...values));
+  readonly dataHashes = () => sqlDataHashStore(this.#queries, (sql, ...values) => this.#run(sql, ...values));
   /** A lease write: committed at once, after the held writes, in a transaction of its own. */
   #writeNow<T>(work: () => T): T {
     this.flush();

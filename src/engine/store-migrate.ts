@@ -8,8 +8,11 @@ import { createPostgresSchema } from "./postgres/postgres-schema.ts";
 import { PRIMARY_KEYS, toPostgresSql } from "./postgres/postgres-sql.ts";
 import type { Row } from "./sqlite-rows.ts";
 
-/** The tables a migration copies, parents first (leases are per process and are not copied). */
-const TABLES = ["runs", "cases", "calls", "responses", "scores"] as const;
+/**
+ * The tables a migration copies, parents first (leases are per process and are not copied; a
+ * run's data hash comes along, so the migrated run still checks its data as it streams).
+ */
+const TABLES = ["runs", "cases", "calls", "responses", "scores", "data_hashes"] as const;
 const PAGE = 1000;
 
 /** Raw rows of a store's tables, whichever database holds them. */

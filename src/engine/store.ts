@@ -1,5 +1,6 @@
 import type { CallRole, ScoreStatus, Usage } from "../contracts/index.ts";
 import type { Dialogue } from "../dialogue/dialogue.ts";
+import type { DataHashStore } from "./data-hash-store.ts";
 import type { ViewerStore } from "./viewer-store.ts";
 
 export type RunStatus = "running" | "completed" | "interrupted" | "failed";
@@ -259,6 +260,8 @@ export interface Store {
 
   /** The web viewer's reads and its one write, human labels (src/engine/viewer-store.ts). */
   viewer(): ViewerStore;
+  /** Each run's data hash, checked as a later session streams the data (src/engine/data-hash-store.ts). */
+  dataHashes(): DataHashStore;
 
   /** Makes every write so far durable (stores that group writes commit them now). */
   flush(): void;

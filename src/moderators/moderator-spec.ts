@@ -5,7 +5,6 @@ import { createLlamaGuardModerator, type LlamaGuardVersion } from "./backends/ll
 import { createLlavaShieldModerator } from "./backends/llavashield-moderator.ts";
 import { createOpenAIModerationModerator } from "./backends/openai-moderation.ts";
 import { createCascadeModerator } from "./cascade-moderator.ts";
-import { createLocalGuard } from "./local-guard/local-guard.ts";
 import type { Moderator } from "./moderator.ts";
 import { createPromptedModerator } from "./prompted-moderator.ts";
 
@@ -81,7 +80,9 @@ async function build(
       throw new InputError(`needs a target after the colon; forms: ${MODERATOR_SPEC_HELP}`, where);
     return buildTarget(rest.trim(), where, { baseDir: options.baseDir, env: options.env }, scope);
   };
-  const local = (scorer?: "classifier" | "lexicon") => {
+  const local = async (scorer?: "classifier" | "lexicon") => {
+    // Loaded on use: its word lists and classifiers cost every command ~40 ms of start-up.
+    const { createLocalGuard } = await import("./local-guard/local-guard.ts");
     const guard = createLocalGuard({
       ocr: options.localGuard?.ocr ?? true,
       nsfw: options.localGuard?.nsfw ?? true,
@@ -94,7 +95,7 @@ async function build(
   };
   if (spec === "local") return local();
   if (spec === "local:classifier" || spec === "local:lexicon")
-    return Object.assign(local(spec === "local:classifier" ? "classifier" : "lexicon"), { name: spec });
+    return Object.assign(await local(spec === "local:classifier" ? "classifier" : "lexicon"), { name: spec });
   if (spec.startsWith("prompted:"))
     return createPromptedModerator({ target: await target(spec.slice("prompted:".length)), name: spec });
   if (spec.startsWith("llavashield:"))
@@ -142,7 +143,7 @@ async function build(
     if (second.startsWith("cascade:"))
       throw new InputError("a cascade cannot escalate to another cascade", where);
     const cascade = createCascadeModerator({
-      first: local(),
+      first: await local(),
       fallback: await build(second, options, scope),
       lower: options.cascade?.lower ?? 0.2,
       upper: options.cascade?.upper ?? 0.8,

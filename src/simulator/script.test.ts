@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { InputError } from "../errors.ts";
 import { DEFAULT_SIMULATOR_SCRIPT_YAML } from "./default-script.ts";
 import {
-  DEFAULT_SIMULATOR_SCRIPT,
+  defaultSimulatorScript,
   loadSimulatorScript,
   parseSimulatorScript,
   simulatorScriptFrom,
@@ -168,9 +168,9 @@ describe("loadSimulatorScript", () => {
   });
 });
 
-describe("DEFAULT_SIMULATOR_SCRIPT", () => {
+describe("defaultSimulatorScript", () => {
   it("is the parsed built-in YAML", () => {
-    expect(DEFAULT_SIMULATOR_SCRIPT).toEqual(parseSimulatorScript(DEFAULT_SIMULATOR_SCRIPT_YAML, "again"));
-    expect(DEFAULT_SIMULATOR_SCRIPT.rules.map((rule) => rule.name)).toContain("refuse-early-turns");
+    expect(defaultSimulatorScript()).toEqual(parseSimulatorScript(DEFAULT_SIMULATOR_SCRIPT_YAML, "again"));
+    expect(defaultSimulatorScript().rules.map((rule) => rule.name)).toContain("refuse-early-turns");
   });
 });

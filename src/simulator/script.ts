@@ -222,11 +222,16 @@ export async function loadSimulatorScript(file: string): Promise<SimulatorScript
   return parseSimulatorScript(text, file);
 }
 
-/** The built-in script (see default-script.ts). */
-export const DEFAULT_SIMULATOR_SCRIPT: SimulatorScript = parseSimulatorScript(
-  DEFAULT_SIMULATOR_SCRIPT_YAML,
-  "built-in simulator script",
-);
+let defaultScript: SimulatorScript | undefined;
+
+/**
+ * The built-in script (see default-script.ts), parsed on first use: parsing it when this module
+ * loads cost every command ~80 ms of CPU at start-up, also those that never start a simulator.
+ */
+export function defaultSimulatorScript(): SimulatorScript {
+  defaultScript ??= parseSimulatorScript(DEFAULT_SIMULATOR_SCRIPT_YAML, "built-in simulator script");
+  return defaultScript;
+}
 
 function buildScript(
   value: unknown,

@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { checkBuiltDialogue } from "../benchmarks/safemt/build/built-dialogue.ts";
 import { decideAction, requestRandom } from "./behaviour.ts";
 import { readChatRequest } from "./chat-request.ts";
-import { DEFAULT_SIMULATOR_SCRIPT, parseSimulatorScript } from "./script.ts";
+import { defaultSimulatorScript, parseSimulatorScript } from "./script.ts";
 
-function reply(messages: unknown[], script = DEFAULT_SIMULATOR_SCRIPT): string {
+function reply(messages: unknown[], script = defaultSimulatorScript()): string {
   const request = readChatRequest({ model: "turnsafe-sim", messages });
   if ("message" in request) throw new Error(request.message);
   const action = decideAction(request, script, requestRandom(script.seed, 0));

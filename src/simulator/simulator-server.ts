@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { listen } from "../util/listen.ts";
 import { decideAction, requestRandom, type SimulatorAction } from "./behaviour.ts";
 import { type ChatRequestView, estimateTokens, readChatRequest } from "./chat-request.ts";
-import { DEFAULT_SIMULATOR_SCRIPT, type SimulatorScript } from "./script.ts";
+import { defaultSimulatorScript, type SimulatorScript } from "./script.ts";
 import {
   completionBody,
   errorBody,
@@ -236,7 +236,7 @@ export interface RunningSimulator {
 
 /** Starts the simulator over HTTP on `host:port` (127.0.0.1 and a free port by default). */
 export async function startSimulator(options: StartSimulatorOptions = {}): Promise<RunningSimulator> {
-  const simulator = createSimulatorApp(options.script ?? DEFAULT_SIMULATOR_SCRIPT, options);
+  const simulator = createSimulatorApp(options.script ?? defaultSimulatorScript(), options);
   const listening = await listen(simulator.app.fetch, {
     host: options.host,
     port: options.port,

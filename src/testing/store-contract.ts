@@ -394,5 +394,21 @@ export function storeContract(name: string, backend: () => StoreBackend | string
       store.releaseRunLease(contractRun.id, b);
       expect(store.getRunLease(contractRun.id)).toBeUndefined();
     });
+
+    test("keeps a run's data hash until the run is deleted", (store, reopen) => {
+      store.putRun(contractRun);
+      const record = { file: "/d.jsonl", size: 5, blockBytes: 4, fullHash: "ab", blocks: "0123456789abcdef" };
+      expect(store.dataHashes().get(contractRun.id)).toBeUndefined();
+      store.dataHashes().put(contractRun.id, record);
+      store.dataHashes().put(contractRun.id, { ...record, fullHash: "cd" });
+      const other = reopen(store);
+      try {
+        expect(other.dataHashes().get(contractRun.id)).toEqual({ ...record, fullHash: "cd" });
+      } finally {
+        if (other !== store) other.close();
+      }
+      store.deleteRun(contractRun.id);
+      expect(store.dataHashes().get(contractRun.id)).toBeUndefined();
+    });
   });
 }

@@ -68,8 +68,9 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
       const baseDir = imageBaseDir;
       // Each line and image is checked as it streams, just before it is played (a bad one stops
       // the run, listing every problem in the file); nothing reads the whole file up front.
-      cases = () =>
+      cases = (hash) =>
         checkedDialogues(file, {
+          hash,
           imageBaseDir: baseDir,
           limits: config.limits,
           allowOutsideImages: config.allowImagesOutsideDataDir,
@@ -78,7 +79,9 @@ export async function planDialogueRun(config: RunConfig, options: PlanOptions): 
         });
       // The content is part of the run's identity: an edited data file starts a new run (whose
       // unchanged requests are still served from the response cache) instead of reusing old
-      // results. The fingerprint costs the same for any size (see fileFingerprint).
+      // results. The fingerprint costs the same for any size (see fileFingerprint); the edit it
+      // cannot see (same size and time stamp, far from both ends) is caught as the data streams:
+      // a later session checks the whole-file hash the first one stored (see StreamedDataHash).
       dataIdentity = `file:${file}@${await fileFingerprint(file)}`;
     }
     const judges: Judge[] = [];

@@ -1,8 +1,10 @@
 import type { Target } from "../../contracts/index.ts";
 import type { Dialogue } from "../../dialogue/dialogue.ts";
 import { type JsonlOptions, readDialogues } from "../../dialogue/jsonl.ts";
+import { type ChunkHasher, StreamedDataHash } from "../../dialogue/streamed-data-hash.ts";
 import type { RunProgress } from "../../engine/run-cases.ts";
 import type { RunSessionHooks, RunSessionOutcome, RunSettings } from "../../engine/run-session.ts";
+import type { Store } from "../../engine/store.ts";
 import type { Judge } from "../../judges/judge.ts";
 import type { PlaySession } from "../benchmark.ts";
 import { type DriverChoice, runDialogueSuite } from "./dialogue-suite.ts";
@@ -14,7 +16,11 @@ export interface DialogueRunPlan extends RunSettings {
   dataIdentity: string;
   /** The JSONL file cases stream from, when they come from one (for progress totals). */
   dataFile?: string;
-  cases: () => AsyncIterable<Dialogue> | Iterable<Dialogue>;
+  /**
+   * The dialogues, streamed. Those read from `dataFile` are hashed as they stream through `hash`
+   * (checked against the hash an earlier session of the run stored; see StreamedDataHash).
+   */
+  cases: (hash?: ChunkHasher) => AsyncIterable<Dialogue> | Iterable<Dialogue>;
   imageBaseDir: string;
   /** Largest image file read during the run (default 20 MiB; `limits.maxImageBytes`). */
   imageMaxBytes?: number;
@@ -70,7 +76,7 @@ export function playDialogueRun(
   return runDialogueSuite({
     store,
     runId,
-    cases: repeatedCases(plan.cases(), plan.repeat ?? 1),
+    cases: repeatedCases(plan.cases(dataHash(plan, store, runId)), plan.repeat ?? 1),
     targets: plan.targets,
     judges: plan.judges,
     driver: plan.driver,
@@ -82,6 +88,25 @@ export function playDialogueRun(
     retryErrored: plan.retryErrored,
     signal: hooks.signal,
     onProgress: hooks.onProgress,
+  });
+}
+
+/**
+ * Hashes the run's data file as it streams: the first session that reads it to the end stores
+ * the hash with the run; a later one (a resume or rerun, whose file fingerprint matched) is
+ * checked against it block by block and stops before playing anything of a changed block.
+ */
+function dataHash(plan: DialogueRunPlan, store: Store, runId: string): StreamedDataHash | undefined {
+  if (plan.dataFile === undefined) return undefined;
+  const hashes = store.dataHashes();
+  const expected = hashes.get(runId);
+  return new StreamedDataHash({
+    file: plan.dataFile,
+    expected,
+    runLabel: `run ${runId} began`,
+    onComplete: (record) => {
+      if (!expected) hashes.put(runId, record);
+    },
   });
 }
 

@@ -2,6 +2,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { loadCaptionsFile } from "../../benchmarks/mtmcs/captions.ts";
 import { executeMtmcsRun, mtmcsBenchmark } from "../../benchmarks/mtmcs/mtmcs-benchmark.ts";
+import { mtmcsCasesInFlight } from "../../benchmarks/mtmcs/mtmcs-cases-in-flight.ts";
 import { resolveMtmcsSources } from "../../benchmarks/mtmcs/mtmcs-loader.ts";
 import { REFERENCE_PROTOCOL } from "../../benchmarks/mtmcs/mtmcs-play.ts";
 import { MTMCS_MODALITIES, MTMCS_SPLITS } from "../../benchmarks/mtmcs/mtmcs-row.ts";
@@ -27,7 +28,7 @@ import {
   resolveStorePath,
 } from "./store-option.ts";
 
-interface MtmcsRunFlags {
+export interface MtmcsRunFlags {
   data: string[];
   split?: string;
   modality: string;
@@ -42,7 +43,7 @@ interface MtmcsRunFlags {
   temperature?: string;
   maxTokens?: string;
   limit?: string;
-  concurrency: string;
+  concurrency?: string;
   endpointConcurrency: string;
   name: string;
   store?: string;
@@ -105,7 +106,10 @@ export function registerMtmcsCommand(program: Command): void {
     .option("--temperature <t>", "temperature of each turn and intent question", "0.1")
     .option("--max-tokens <n>", "new tokens per turn and intent answer", "128")
     .option("--limit <n>", "only the first n rows of each split")
-    .option("--concurrency <n>", "cases played at once", "8")
+    .option(
+      "--concurrency <n>",
+      "cases played at once (default: enough to fill the targets', judge's and captioner's connections)",
+    )
     .option("--endpoint-concurrency <n>", "default concurrent requests per endpoint", "8")
     .option("--name <name>", "run name (part of the run id)", "mtmcs")
     .option("--store <file|url>", "store: SQLite file or postgres:// URL")
@@ -161,7 +165,8 @@ export function registerMtmcsCommand(program: Command): void {
     );
 }
 
-async function planMtmcsRun(flags: MtmcsRunFlags, scope: AsyncDisposableStack): Promise<MtmcsRunPlan> {
+/** Resolves `mtmcs run`'s flags into a plan (builds targets; starts in-process simulators in `scope`). */
+export async function planMtmcsRun(flags: MtmcsRunFlags, scope: AsyncDisposableStack): Promise<MtmcsRunPlan> {
   const splits = flags.split ? list(flags.split, MTMCS_SPLITS, "--split") : undefined;
   const modalities = list(flags.modality, MTMCS_MODALITIES, "--modality");
   const judgeMode = oneOf(flags.judgeMode, ["caption", "vision"] as const, "--judge-mode");
@@ -196,6 +201,7 @@ async function planMtmcsRun(flags: MtmcsRunFlags, scope: AsyncDisposableStack): 
     );
   const moderatorTarget = flags.moderator ? await build(flags.moderator, "--moderator") : undefined;
   const storePath = resolveStorePath(flags.store);
+  const endpointConcurrency = positiveInteger(flags.endpointConcurrency, "--endpoint-concurrency");
   const params = { temperature, maxOutputTokens: maxTokens };
   return {
     name: nameOf(flags.name),
@@ -219,8 +225,10 @@ async function planMtmcsRun(flags: MtmcsRunFlags, scope: AsyncDisposableStack): 
     protocol: { ...REFERENCE_PROTOCOL, imagePlacement: placement, turnParams: params, intentParams: params },
     storePath,
     reportDir: path.resolve(flags.reportDir),
-    concurrency: positiveInteger(flags.concurrency, "--concurrency"),
-    endpointConcurrency: positiveInteger(flags.endpointConcurrency, "--endpoint-concurrency"),
+    concurrency: flags.concurrency
+      ? positiveInteger(flags.concurrency, "--concurrency")
+      : mtmcsCasesInFlight({ targets, judge, captioner, moderator: moderatorTarget }, endpointConcurrency),
+    endpointConcurrency,
     cache: flags.cache,
     retry: {},
     prices: new PriceTable(),

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { InputError } from "../../errors.ts";
 import { DEFAULT_SIMULATOR_SCRIPT_YAML } from "../../simulator/default-script.ts";
-import { DEFAULT_SIMULATOR_SCRIPT, loadSimulatorScript } from "../../simulator/script.ts";
+import { defaultSimulatorScript, loadSimulatorScript } from "../../simulator/script.ts";
 import { type SimulatorStats, startSimulator } from "../../simulator/simulator-server.ts";
 import { onInterrupt } from "../interrupt.ts";
 import { createOutput } from "../output.ts";
@@ -27,7 +27,7 @@ export function registerSimulatorCommand(program: Command): void {
       async (flags: { port: string; host: string; script?: string; apiKeyEnv?: string; json?: boolean }) => {
         const output = createOutput(flags);
         const port = flags.port === "0" ? 0 : positiveInteger(flags.port, "--port");
-        const script = flags.script ? await loadSimulatorScript(flags.script) : DEFAULT_SIMULATOR_SCRIPT;
+        const script = flags.script ? await loadSimulatorScript(flags.script) : defaultSimulatorScript();
         let apiKey: string | undefined;
         if (flags.apiKeyEnv) {
           apiKey = process.env[flags.apiKeyEnv];

@@ -1,6 +1,7 @@
 import type { ScoreStatus } from "../../contracts/index.ts";
 import type { Dialogue } from "../../dialogue/dialogue.ts";
 import { StoreError } from "../../errors.ts";
+import { sqlDataHashStore } from "../data-hash-store.ts";
 import { GROUPED_WRITES, PendingWrites, type SqliteStoreOptions, type SqlValue } from "../pending-writes.ts";
 import { acquireLease, getLease, type LeaseStatements, releaseLease, renewLease } from "../sqlite-leases.ts";
 import * as queries from "../sqlite-queries.ts";
@@ -228,7 +229,7 @@ export class PostgresStore implements Store {
     this.#callKeys.delete(id);
     this.#sendPending();
     this.#client.batch(
-      ["scores", "calls", "cases", "leases", "runs"].map((table) => [
+      ["scores", "calls", "cases", "leases", "data_hashes", "runs"].map((table) => [
         toPostgresSql(`DELETE FROM ${table} WHERE ${table === "runs" ? "id" : "run_id"} = ?`),
         [id],
       ]),
@@ -450,6 +451,7 @@ export class PostgresStore implements Store {
 
   /** The viewer's queries: the SQLite store's, translated like every other statement. */
   readonly viewer = () => sqliteViewerStore(this.#queries, (sql, ...values) => this.#run(sql, ...values));
+  readonly dataHashes = () => sqlDataHashStore(this.#queries, (sql, ...values) => this.#run(sql, ...values));
 
   close(): void {
     if (this.#closed) return;
