@@ -85,11 +85,10 @@ export class SqliteStore implements Store {
   #snapshotOpen = false;
 
   /**
-   * Opens (creating if needed) the store at `file`; `:memory:` for a throwaway one.
-   * With `commitIntervalMs` > 0, case, call and score writes are grouped and committed at that
-   * interval (see SqliteStoreOptions): far cheaper per write, at the price of losing at most that
-   * window of work if the process is killed (resume redoes it), unless `writeLog` is on.
-   * Logs left by killed processes are replayed here, whatever the options.
+   * Opens (creating) the store at `file` (`:memory:`: a throwaway one). With `commitIntervalMs` > 0,
+   * writes are grouped and committed at that interval (SqliteStoreOptions): far cheaper, losing at
+   * most that window if killed (resume redoes it) unless `writeLog` is on. Killed processes' logs
+   * are replayed here, whatever the options.
    */
   constructor(file: string, options: SqliteStoreOptions = {}) {
     this.file = file;
@@ -138,10 +137,10 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * A read on the hot path (a call looked up by work key, an answer by request hash). Grouped, it
-   * runs inside a read transaction kept open until the next commit: SQLite then takes its WAL read
-   * lock once per group instead of twice per lookup (file-lock system calls, the dearest part of a
-   * lookup). Writes by other processes show up at the next commit, at most one interval later.
+   * A hot-path read (a call by work key, an answer by request hash). Grouped, it runs in a read
+   * transaction kept open until the next commit, so SQLite takes its WAL read lock once per group,
+   * not twice per lookup (file-lock system calls, the dearest part). Other processes' writes show
+   * up at the next commit.
    */
   #lookup(sql: string, ...values: SqlValue[]): Row | undefined {
     if (this.#grouped && !this.#snapshotOpen && !this.#db.isTransaction) {
@@ -454,10 +453,7 @@ export class SqliteStore implements Store {
     return this.#sqliteTransaction(work, "BEGIN IMMEDIATE");
   }
 
-  /**
-   * Runs several writes atomically. Grouped, the unit's writes are held until it returns and then
-   * join the group (a unit that throws leaves none); reads inside it do not see them yet.
-   */
+  /** Runs writes atomically; grouped, they join the group when `work` returns (none if it throws). */
   transaction<T>(work: () => T): T {
     if (this.#transactionDepth > 0) return work();
     this.#transactionDepth++;
