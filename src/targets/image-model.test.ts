@@ -1,5 +1,6 @@
 import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
+import type { ModelCaller } from "../contracts/index.ts";
 import { CallExecutor } from "../engine/call-executor.ts";
 import { PriceTable } from "../engine/pricing.ts";
 import { SqliteStore } from "../engine/sqlite-store.ts";
@@ -15,21 +16,19 @@ afterEach(async () => {
   for (const scope of scopes.splice(0)) await scope.disposeAsync();
 });
 const options = { baseDir: process.cwd(), env: {} };
-const direct = {
-  call: (_role: string, target: { generate: Function }, request: unknown) => target.generate(request),
-};
+const direct: ModelCaller = { call: (_role, target, request) => target.generate(request) };
 
 describe("text-to-image model (OpenAI images API)", () => {
   it("gets a PNG from the simulator's images route, the same bytes for the same prompt", async () => {
     const scope = new AsyncDisposableStack();
     scopes.push(scope);
     const model = await buildImageModel("simulator", "--image-model", options, scope);
-    const bytes = await generateImage(direct as never, model, "a red padlock on a desk", "image");
+    const bytes = await generateImage(direct, model, "a red padlock on a desk", "image");
     const metadata = await sharp(bytes).metadata();
     expect(metadata.format).toBe("png");
     expect(metadata.width).toBe(SIMULATED_IMAGE_SIZE);
     expect(bytes.equals(await simulatedImage("a red padlock on a desk"))).toBe(true);
-    const other = await generateImage(direct as never, model, "a blue car", "image");
+    const other = await generateImage(direct, model, "a blue car", "image");
     expect(other.equals(bytes)).toBe(false);
   });
 
@@ -63,7 +62,7 @@ describe("text-to-image model (OpenAI images API)", () => {
       env: { OPENAI_API_KEY: "sk-secret-1" },
       fetch: async () => answers.shift() as Response,
     });
-    const ask = () => generateImage(direct as never, model, "x", "image");
+    const ask = () => generateImage(direct, model, "x", "image");
     const client = await ask().catch((error: unknown) => error);
     expect(client).toBeInstanceOf(TargetError);
     expect((client as TargetError).kind).toBe("client");
