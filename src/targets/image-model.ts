@@ -153,6 +153,18 @@ export async function decodeImage(base64: string): Promise<Buffer> {
   return bytes;
 }
 
+/** The file extension for image bytes (png, jpg, webp or gif by their signature; png otherwise). */
+export function imageExtension(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) return "jpg";
+  if (
+    bytes.subarray(0, 4).toString("latin1") === "RIFF" &&
+    bytes.subarray(8, 12).toString("latin1") === "WEBP"
+  )
+    return "webp";
+  if (bytes.subarray(0, 3).toString("latin1") === "GIF") return "gif";
+  return "png";
+}
+
 /** gpt-image models report tokens (`usage.input_tokens`, `output_tokens`); others none. */
 function usageOf(parsed: unknown): { inputTokens: number; outputTokens: number } {
   const usage = isRecord(parsed) ? parsed.usage : undefined;

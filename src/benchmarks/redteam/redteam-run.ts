@@ -1,3 +1,4 @@
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Target } from "../../contracts/index.ts";
 import type { Dialogue } from "../../dialogue/dialogue.ts";
@@ -6,6 +7,7 @@ import { stableStringify } from "../../engine/request-hash.ts";
 import { type RunProgress, runCases } from "../../engine/run-cases.ts";
 import type { RunSessionHooks, RunSettings } from "../../engine/run-session.ts";
 import { ConfigError } from "../../errors.ts";
+import { imageExtension } from "../../targets/image-model.ts";
 import type { PlaySession } from "../benchmark.ts";
 import { renderTextImage } from "../dialogues/render-image.ts";
 import type { AttackSettings } from "./attack-session.ts";
@@ -34,8 +36,10 @@ export interface RedteamRunPlan extends RunSettings {
   budget: BudgetLimits;
   /** Over the whole run (shared by its searches). */
   runBudget: BudgetLimits;
-  /** Where typographic images are rendered. */
+  /** Where typographic and generated images are written. */
   imageDir: string;
+  /** Text-to-image model for the attacker's `new_image_prompt` (`--image-model`); absent: not acted on. */
+  imageModel?: Target;
 }
 
 /** A search's case id: `<task>|<method>|<target>`, and `#<sample>` for samples after the first. */
@@ -51,6 +55,7 @@ export function redteamRunIdentity(plan: RedteamRunPlan): unknown {
     targets: plan.targets.map((target) => target.fingerprint),
     attacker: plan.attacker.fingerprint,
     judge: plan.judge.fingerprint,
+    ...(plan.imageModel ? { imageModel: plan.imageModel.fingerprint } : {}),
     settings: plan.settings,
     budget: plan.budget,
     ...(plan.samples > 1 ? { samples: plan.samples } : {}),
@@ -67,6 +72,7 @@ export function redteamRunConfig(plan: RedteamRunPlan): Record<string, unknown> 
     targets: plan.targets.map((target) => target.id),
     attacker: plan.attacker.id,
     judge: plan.judge.id,
+    ...(plan.imageModel ? { imageModel: plan.imageModel.id } : {}),
     settings: plan.settings,
     samples: plan.samples,
     budget: plan.budget,
@@ -75,7 +81,7 @@ export function redteamRunConfig(plan: RedteamRunPlan): Record<string, unknown> 
 }
 
 export function redteamRunModels(plan: RedteamRunPlan): Target[] {
-  return [...plan.targets, plan.attacker, plan.judge];
+  return [...plan.targets, plan.attacker, plan.judge, ...(plan.imageModel ? [plan.imageModel] : [])];
 }
 
 /** Checks that every target can take the tasks' images (or says what to do). */
@@ -127,6 +133,17 @@ export async function playRedteamRun(
     await renderTextImage({ lines: [text], width: 512, height: 512, file });
     return { id, path: file, source: "typographic" };
   };
+  const imageModel = plan.imageModel && {
+    target: plan.imageModel,
+    // Named by content, so a resumed search rewrites the same file.
+    save: async (bytes: Buffer, prompt: string): Promise<TurnImage> => {
+      const id = `gen-${sha256Hex(bytes).slice(0, 12)}`;
+      const file = path.join(plan.imageDir, "generated", `${id}.${imageExtension(bytes)}`);
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, bytes);
+      return { id, path: file, source: "generated", prompt };
+    },
+  };
   try {
     return await runCases<SearchResult>({
       store,
@@ -156,6 +173,7 @@ export async function playRedteamRun(
             settings: plan.settings,
             sample: Number(sample ?? 1),
             typography,
+            ...(imageModel ? { imageModel } : {}),
             imageRef: (image) => images.ref(image.path),
             onNode: (node) => table.put(runId, dialogue.id, node),
           },

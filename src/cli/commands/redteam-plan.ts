@@ -13,6 +13,7 @@ import { InputError } from "../../errors.ts";
 import { REDTEAM_SIMULATOR_SCRIPT_YAML } from "../../simulator/redteam-script.ts";
 import { parseSimulatorScript } from "../../simulator/script.ts";
 import { type RunningSimulator, startSimulator } from "../../simulator/simulator-server.ts";
+import { buildImageModel } from "../../targets/build-image-model.ts";
 import { buildTarget, simulatorTarget } from "../../targets/build-target.ts";
 import { positiveInteger } from "./run-command.ts";
 import { resolveStorePath } from "./store-option.ts";
@@ -26,6 +27,7 @@ export interface RedteamRunFlags {
   target?: string[];
   attacker?: string;
   judge?: string;
+  imageModel?: string;
   budget?: string;
   runBudget?: string;
   samples?: string;
@@ -91,6 +93,16 @@ export async function planRedteamRun(
     "turnsafe-sim-attacker",
   );
   const judge = await build(flags.judge ?? config.judge ?? "simulator", "--judge", "turnsafe-sim-judge");
+  const imageModelSpec = flags.imageModel ?? config.image_model;
+  const imageModel =
+    imageModelSpec === undefined
+      ? undefined
+      : await buildImageModel(
+          imageModelSpec,
+          flags.imageModel ? "--image-model" : "image_model",
+          { baseDir: configDir, env: process.env, size: config.image_size },
+          scope,
+        );
   checkVision({ targets, tasks });
   const mcts = config.mcts;
   const defaults = DEFAULT_ATTACK_SETTINGS;
@@ -103,6 +115,7 @@ export async function planRedteamRun(
     targets,
     attacker,
     judge,
+    ...(imageModel ? { imageModel } : {}),
     settings: {
       ...defaults,
       maxRounds: flags.maxRounds
