@@ -30,18 +30,19 @@ export function readImageRequest(body: unknown): ImageRequestView {
 }
 
 /**
- * A small PNG drawn from the prompt alone (no model, no network): two colours taken from the
- * prompt's hash, split diagonally, so the same prompt always gives the same bytes and another
- * prompt (almost always) other bytes.
+ * A small PNG drawn from the prompt alone (no model, no network): a 4 x 4 grid of blocks coloured
+ * from the prompt's hash, so the same prompt always gives the same bytes, and another prompt
+ * other bytes and (almost always) another perceptual hash.
  */
 export async function simulatedImage(prompt: string, index = 0): Promise<Buffer> {
-  const hash = createHash("sha256").update(`${index}:${prompt}`).digest();
+  const hash = createHash("sha512").update(`${index}:${prompt}`).digest();
   const size = SIMULATED_IMAGE_SIZE;
+  const block = size / 4;
   const pixels = Buffer.alloc(size * size * 3);
   for (let y = 0; y < size; y++)
     for (let x = 0; x < size; x++) {
       const offset = (y * size + x) * 3;
-      const base = x > y ? 0 : 3;
+      const base = (Math.floor(y / block) * 4 + Math.floor(x / block)) * 3;
       pixels[offset] = hash[base] as number;
       pixels[offset + 1] = hash[base + 1] as number;
       pixels[offset + 2] = hash[base + 2] as number;
