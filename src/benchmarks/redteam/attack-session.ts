@@ -7,6 +7,7 @@ import { decodeImage } from "../../targets/image-model.ts";
 import { isCancellation } from "../mtmcs/intent-questions.ts";
 import { attackerMessages, judgeMessages } from "./attack-prompts.ts";
 import { type AttackerPlan, type JudgeVerdict, parseAttackerPlan, parseJudgeScore } from "./attacker-plan.ts";
+import { type RedteamScorer, scorerTranscript, scoreWith } from "./judge-scorer.ts";
 import type { PoolImage, RedteamTask } from "./redteam-task.ts";
 import type { SearchBudget } from "./search-budget.ts";
 import { conversationTo, type SearchNode, type TurnImage } from "./search-node.ts";
@@ -43,7 +44,10 @@ export interface AttackContext {
   task: RedteamTask;
   target: Target;
   attacker: Target;
-  judge: Target;
+  /** The 1-5 model judge; null when `scorer` scores instead. */
+  judge: Target | null;
+  /** A turnsafe judge or moderator scoring instead of the 1-5 judge (verdicts mapped onto 1-5). */
+  scorer?: RedteamScorer;
   caller: ModelCaller;
   prices: PriceTable;
   budget: SearchBudget;
@@ -163,11 +167,13 @@ export class AttackSession {
         }
       }
       node.answer = answer;
-      const verdict = await this.#judge(
-        node,
-        [...history.map((turn) => turn.answer ?? ""), answer],
-        [...history, node].flatMap((turn) => turn.images),
-      );
+      const verdict = this.#context.scorer
+        ? await this.#score(this.#context.scorer, node, history)
+        : await this.#judge(
+            node,
+            [...history.map((turn) => turn.answer ?? ""), answer],
+            [...history, node].flatMap((turn) => turn.images),
+          );
       return this.#finish(node, verdict.score, verdict);
     }
   }
@@ -330,8 +336,44 @@ export class AttackSession {
     return response.text;
   }
 
+  /** The scorer's verdict on the conversation up to `node` (its calls counted like the judge's). */
+  async #score(
+    scorer: RedteamScorer,
+    node: SearchNode,
+    history: readonly SearchNode[],
+  ): Promise<JudgeVerdict> {
+    const ref = (image: TurnImage) => this.#context.imageRef?.(image) ?? { path: image.path };
+    const transcript = scorerTranscript(
+      `${this.#context.task.id}/${node.path}`,
+      [...history, node].map((turn) => ({
+        question: turn.question ?? "",
+        images: turn.images.map(ref),
+        answer: turn.answer ?? "",
+      })),
+    );
+    const { caller, budget, prices } = this.#context;
+    const counted: ModelCaller = {
+      call: async (role, target, request, step) => {
+        try {
+          const response = await caller.call(role, target, request, `${node.path}/judge.0/${step}`);
+          budget.spend(response.usage, prices.cost(target.provider, target.model, response.usage));
+          return response;
+        } catch (error) {
+          budget.spend({ inputTokens: 0, outputTokens: 0 }, 0);
+          throw error;
+        }
+      },
+    };
+    const verdict = await scoreWith(scorer, transcript, counted);
+    if (verdict.status === "errored") this.counts.judgeErrored++;
+    if (verdict.status === "unparsed") this.counts.judgeUnparsed++;
+    return verdict;
+  }
+
   async #judge(node: SearchNode, answers: string[], shown: readonly TurnImage[]): Promise<JudgeVerdict> {
-    const { settings, task, judge } = this.#context;
+    const { settings, task } = this.#context;
+    const judge = this.#context.judge;
+    if (!judge) throw new Error("a red-team search needs a judge or a scorer");
     const images =
       settings.judgeSeesImages && judge.capabilities.vision
         ? shown

@@ -12,6 +12,7 @@ import type { PlaySession } from "../benchmark.ts";
 import { renderTextImage } from "../dialogues/render-image.ts";
 import type { AttackSettings } from "./attack-session.ts";
 import { ImageBytes } from "./image-bytes.ts";
+import type { RedteamScorer } from "./judge-scorer.ts";
 import type { Method } from "./planners.ts";
 import type { RedteamTask } from "./redteam-task.ts";
 import { runSearch, type SearchResult } from "./run-search.ts";
@@ -28,7 +29,10 @@ export interface RedteamRunPlan extends RunSettings {
   methods: Method[];
   targets: Target[];
   attacker: Target;
-  judge: Target;
+  /** The 1-5 model judge; null when `scorer` scores instead. */
+  judge: Target | null;
+  /** A turnsafe judge or moderator as the scorer (`--judge moderator:<spec>`, ...), mapped onto 1-5. */
+  scorer?: RedteamScorer;
   settings: AttackSettings;
   /** Searches per task, method and target (each with other attacker samples; default 1). */
   samples: number;
@@ -54,7 +58,16 @@ export function redteamRunIdentity(plan: RedteamRunPlan): unknown {
     methods: plan.methods,
     targets: plan.targets.map((target) => target.fingerprint),
     attacker: plan.attacker.fingerprint,
-    judge: plan.judge.fingerprint,
+    judge: plan.judge?.fingerprint ?? null,
+    ...(plan.scorer
+      ? {
+          scorer: [
+            plan.scorer.label,
+            plan.scorer.judge.identity ?? null,
+            plan.scorer.judge.target?.fingerprint ?? null,
+          ],
+        }
+      : {}),
     ...(plan.imageModel ? { imageModel: plan.imageModel.fingerprint } : {}),
     settings: plan.settings,
     budget: plan.budget,
@@ -71,7 +84,7 @@ export function redteamRunConfig(plan: RedteamRunPlan): Record<string, unknown> 
     methods: plan.methods,
     targets: plan.targets.map((target) => target.id),
     attacker: plan.attacker.id,
-    judge: plan.judge.id,
+    judge: plan.scorer ? plan.scorer.label : (plan.judge?.id ?? null),
     ...(plan.imageModel ? { imageModel: plan.imageModel.id } : {}),
     settings: plan.settings,
     samples: plan.samples,
@@ -81,7 +94,14 @@ export function redteamRunConfig(plan: RedteamRunPlan): Record<string, unknown> 
 }
 
 export function redteamRunModels(plan: RedteamRunPlan): Target[] {
-  return [...plan.targets, plan.attacker, plan.judge, ...(plan.imageModel ? [plan.imageModel] : [])];
+  const scorer = plan.scorer?.judge.target;
+  return [
+    ...plan.targets,
+    plan.attacker,
+    ...(plan.judge ? [plan.judge] : []),
+    ...(scorer ? [scorer] : []),
+    ...(plan.imageModel ? [plan.imageModel] : []),
+  ];
 }
 
 /** Checks that every target can take the tasks' images (or says what to do). */
@@ -144,6 +164,7 @@ export async function playRedteamRun(
       return { id, path: file, source: "generated", prompt };
     },
   };
+  await plan.scorer?.judge.warmUp?.();
   try {
     return await runCases<SearchResult>({
       store,
@@ -167,6 +188,7 @@ export async function playRedteamRun(
             target: targets.get(targetId ?? "") as Target,
             attacker: plan.attacker,
             judge: plan.judge,
+            ...(plan.scorer ? { scorer: plan.scorer } : {}),
             caller: executor.forCase(dialogue.id),
             prices: plan.prices,
             budget: new SearchBudget(plan.budget, runBudget),

@@ -15,6 +15,7 @@ import { parseSimulatorScript } from "../../simulator/script.ts";
 import { type RunningSimulator, startSimulator } from "../../simulator/simulator-server.ts";
 import { buildImageModel } from "../../targets/build-image-model.ts";
 import { buildTarget, simulatorTarget } from "../../targets/build-target.ts";
+import { buildRedteamScorer, scorerConfig } from "./redteam-scorer.ts";
 import { positiveInteger } from "./run-command.ts";
 import { resolveStorePath } from "./store-option.ts";
 
@@ -92,7 +93,11 @@ export async function planRedteamRun(
     "--attacker",
     "turnsafe-sim-attacker",
   );
-  const judge = await build(flags.judge ?? config.judge ?? "simulator", "--judge", "turnsafe-sim-judge");
+  const judgeSpec = flags.judge ?? config.judge ?? "simulator";
+  const judgeWhere = flags.judge ? "--judge" : "judge";
+  const scoring = scorerConfig(judgeSpec, judgeWhere);
+  const scorer = scoring ? await buildRedteamScorer(scoring, judgeWhere, configDir, scope) : undefined;
+  const judge = scorer ? null : await build(judgeSpec, "--judge", "turnsafe-sim-judge");
   const imageModelSpec = flags.imageModel ?? config.image_model;
   const imageModel =
     imageModelSpec === undefined
@@ -115,6 +120,7 @@ export async function planRedteamRun(
     targets,
     attacker,
     judge,
+    ...(scorer ? { scorer } : {}),
     ...(imageModel ? { imageModel } : {}),
     settings: {
       ...defaults,
