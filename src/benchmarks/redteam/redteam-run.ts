@@ -104,14 +104,19 @@ export function redteamRunModels(plan: RedteamRunPlan): Target[] {
   ];
 }
 
-/** Checks that every target can take the tasks' images (or says what to do). */
-export function checkVision(plan: Pick<RedteamRunPlan, "targets" | "tasks">): void {
-  if (!plan.tasks.some((task) => task.images.length > 0)) return;
+/** Checks that every target can take the tasks' images and generated ones (or says what to do). */
+export function checkVision(plan: Pick<RedteamRunPlan, "targets" | "tasks" | "imageModel">): void {
+  const why = plan.tasks.some((task) => task.images.length > 0)
+    ? "the tasks have images"
+    : plan.imageModel
+      ? "--image-model makes images for it"
+      : null;
+  if (!why) return;
   for (const target of plan.targets) {
     const { vision, imageFallback } = target.capabilities;
     if (!vision && imageFallback !== "text-marker")
       throw new ConfigError(
-        `${target.id} does not accept images and the tasks have images; use a vision model or set its imageFallback to text-marker`,
+        `${target.id} does not accept images and ${why}; use a vision model or set its imageFallback to text-marker`,
       );
   }
 }

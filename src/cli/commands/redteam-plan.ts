@@ -108,7 +108,7 @@ export async function planRedteamRun(
           { baseDir: configDir, env: process.env, size: config.image_size },
           scope,
         );
-  checkVision({ targets, tasks });
+  checkVision({ targets, tasks, ...(imageModel ? { imageModel } : {}) });
   const mcts = config.mcts;
   const defaults = DEFAULT_ATTACK_SETTINGS;
   return {
