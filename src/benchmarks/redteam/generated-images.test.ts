@@ -13,8 +13,8 @@ import type { SearchResult } from "./run-search.ts";
 // The scripted attacker asks for a generated image with every plan.
 const YAML = REDTEAM_SIMULATOR_SCRIPT_YAML.replace(
   "image_probability: 0.7",
-  "image_probability: 0.5\n      new_image_probability: 1",
-);
+  "image_probability: 0.5",
+).replace("new_image_probability: 0.2", "new_image_probability: 1");
 
 let fixture: RedteamFixture;
 beforeAll(async () => {
