@@ -77,6 +77,12 @@ describe("the attacker's new_image_prompt", () => {
       .filter((body) => body.model === "turnsafe-sim-attacker")
       .flatMap((body) => (body.messages ?? []).map(textOf));
     expect(attackerTexts.some((text) => text.includes(`image ${first?.id}: generated image: `))).toBe(true);
+    // Another run of the same search: image calls are served from the response cache (the stored
+    // answer holds the image), the tree is the same and nothing is generated again.
+    const requests = fixture.simulator.stats().imageRequests;
+    const again = await search(true, "with-images-again");
+    expect(fixture.simulator.stats().imageRequests).toBe(requests);
+    expect(again.result.nodes).toEqual(result.nodes);
   }, 60_000);
 
   it("without one: the request stays in the attacker's stored plan and no image is made", async () => {
