@@ -6,6 +6,13 @@ import type { BuildTargetOptions } from "./build-target.ts";
 import { createImageModel } from "./image-model.ts";
 import { parseTargetSpec } from "./provider-spec.ts";
 
+/** Checks a `WIDTHxHEIGHT` image size given at `where` (a flag or config field). */
+export function imageSize(value: string, where: string): string {
+  if (!/^[1-9]\d{0,4}x[1-9]\d{0,4}$/.test(value))
+    throw new InputError(`expected WIDTHxHEIGHT (e.g. 1024x1024), got ${JSON.stringify(value)}`, where);
+  return value;
+}
+
 /**
  * Builds a text-to-image model from a spec: `simulator[#model]` starts an in-process simulator
  * whose images route draws a small PNG from the prompt (stopped when `scope` is disposed);

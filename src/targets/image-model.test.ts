@@ -7,7 +7,7 @@ import { SqliteStore } from "../engine/sqlite-store.ts";
 import { InputError, TargetError } from "../errors.ts";
 import { SIMULATED_IMAGE_SIZE, simulatedImage } from "../simulator/image-route.ts";
 import { startSimulator } from "../simulator/simulator-server.ts";
-import { buildImageModel } from "./build-image-model.ts";
+import { buildImageModel, imageSize } from "./build-image-model.ts";
 import { createImageModel, generateImage } from "./image-model.ts";
 import { parseTargetSpec } from "./provider-spec.ts";
 
@@ -69,6 +69,20 @@ describe("text-to-image model (OpenAI images API)", () => {
     expect((client as Error).message).not.toContain("sk-secret-1");
     expect(((await ask().catch((error: unknown) => error)) as TargetError).kind).toBe("malformed");
     expect(((await ask().catch((error: unknown) => error)) as TargetError).kind).toBe("malformed");
+  });
+
+  it("sends the size asked for and checks it", async () => {
+    const simulator = await startSimulator();
+    try {
+      const config = parseTargetSpec(`openai-compatible:sim-image@${simulator.url}`, "--image-model");
+      const size = imageSize("256x256", "--image-size");
+      await generateImage(direct, createImageModel(config, { env: {}, size }), "x", "s");
+      expect(simulator.requests[0]).toMatchObject({ size: "256x256" });
+    } finally {
+      await simulator.close();
+    }
+    for (const bad of ["256", "0x10", "10x", "1024x1024px"])
+      expect(() => imageSize(bad, "--image-size")).toThrow(/^--image-size: expected WIDTHxHEIGHT/);
   });
 
   it("refuses providers without an images API, naming the flag", async () => {

@@ -134,6 +134,18 @@ describe("turnsafe am3", () => {
     expect(wrong.stderr).toMatch(
       /--image-model: text-to-image models are reached through the OpenAI images API/,
     );
+    const size = await turnsafe(
+      ...common,
+      ...rest,
+      "--image-model",
+      "simulator",
+      "--image-size",
+      "big",
+      "--out",
+      "x",
+    );
+    expect(size.code).toBe(2);
+    expect(size.stderr).toMatch(/--image-size: expected WIDTHxHEIGHT/);
   }, 60_000);
 });
 

@@ -9,7 +9,7 @@ import { sha256Hex } from "../../dialogue/image-ref.ts";
 import { PriceTable } from "../../engine/pricing.ts";
 import { InputError } from "../../errors.ts";
 import { createTurnScoreJudge } from "../../judges/turn-score-judge.ts";
-import { buildImageModel } from "../../targets/build-image-model.ts";
+import { buildImageModel, imageSize } from "../../targets/build-image-model.ts";
 import { buildTarget } from "../../targets/build-target.ts";
 import { EXIT } from "../exit-codes.ts";
 import { onInterrupt } from "../interrupt.ts";
@@ -26,6 +26,7 @@ interface SynthesiseFlags {
   assistant: string[];
   judge?: string;
   imageModel?: string;
+  imageSize?: string;
   out: string;
   name: string;
   retries: string;
@@ -64,6 +65,7 @@ export function registerAm3Command(program: Command): void {
       "--image-model <spec>",
       "text-to-image model (OpenAI images API) for the user agent's image requests and seeds without an image: openai:<model>, openai-compatible:<model>@<url> or simulator (default: drawn locally)",
     )
+    .option("--image-size <WxH>", "size asked of --image-model (1024x1024)")
     .requiredOption("--out <dir>", "output folder: dialogues.jsonl, images/, synthesis-summary.json")
     .option("--name <name>", "run name", "am3")
     .option("--retries <n>", "regenerations of a decomposition that failed the quality check", "2")
@@ -120,7 +122,11 @@ async function runSynthesis(flags: SynthesiseFlags): Promise<number> {
           await buildImageModel(
             flags.imageModel,
             "--image-model",
-            { baseDir: process.cwd(), env: process.env },
+            {
+              baseDir: process.cwd(),
+              env: process.env,
+              ...(flags.imageSize ? { size: imageSize(flags.imageSize, "--image-size") } : {}),
+            },
             scope,
           ),
         )

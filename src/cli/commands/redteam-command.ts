@@ -43,6 +43,7 @@ export function registerRedteamCommand(program: Command): void {
       "--image-model <spec>",
       "text-to-image model (OpenAI images API) for the attacker's new_image_prompt: openai:<model>, openai-compatible:<model>@<url> or simulator (default: none, requests recorded only)",
     )
+    .option("--image-size <WxH>", "size asked of --image-model (1024x1024)")
     .option("--budget <limits>", "per search: calls=N,tokens=N,cost=USD,time=90s|10m|1h")
     .option("--run-budget <limits>", "over the whole run, same form")
     .option("--samples <n>", "searches per task, method and target (other attacker samples)")

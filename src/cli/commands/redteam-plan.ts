@@ -13,7 +13,7 @@ import { InputError } from "../../errors.ts";
 import { REDTEAM_SIMULATOR_SCRIPT_YAML } from "../../simulator/redteam-script.ts";
 import { parseSimulatorScript } from "../../simulator/script.ts";
 import { type RunningSimulator, startSimulator } from "../../simulator/simulator-server.ts";
-import { buildImageModel } from "../../targets/build-image-model.ts";
+import { buildImageModel, imageSize } from "../../targets/build-image-model.ts";
 import { buildTarget, simulatorTarget } from "../../targets/build-target.ts";
 import { buildRedteamScorer, scorerConfig } from "./redteam-scorer.ts";
 import { positiveInteger } from "./run-command.ts";
@@ -29,6 +29,7 @@ export interface RedteamRunFlags {
   attacker?: string;
   judge?: string;
   imageModel?: string;
+  imageSize?: string;
   budget?: string;
   runBudget?: string;
   samples?: string;
@@ -105,7 +106,11 @@ export async function planRedteamRun(
       : await buildImageModel(
           imageModelSpec,
           flags.imageModel ? "--image-model" : "image_model",
-          { baseDir: configDir, env: process.env, size: config.image_size },
+          {
+            baseDir: configDir,
+            env: process.env,
+            size: flags.imageSize ? imageSize(flags.imageSize, "--image-size") : config.image_size,
+          },
           scope,
         );
   checkVision({ targets, tasks, ...(imageModel ? { imageModel } : {}) });
