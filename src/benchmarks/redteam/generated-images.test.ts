@@ -9,6 +9,7 @@ import { type RedteamFixture, redteamFixture } from "../../testing/redteam-fixtu
 import { executeRedteamRun } from "./redteam-benchmark.ts";
 import { searchCaseId } from "./redteam-run.ts";
 import type { SearchResult } from "./run-search.ts";
+import { searchTreeView } from "./search-tree-view.ts";
 
 // The scripted attacker asks for a generated image with every plan.
 const YAML = REDTEAM_SIMULATOR_SCRIPT_YAML.replace(
@@ -35,12 +36,22 @@ const textOf = (message: WireMessage) =>
     ? message.content
     : message.content.map((part) => part.text ?? "").join("\n");
 
-async function search(withImageModel: boolean, name: string) {
+async function search(withImageModel: boolean | "failing", name: string) {
   const plan = await fixture.plan({ methods: ["linear"], budget: { calls: 16 }, name });
   if (withImageModel)
     plan.imageModel = createImageModel(
-      parseTargetSpec(`openai-compatible:sim-image@${fixture.simulator.url}`, "--image-model"),
-      { env: {} },
+      // Another model name for the failing one: the working one's answers are in the response cache.
+      parseTargetSpec(
+        `openai-compatible:${withImageModel === "failing" ? "broken" : "sim"}-image@${fixture.simulator.url}`,
+        "--image-model",
+      ),
+      withImageModel === "failing"
+        ? {
+            env: {},
+            fetch: async () =>
+              new Response(JSON.stringify({ error: { message: "content policy" } }), { status: 400 }),
+          }
+        : { env: {} },
     );
   await executeRedteamRun(plan);
   const store = new SqliteStore(plan.storePath);
@@ -83,6 +94,22 @@ describe("the attacker's new_image_prompt", () => {
     const again = await search(true, "with-images-again");
     expect(fixture.simulator.stats().imageRequests).toBe(requests);
     expect(again.result.nodes).toEqual(result.nodes);
+  }, 60_000);
+
+  it("a failing image model is counted per node and in the tree view; the turn goes on without the image", async () => {
+    const { result } = await search("failing", "failing-images");
+    expect(result.counts.imageErrors).toBeGreaterThan(0);
+    const failed = result.nodes.filter((node) => node.imageError);
+    expect(failed.length).toBe(result.counts.imageErrors);
+    expect(failed[0]?.imageError).toMatch(/image call failed: .*HTTP 400: content policy/);
+    expect(
+      failed.every(
+        (node) => node.answer !== null && node.images.every((image) => image.source !== "generated"),
+      ),
+    ).toBe(true);
+    expect(JSON.stringify(searchTreeView(result.nodes, result.bestPath))).toContain(
+      "image error: image call failed",
+    );
   }, 60_000);
 
   it("without one: the request stays in the attacker's stored plan and no image is made", async () => {
