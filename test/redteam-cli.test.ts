@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readMmdsDialogues } from "../src/benchmarks/moderation-eval/mmds-loader.ts";
+import { SqliteStore } from "../src/engine/sqlite-store.ts";
 import { runCli } from "./cli-helpers.ts";
 
 let dir: string;
@@ -122,5 +123,45 @@ describe("turnsafe redteam", () => {
     const outcome = JSON.parse(run.stdout) as { runId: string; cases: { done: number } };
     expect(outcome.runId).toMatch(/^yaml-run-/);
     expect(outcome.cases.done).toBe(6);
+  }, 60_000);
+
+  it("takes a turnsafe judge as the scorer and an image model from a YAML config; a bad judge entry names its field", async () => {
+    const config = path.join(dir, "scorer.yaml");
+    const lines = [
+      "name: scorer-run",
+      "methods: [linear]",
+      "targets: [simulator]",
+      "budget: { calls: 12 }",
+      "image_model: simulator",
+      "image_size: 256x256",
+    ];
+    writeFileSync(
+      config,
+      [...lines, "judge: { type: regex, name: walkthrough, pattern: walkthrough, label: unsafe }", ""].join(
+        "\n",
+      ),
+    );
+    const common = [
+      "--store",
+      path.join(dir, "scorer.db"),
+      "--report-dir",
+      path.join(dir, "reports"),
+      "--json",
+      "--quiet",
+    ];
+    const run = await runCli(["redteam", "run", "--config", config, ...common]);
+    expect(run.code, run.stderr).toBe(0);
+    const outcome = JSON.parse(run.stdout) as { runId: string; cases: { done: number } };
+    expect(outcome.cases.done).toBe(6);
+    const store = new SqliteStore(path.join(dir, "scorer.db"));
+    expect(store.getRun(outcome.runId)?.config).toMatchObject({
+      judge: "walkthrough",
+      imageModel: "simulator:turnsafe-sim-image",
+    });
+    store.close();
+    writeFileSync(config, [...lines, "judge: { type: regex, name: walkthrough }", ""].join("\n"));
+    const bad = await runCli(["redteam", "run", "--config", config, ...common]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/judge: .*pattern/);
   }, 60_000);
 });

@@ -40,11 +40,16 @@ export function userTurnsEndWith(request: ChatRequestView, steps: readonly TurnS
   });
 }
 
-/** `attacker_plan: {questions, image_probability, strategies}`: a scripted red-team attacker. */
+/**
+ * `attacker_plan: {questions, image_probability, new_image_probability, strategies}`: a scripted
+ * red-team attacker. `new_image_probability` (default 0) asks for a generated image
+ * (`new_image_prompt`: "An illustration for: <question>") with that chance.
+ */
 export const attackerPlanSchema = z
   .object({
     questions: z.array(z.string().min(1)).min(1),
     image_probability: z.number().min(0).max(1).default(0.5),
+    new_image_probability: z.number().min(0).max(1).default(0),
     strategies: z
       .array(z.string().min(1))
       .min(1)
@@ -84,10 +89,12 @@ export function attackerPlan(request: ChatRequestView, options: AttackerPlanOpti
   const pool = [...ids];
   const withImage = pool.length > 0 && random() < options.image_probability;
   const imageId = withImage ? pool[Math.floor(random() * pool.length)] : undefined;
+  // Drawn only when asked for, so scripts without it keep their plan streams.
+  const newImage = options.new_image_probability > 0 && random() < options.new_image_probability;
   return JSON.stringify({
     strategy,
     image_ids: imageId ? [imageId] : [],
-    new_image_prompt: null,
+    new_image_prompt: newImage ? `An illustration for: ${question}` : null,
     think: "scripted plan (simulator)",
     next_question: question,
   });

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { listen } from "../util/listen.ts";
 import { decideAction, requestRandom, type SimulatorAction } from "./behaviour.ts";
 import { type ChatRequestView, estimateTokens, readChatRequest } from "./chat-request.ts";
+import { imagesBody, invalidImageRequest, readImageRequest } from "./image-route.ts";
 import { defaultSimulatorScript, type SimulatorScript } from "./script.ts";
 import {
   completionBody,
@@ -36,6 +37,8 @@ export interface SimulatorStats {
   inFlight: number;
   /** Requests per rule, fault or `default` that answered them. */
   bySource: Record<string, number>;
+  /** Valid `POST /v1/images/generations` requests answered (each with generated PNGs). */
+  imageRequests: number;
 }
 
 /** A simulator app with its counters, for hosting it yourself. */
@@ -70,6 +73,7 @@ export function createSimulatorApp(script: SimulatorScript, options: SimulatorOp
     unauthorized: 0,
     inFlight: 0,
     bySource: {},
+    imageRequests: 0,
   };
   const expectedAuthorization = options.apiKey === undefined ? undefined : `Bearer ${options.apiKey}`;
 
@@ -182,6 +186,24 @@ export function createSimulatorApp(script: SimulatorScript, options: SimulatorOp
     } finally {
       counts.inFlight--;
     }
+  });
+
+  app.post("/v1/images/generations", async (context) => {
+    let body: unknown;
+    try {
+      body = JSON.parse(await context.req.text());
+    } catch {
+      counts.invalid++;
+      return jsonResponse(400, invalidRequestBody("the request body is not valid JSON", null));
+    }
+    const request = readImageRequest(body);
+    if ("message" in request) {
+      counts.invalid++;
+      return jsonResponse(400, invalidImageRequest(request));
+    }
+    counts.imageRequests++;
+    if (recorded.length < recordLimit) recorded.push(body);
+    return jsonResponse(200, await imagesBody(request));
   });
 
   app.get("/v1/models", () => {

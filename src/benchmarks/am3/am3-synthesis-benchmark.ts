@@ -29,7 +29,13 @@ export const am3SynthesisBenchmark: Benchmark<Am3SynthesisPlan> = {
       imageTool: plan.imageTool.name,
       retries: plan.retries,
     },
-    models: [plan.decomposer, plan.user, ...plan.assistants, plan.judge],
+    models: [
+      plan.decomposer,
+      plan.user,
+      ...plan.assistants,
+      plan.judge,
+      ...(plan.imageTool.model ? [plan.imageTool.model] : []),
+    ],
   }),
   identity: (plan) => ({
     seeds: plan.seedsIdentity,
@@ -37,7 +43,7 @@ export const am3SynthesisBenchmark: Benchmark<Am3SynthesisPlan> = {
     user: plan.user.fingerprint,
     assistants: plan.assistants.map((target) => target.fingerprint),
     judge: plan.judge.fingerprint,
-    imageTool: plan.imageTool.name,
+    imageTool: plan.imageTool.model?.fingerprint ?? plan.imageTool.name,
     retries: plan.retries,
   }),
   play: (plan, session, hooks) =>
@@ -81,7 +87,7 @@ async function playSeed(
   const source = dialogue.metadata.image as string | null;
   const seedImage = source
     ? await copyImage(plan.outDir, source)
-    : await saveImage(plan.outDir, await plan.imageTool.render(query));
+    : await saveImage(plan.outDir, await plan.imageTool.render(query, { caller, step: "seed-image" }));
   const image = { path: path.join(plan.outDir, seedImage) };
   const decomposition = await decompose({
     query,

@@ -1,15 +1,40 @@
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { ModelCaller, Target } from "../../contracts/index.ts";
 import { sha256Hex } from "../../dialogue/image-ref.ts";
+import { generateImage } from "../../targets/image-model.ts";
 import { renderSceneImage, renderTextImage } from "../dialogues/render-image.ts";
 import { keyPhrase } from "../safemt/build/key-terms.ts";
 import { sceneFor } from "../safemt/build/seed-image.ts";
 
+/** Where a tool backed by a model makes its call: the engine's caller and the call's step. */
+export interface ImageToolUse {
+  caller: ModelCaller;
+  step: string;
+}
+
 /** Makes the supporting image a user agent asked for. */
 export interface ImageTool {
   readonly name: string;
-  /** Returns the PNG bytes for a description. */
-  render(description: string): Promise<Buffer>;
+  /** The text-to-image model behind the tool, if any (its fingerprint is part of the run's identity). */
+  readonly model?: Target;
+  /** Returns the image bytes for a description (`use`: the call goes through the engine). */
+  render(description: string, use?: ImageToolUse): Promise<Buffer>;
+}
+
+/**
+ * A text-to-image model (`--image-model`, OpenAI images API) as the image tool: each image is one
+ * call under the `image` role through the engine (stored, resumed, cached, counted per role).
+ */
+export function imageModelTool(model: Target): ImageTool {
+  return {
+    name: `image-model:${model.id}`,
+    model,
+    async render(description, use) {
+      if (!use) throw new Error(`${model.id}: an image model is called through the engine's caller`);
+      return generateImage(use.caller, model, description, use.step);
+    },
+  };
 }
 
 /**

@@ -99,7 +99,10 @@ export async function playSynthesis(options: PlaySynthesisOptions): Promise<Synt
         : null;
     let duplicate = false;
     if (imageRequest !== null) {
-      const bytes = await options.imageTool.render(imageRequest);
+      const bytes = await options.imageTool.render(imageRequest, {
+        caller,
+        step: `${step}/image/${index + 1}`,
+      });
       const hash = await differenceHash(bytes);
       duplicate = hashes.some((earlier) => hammingDistance(earlier, hash) <= NEAR_DUPLICATE_BITS);
       if (!duplicate) {

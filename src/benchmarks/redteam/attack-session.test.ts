@@ -95,6 +95,10 @@ describe("checkVision", () => {
     const tasks = [{ ...task, images: [{ id: "a", path: "a.png", caption: "" }] }];
     expect(() => checkVision({ targets: [blind], tasks })).toThrow(/offline:judge does not accept images/);
     expect(() => checkVision({ targets: [blind], tasks: [{ ...task, images: [] }] })).not.toThrow();
+    // Generated images reach the target too.
+    expect(() =>
+      checkVision({ targets: [blind], tasks: [{ ...task, images: [] }], imageModel: blind }),
+    ).toThrow(/offline:judge does not accept images and --image-model makes images for it/);
     const fallback = {
       ...blind,
       capabilities: { ...blind.capabilities, imageFallback: "text-marker" as const },

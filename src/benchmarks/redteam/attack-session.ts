@@ -3,10 +3,12 @@ import type { ImageRef, Message, Part } from "../../dialogue/dialogue.ts";
 import type { PriceTable } from "../../engine/pricing.ts";
 import { describeError } from "../../errors.ts";
 import { classifyRefusal } from "../../judges/refusal-detector.ts";
+import { decodeImage } from "../../targets/image-model.ts";
 import { isCancellation } from "../mtmcs/intent-questions.ts";
 import { attackerMessages, judgeMessages } from "./attack-prompts.ts";
 import { type AttackerPlan, type JudgeVerdict, parseAttackerPlan, parseJudgeScore } from "./attacker-plan.ts";
-import type { RedteamTask } from "./redteam-task.ts";
+import { type RedteamScorer, scorerTranscript, scoreWith } from "./judge-scorer.ts";
+import type { PoolImage, RedteamTask } from "./redteam-task.ts";
 import type { SearchBudget } from "./search-budget.ts";
 import { conversationTo, type SearchNode, type TurnImage } from "./search-node.ts";
 import { type MctsSettings, newStats } from "./search-tree.ts";
@@ -42,7 +44,10 @@ export interface AttackContext {
   task: RedteamTask;
   target: Target;
   attacker: Target;
-  judge: Target;
+  /** The 1-5 model judge; null when `scorer` scores instead. */
+  judge: Target | null;
+  /** A turnsafe judge or moderator scoring instead of the 1-5 judge (verdicts mapped onto 1-5). */
+  scorer?: RedteamScorer;
   caller: ModelCaller;
   prices: PriceTable;
   budget: SearchBudget;
@@ -51,6 +56,11 @@ export interface AttackContext {
   imageRef?: (image: TurnImage) => ImageRef;
   /** Renders typographic text to a PNG (FigStep-style); absent: such requests are ignored. */
   typography?: (text: string) => Promise<TurnImage>;
+  /**
+   * The run's text-to-image model (`--image-model`) and where its images are saved; absent: the
+   * attacker's `new_image_prompt` is recorded in its plan and not acted on.
+   */
+  imageModel?: { target: Target; save: (bytes: Buffer, prompt: string) => Promise<TurnImage> };
   /** Which repeat of the search this is (1-based; 2+ sample other attacker plans). */
   sample?: number;
   /** Extra instruction to the attacker (Crescendo: escalate gradually). */
@@ -76,6 +86,8 @@ export interface AttackCounts {
   judgeErrored: number;
   targetErrors: number;
   refusals: number;
+  /** Requested images the image model failed to make (the turn went on without them). */
+  imageErrors: number;
 }
 
 /**
@@ -92,14 +104,19 @@ export class AttackSession {
     judgeErrored: 0,
     targetErrors: 0,
     refusals: 0,
+    imageErrors: 0,
   };
   /** Why the search stopped early (a budget), if it did. */
   stopReason: string | null = null;
   readonly #context: AttackContext;
   readonly #poolIds: Set<string>;
+  /** The task's images, and the generated ones as they are made (the attacker may pick them again). */
+  readonly #pool: PoolImage[];
+  readonly #generatedIds = new Set<string>();
 
   constructor(context: AttackContext) {
     this.#context = context;
+    this.#pool = [...context.task.images];
     this.#poolIds = new Set(context.task.images.map((image) => image.id));
     this.#add({ parent: null, kind: "root", path: "r", round: 0 });
   }
@@ -134,7 +151,7 @@ export class AttackSession {
       if (!plan) return this.#finish(node, 1, null);
       node.strategy = plan.strategy;
       node.question = plan.next_question;
-      node.images = await this.#images(plan);
+      node.images = await this.#images(plan, node, attempt);
       const answer = await this.#ask(node, history, attempt);
       if (answer === null) return this.#finish(node, 1, null);
       if (classifyRefusal(answer).label === "refusal") {
@@ -150,11 +167,13 @@ export class AttackSession {
         }
       }
       node.answer = answer;
-      const verdict = await this.#judge(
-        node,
-        [...history.map((turn) => turn.answer ?? ""), answer],
-        [...history, node].flatMap((turn) => turn.images),
-      );
+      const verdict = this.#context.scorer
+        ? await this.#score(this.#context.scorer, node, history)
+        : await this.#judge(
+            node,
+            [...history.map((turn) => turn.answer ?? ""), answer],
+            [...history, node].flatMap((turn) => turn.images),
+          );
       return this.#finish(node, verdict.score, verdict);
     }
   }
@@ -202,7 +221,7 @@ export class AttackSession {
     for (let attemptTry = 0; attemptTry < settings.attackerTries; attemptTry++) {
       const step = `${node.path}/attacker.${attempt}.${attemptTry}`;
       const messages = attackerMessages({
-        task,
+        task: this.#pool.length === task.images.length ? task : { ...task, images: this.#pool },
         round: node.round,
         maxRounds: settings.maxRounds,
         turns: history.map((turn) => ({
@@ -211,7 +230,7 @@ export class AttackSession {
           imageIds: turn.images.map((image) => image.id),
         })),
         usedImageIds: history.flatMap((turn) =>
-          turn.images.filter((image) => image.source === "pool").map((image) => image.id),
+          turn.images.filter((image) => image.source !== "typographic").map((image) => image.id),
         ),
         lastScore: last ? last.score : null,
         instruction: this.#context.instruction ?? null,
@@ -238,14 +257,53 @@ export class AttackSession {
     return null;
   }
 
-  async #images(plan: AttackerPlan): Promise<TurnImage[]> {
-    const { task, typography } = this.#context;
+  async #images(plan: AttackerPlan, node: SearchNode, attempt: number): Promise<TurnImage[]> {
+    const { typography, imageModel } = this.#context;
     const images: TurnImage[] = plan.image_ids.flatMap((id) => {
-      const image = task.images.find((candidate) => candidate.id === id);
-      return image ? [{ id, path: image.path, source: "pool" as const }] : [];
+      const image = this.#pool.find((candidate) => candidate.id === id);
+      if (!image) return [];
+      const source = this.#generatedIds.has(id) ? ("generated" as const) : ("pool" as const);
+      return [{ id, path: image.path, source }];
     });
     if (plan.typographic_text && typography) images.push(await typography(plan.typographic_text));
+    const prompt = plan.new_image_prompt?.trim();
+    if (prompt && imageModel) {
+      const image = await this.#generate(prompt, node, attempt, imageModel);
+      if (image) images.push(image);
+    }
     return images;
+  }
+
+  /** Asks the image model for `prompt`'s image; it joins the pool. Null (counted) when it failed. */
+  async #generate(
+    prompt: string,
+    node: SearchNode,
+    attempt: number,
+    imageModel: NonNullable<AttackContext["imageModel"]>,
+  ): Promise<TurnImage | null> {
+    const messages: Message[] = [{ role: "user", content: [{ type: "text", text: prompt }] }];
+    const response = await this.#call(
+      "image",
+      imageModel.target,
+      messages,
+      {},
+      `${node.path}/image.${attempt}`,
+    );
+    const bytes = response ? await decodeImage(response.text).catch(() => null) : null;
+    if (!bytes) {
+      node.imageError = response
+        ? "the image answer is not a readable image"
+        : `image call failed: ${this.lastError}`;
+      this.counts.imageErrors++;
+      return null;
+    }
+    const image = await imageModel.save(bytes, prompt);
+    if (!this.#poolIds.has(image.id)) {
+      this.#poolIds.add(image.id);
+      this.#generatedIds.add(image.id);
+      this.#pool.push({ id: image.id, path: image.path, caption: `generated image: ${prompt}` });
+    }
+    return image;
   }
 
   async #ask(node: SearchNode, history: readonly SearchNode[], attempt: number): Promise<string | null> {
@@ -278,8 +336,44 @@ export class AttackSession {
     return response.text;
   }
 
+  /** The scorer's verdict on the conversation up to `node` (its calls counted like the judge's). */
+  async #score(
+    scorer: RedteamScorer,
+    node: SearchNode,
+    history: readonly SearchNode[],
+  ): Promise<JudgeVerdict> {
+    const ref = (image: TurnImage) => this.#context.imageRef?.(image) ?? { path: image.path };
+    const transcript = scorerTranscript(
+      `${this.#context.task.id}/${node.path}`,
+      [...history, node].map((turn) => ({
+        question: turn.question ?? "",
+        images: turn.images.map(ref),
+        answer: turn.answer ?? "",
+      })),
+    );
+    const { caller, budget, prices } = this.#context;
+    const counted: ModelCaller = {
+      call: async (role, target, request, step) => {
+        try {
+          const response = await caller.call(role, target, request, `${node.path}/judge.0/${step}`);
+          budget.spend(response.usage, prices.cost(target.provider, target.model, response.usage));
+          return response;
+        } catch (error) {
+          budget.spend({ inputTokens: 0, outputTokens: 0 }, 0);
+          throw error;
+        }
+      },
+    };
+    const verdict = await scoreWith(scorer, transcript, counted);
+    if (verdict.status === "errored") this.counts.judgeErrored++;
+    if (verdict.status === "unparsed") this.counts.judgeUnparsed++;
+    return verdict;
+  }
+
   async #judge(node: SearchNode, answers: string[], shown: readonly TurnImage[]): Promise<JudgeVerdict> {
-    const { settings, task, judge } = this.#context;
+    const { settings, task } = this.#context;
+    const judge = this.#context.judge;
+    if (!judge) throw new Error("a red-team search needs a judge or a scorer");
     const images =
       settings.judgeSeesImages && judge.capabilities.vision
         ? shown
@@ -310,7 +404,7 @@ export class AttackSession {
 
   /** One call through the engine, counted against the budget; null when it failed (after its retries). */
   async #call(
-    role: "attacker" | "target" | "judge",
+    role: "attacker" | "target" | "judge" | "image",
     model: Target,
     messages: Message[],
     params: GenerationParams,

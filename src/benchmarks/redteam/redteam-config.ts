@@ -29,6 +29,13 @@ export const redteamConfigSchema = z
     targets: z.array(modelSpec).min(1).optional(),
     attacker: modelSpec.optional(),
     judge: modelSpec.optional(),
+    /** Text-to-image model (OpenAI images API) for the attacker's new_image_prompt. */
+    image_model: modelSpec.optional(),
+    /** `WIDTHxHEIGHT` asked of the image model (default 1024x1024). */
+    image_size: z
+      .string()
+      .regex(/^\d+x\d+$/, "expected WIDTHxHEIGHT")
+      .optional(),
     budget: budgetSchema.optional(),
     run_budget: budgetSchema.optional(),
     samples: z.int().min(1).max(1000).optional(),

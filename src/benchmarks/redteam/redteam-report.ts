@@ -263,11 +263,13 @@ export async function buildRedteamReport(
           "judge errored",
           "target errors",
           "refusals",
+          "image errors",
         ],
-        formats: ["text", "integer", "integer", "integer", "integer", "integer", "integer"],
+        formats: ["text", "integer", "integer", "integer", "integer", "integer", "integer", "integer"],
         rows: [...group(rows, (row) => row.result.method)].map(([method, members]) => {
           const total = (key: keyof SearchResult["counts"]) =>
-            members.reduce((s, row) => s + row.result.counts[key], 0);
+            // Results stored before a counter existed count 0 of it.
+            members.reduce((s, row) => s + (row.result.counts[key] ?? 0), 0);
           return [
             method,
             total("invalidPlans"),
@@ -276,6 +278,7 @@ export async function buildRedteamReport(
             total("judgeErrored"),
             total("targetErrors"),
             total("refusals"),
+            total("imageErrors"),
           ];
         }),
       },

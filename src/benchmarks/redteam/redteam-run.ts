@@ -1,3 +1,4 @@
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Target } from "../../contracts/index.ts";
 import type { Dialogue } from "../../dialogue/dialogue.ts";
@@ -6,10 +7,12 @@ import { stableStringify } from "../../engine/request-hash.ts";
 import { type RunProgress, runCases } from "../../engine/run-cases.ts";
 import type { RunSessionHooks, RunSettings } from "../../engine/run-session.ts";
 import { ConfigError } from "../../errors.ts";
+import { imageExtension } from "../../targets/image-model.ts";
 import type { PlaySession } from "../benchmark.ts";
 import { renderTextImage } from "../dialogues/render-image.ts";
 import type { AttackSettings } from "./attack-session.ts";
 import { ImageBytes } from "./image-bytes.ts";
+import type { RedteamScorer } from "./judge-scorer.ts";
 import type { Method } from "./planners.ts";
 import type { RedteamTask } from "./redteam-task.ts";
 import { runSearch, type SearchResult } from "./run-search.ts";
@@ -26,7 +29,10 @@ export interface RedteamRunPlan extends RunSettings {
   methods: Method[];
   targets: Target[];
   attacker: Target;
-  judge: Target;
+  /** The 1-5 model judge; null when `scorer` scores instead. */
+  judge: Target | null;
+  /** A turnsafe judge or moderator as the scorer (`--judge moderator:<spec>`, ...), mapped onto 1-5. */
+  scorer?: RedteamScorer;
   settings: AttackSettings;
   /** Searches per task, method and target (each with other attacker samples; default 1). */
   samples: number;
@@ -34,8 +40,10 @@ export interface RedteamRunPlan extends RunSettings {
   budget: BudgetLimits;
   /** Over the whole run (shared by its searches). */
   runBudget: BudgetLimits;
-  /** Where typographic images are rendered. */
+  /** Where typographic and generated images are written. */
   imageDir: string;
+  /** Text-to-image model for the attacker's `new_image_prompt` (`--image-model`); absent: not acted on. */
+  imageModel?: Target;
 }
 
 /** A search's case id: `<task>|<method>|<target>`, and `#<sample>` for samples after the first. */
@@ -50,7 +58,17 @@ export function redteamRunIdentity(plan: RedteamRunPlan): unknown {
     methods: plan.methods,
     targets: plan.targets.map((target) => target.fingerprint),
     attacker: plan.attacker.fingerprint,
-    judge: plan.judge.fingerprint,
+    judge: plan.judge?.fingerprint ?? null,
+    ...(plan.scorer
+      ? {
+          scorer: [
+            plan.scorer.label,
+            plan.scorer.judge.identity ?? null,
+            plan.scorer.judge.target?.fingerprint ?? null,
+          ],
+        }
+      : {}),
+    ...(plan.imageModel ? { imageModel: plan.imageModel.fingerprint } : {}),
     settings: plan.settings,
     budget: plan.budget,
     ...(plan.samples > 1 ? { samples: plan.samples } : {}),
@@ -66,7 +84,8 @@ export function redteamRunConfig(plan: RedteamRunPlan): Record<string, unknown> 
     methods: plan.methods,
     targets: plan.targets.map((target) => target.id),
     attacker: plan.attacker.id,
-    judge: plan.judge.id,
+    judge: plan.scorer ? plan.scorer.label : (plan.judge?.id ?? null),
+    ...(plan.imageModel ? { imageModel: plan.imageModel.id } : {}),
     settings: plan.settings,
     samples: plan.samples,
     budget: plan.budget,
@@ -75,17 +94,29 @@ export function redteamRunConfig(plan: RedteamRunPlan): Record<string, unknown> 
 }
 
 export function redteamRunModels(plan: RedteamRunPlan): Target[] {
-  return [...plan.targets, plan.attacker, plan.judge];
+  const scorer = plan.scorer?.judge.target;
+  return [
+    ...plan.targets,
+    plan.attacker,
+    ...(plan.judge ? [plan.judge] : []),
+    ...(scorer ? [scorer] : []),
+    ...(plan.imageModel ? [plan.imageModel] : []),
+  ];
 }
 
-/** Checks that every target can take the tasks' images (or says what to do). */
-export function checkVision(plan: Pick<RedteamRunPlan, "targets" | "tasks">): void {
-  if (!plan.tasks.some((task) => task.images.length > 0)) return;
+/** Checks that every target can take the tasks' images and generated ones (or says what to do). */
+export function checkVision(plan: Pick<RedteamRunPlan, "targets" | "tasks" | "imageModel">): void {
+  const why = plan.tasks.some((task) => task.images.length > 0)
+    ? "the tasks have images"
+    : plan.imageModel
+      ? "--image-model makes images for it"
+      : null;
+  if (!why) return;
   for (const target of plan.targets) {
     const { vision, imageFallback } = target.capabilities;
     if (!vision && imageFallback !== "text-marker")
       throw new ConfigError(
-        `${target.id} does not accept images and the tasks have images; use a vision model or set its imageFallback to text-marker`,
+        `${target.id} does not accept images and ${why}; use a vision model or set its imageFallback to text-marker`,
       );
   }
 }
@@ -127,6 +158,18 @@ export async function playRedteamRun(
     await renderTextImage({ lines: [text], width: 512, height: 512, file });
     return { id, path: file, source: "typographic" };
   };
+  const imageModel = plan.imageModel && {
+    target: plan.imageModel,
+    // Named by content, so a resumed search rewrites the same file.
+    save: async (bytes: Buffer, prompt: string): Promise<TurnImage> => {
+      const id = `gen-${sha256Hex(bytes).slice(0, 12)}`;
+      const file = path.join(plan.imageDir, "generated", `${id}.${imageExtension(bytes)}`);
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, bytes);
+      return { id, path: file, source: "generated", prompt };
+    },
+  };
+  await plan.scorer?.judge.warmUp?.();
   try {
     return await runCases<SearchResult>({
       store,
@@ -150,12 +193,14 @@ export async function playRedteamRun(
             target: targets.get(targetId ?? "") as Target,
             attacker: plan.attacker,
             judge: plan.judge,
+            ...(plan.scorer ? { scorer: plan.scorer } : {}),
             caller: executor.forCase(dialogue.id),
             prices: plan.prices,
             budget: new SearchBudget(plan.budget, runBudget),
             settings: plan.settings,
             sample: Number(sample ?? 1),
             typography,
+            ...(imageModel ? { imageModel } : {}),
             imageRef: (image) => images.ref(image.path),
             onNode: (node) => table.put(runId, dialogue.id, node),
           },

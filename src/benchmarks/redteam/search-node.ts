@@ -1,11 +1,16 @@
 import type { JudgeVerdict } from "./attacker-plan.ts";
 import type { NodeStats } from "./search-tree.ts";
 
-/** An image shown with a turn: from the task's pool, or rendered from the attacker's text. */
+/**
+ * An image shown with a turn: from the task's pool, rendered from the attacker's text, or made
+ * by the run's text-to-image model from the attacker's `new_image_prompt` (`--image-model`).
+ */
 export interface TurnImage {
   id: string;
   path: string;
-  source: "pool" | "typographic";
+  source: "pool" | "typographic" | "generated";
+  /** For generated images: the prompt they were made from (their caption in the attacker's list). */
+  prompt?: string;
 }
 
 /**
@@ -35,6 +40,8 @@ export interface SearchNode {
   stats: NodeStats;
   /** Why the round failed (invalid attacker output, target error), counted apart. */
   error: string | null;
+  /** Why a requested image could not be generated (the turn went on without it; counted apart). */
+  imageError?: string;
   /** Attacker answers that were not a valid plan (re-asked). */
   invalidPlans: number;
   /** Calls the search had spent when this node was finished. */

@@ -19,6 +19,7 @@ export function searchTreeView(
       node.refusals.length ? `${node.refusals.length} refused` : "",
       node.error ? `error: ${node.error}` : "",
       node.images.length ? `${node.images.length} image(s)` : "",
+      node.imageError ? `image error: ${node.imageError}` : "",
     ].filter(Boolean);
     const label =
       node.kind === "root"

@@ -103,6 +103,50 @@ describe("turnsafe am3", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--format: expected one of openai, sharegpt, trl, mmds/);
   }, 60_000);
+
+  it("synthesise --image-model: the images API makes the images; a provider without one is refused by flag", async () => {
+    const common = ["am3", "synthesise", "--seeds", "seeds.jsonl", "--decomposer", "simulator", "--user"];
+    const rest = ["simulator", "--assistant", "simulator", "--judge", "simulator#turnsafe-sim-judge"];
+    const result = await turnsafe(
+      ...common,
+      ...rest,
+      "--image-model",
+      "simulator",
+      "--out",
+      "synth-images",
+      "--store",
+      "images.db",
+      "--json",
+      "--quiet",
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).counts).toMatchObject({ seeds: 1, kept: 1 });
+    const wrong = await turnsafe(
+      ...common,
+      ...rest,
+      "--image-model",
+      "anthropic:claude-x",
+      "--out",
+      "x",
+      "--quiet",
+    );
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(
+      /--image-model: text-to-image models are reached through the OpenAI images API/,
+    );
+    const size = await turnsafe(
+      ...common,
+      ...rest,
+      "--image-model",
+      "simulator",
+      "--image-size",
+      "big",
+      "--out",
+      "x",
+    );
+    expect(size.code).toBe(2);
+    expect(size.stderr).toMatch(/--image-size: expected WIDTHxHEIGHT/);
+  }, 60_000);
 });
 
 describe("cold-start validation", () => {

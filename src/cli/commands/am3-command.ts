@@ -3,12 +3,13 @@ import path from "node:path";
 import type { Command } from "commander";
 import { EXPORT_FORMATS, type ExportFormat, exportSynthesis } from "../../benchmarks/am3/am3-export.ts";
 import { loadAm3Seeds } from "../../benchmarks/am3/am3-seeds.ts";
-import { localImageTool } from "../../benchmarks/am3/image-tool.ts";
+import { imageModelTool, localImageTool } from "../../benchmarks/am3/image-tool.ts";
 import { synthesise } from "../../benchmarks/am3/synthesise.ts";
 import { sha256Hex } from "../../dialogue/image-ref.ts";
 import { PriceTable } from "../../engine/pricing.ts";
 import { InputError } from "../../errors.ts";
 import { createTurnScoreJudge } from "../../judges/turn-score-judge.ts";
+import { buildImageModel, imageSize } from "../../targets/build-image-model.ts";
 import { buildTarget } from "../../targets/build-target.ts";
 import { EXIT } from "../exit-codes.ts";
 import { onInterrupt } from "../interrupt.ts";
@@ -25,6 +26,7 @@ interface SynthesiseFlags {
   assistant: string[];
   judge?: string;
   imageModel?: string;
+  imageSize?: string;
   out: string;
   name: string;
   retries: string;
@@ -61,8 +63,9 @@ export function registerAm3Command(program: Command): void {
     )
     .option(
       "--image-model <spec>",
-      "text-to-image model for requested images (not supported yet: images are rendered locally)",
+      "text-to-image model (OpenAI images API) for the user agent's image requests and seeds without an image: openai:<model>, openai-compatible:<model>@<url> or simulator (default: drawn locally)",
     )
+    .option("--image-size <WxH>", "size asked of --image-model (1024x1024)")
     .requiredOption("--out <dir>", "output folder: dialogues.jsonl, images/, synthesis-summary.json")
     .option("--name <name>", "run name", "am3")
     .option("--retries <n>", "regenerations of a decomposition that failed the quality check", "2")
@@ -97,11 +100,6 @@ export function registerAm3Command(program: Command): void {
 
 async function runSynthesis(flags: SynthesiseFlags): Promise<number> {
   const output = createOutput(flags);
-  if (flags.imageModel !== undefined)
-    throw new InputError(
-      "text-to-image models are not supported yet; leave it out to render images locally",
-      "--image-model",
-    );
   const seedsFile = path.resolve(flags.seeds);
   let seeds = loadAm3Seeds(seedsFile);
   if (flags.limit) seeds = seeds.slice(0, positiveInteger(flags.limit, "--limit"));
@@ -119,6 +117,20 @@ async function runSynthesis(flags: SynthesiseFlags): Promise<number> {
     const assistants = [];
     for (const spec of flags.assistant) assistants.push(await build(spec, "--assistant"));
     const judge = flags.judge ? await build(flags.judge, "--judge") : decomposer;
+    const imageTool = flags.imageModel
+      ? imageModelTool(
+          await buildImageModel(
+            flags.imageModel,
+            "--image-model",
+            {
+              baseDir: process.cwd(),
+              env: process.env,
+              ...(flags.imageSize ? { size: imageSize(flags.imageSize, "--image-size") } : {}),
+            },
+            scope,
+          ),
+        )
+      : localImageTool;
     const outcome = await synthesise(
       {
         name: flags.name,
@@ -130,7 +142,7 @@ async function runSynthesis(flags: SynthesiseFlags): Promise<number> {
         assistants,
         judge,
         labeller: createTurnScoreJudge({ target: judge }),
-        imageTool: localImageTool,
+        imageTool,
         retries,
         concurrency: positiveInteger(flags.concurrency, "--concurrency"),
         storePath: resolveStorePath(flags.store),

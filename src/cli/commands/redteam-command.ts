@@ -35,7 +35,15 @@ export function registerRedteamCommand(program: Command): void {
       "model(s) under test: provider:model, ..., or simulator (the red-team script)",
     )
     .option("--attacker <spec>", "attacker model (default: simulator)")
-    .option("--judge <spec>", "1-5 judge model (default: simulator)")
+    .option(
+      "--judge <spec>",
+      "1-5 judge model (default: simulator), or a turnsafe judge as the scorer, its verdict mapped onto 1-5: moderator:<spec> | local | safety:<model spec> | refusal",
+    )
+    .option(
+      "--image-model <spec>",
+      "text-to-image model (OpenAI images API) for the attacker's new_image_prompt: openai:<model>, openai-compatible:<model>@<url> or simulator (default: none, requests recorded only)",
+    )
+    .option("--image-size <WxH>", "size asked of --image-model (1024x1024)")
     .option("--budget <limits>", "per search: calls=N,tokens=N,cost=USD,time=90s|10m|1h")
     .option("--run-budget <limits>", "over the whole run, same form")
     .option("--samples <n>", "searches per task, method and target (other attacker samples)")

@@ -13,7 +13,9 @@ import { InputError } from "../../errors.ts";
 import { REDTEAM_SIMULATOR_SCRIPT_YAML } from "../../simulator/redteam-script.ts";
 import { parseSimulatorScript } from "../../simulator/script.ts";
 import { type RunningSimulator, startSimulator } from "../../simulator/simulator-server.ts";
+import { buildImageModel, imageSize } from "../../targets/build-image-model.ts";
 import { buildTarget, simulatorTarget } from "../../targets/build-target.ts";
+import { buildRedteamScorer, scorerConfig } from "./redteam-scorer.ts";
 import { positiveInteger } from "./run-command.ts";
 import { resolveStorePath } from "./store-option.ts";
 
@@ -26,6 +28,8 @@ export interface RedteamRunFlags {
   target?: string[];
   attacker?: string;
   judge?: string;
+  imageModel?: string;
+  imageSize?: string;
   budget?: string;
   runBudget?: string;
   samples?: string;
@@ -90,8 +94,26 @@ export async function planRedteamRun(
     "--attacker",
     "turnsafe-sim-attacker",
   );
-  const judge = await build(flags.judge ?? config.judge ?? "simulator", "--judge", "turnsafe-sim-judge");
-  checkVision({ targets, tasks });
+  const judgeSpec = flags.judge ?? config.judge ?? "simulator";
+  const judgeWhere = flags.judge ? "--judge" : "judge";
+  const scoring = scorerConfig(judgeSpec, judgeWhere);
+  const scorer = scoring ? await buildRedteamScorer(scoring, judgeWhere, configDir, scope) : undefined;
+  const judge = scorer ? null : await build(judgeSpec, "--judge", "turnsafe-sim-judge");
+  const imageModelSpec = flags.imageModel ?? config.image_model;
+  const imageModel =
+    imageModelSpec === undefined
+      ? undefined
+      : await buildImageModel(
+          imageModelSpec,
+          flags.imageModel ? "--image-model" : "image_model",
+          {
+            baseDir: configDir,
+            env: process.env,
+            size: flags.imageSize ? imageSize(flags.imageSize, "--image-size") : config.image_size,
+          },
+          scope,
+        );
+  checkVision({ targets, tasks, ...(imageModel ? { imageModel } : {}) });
   const mcts = config.mcts;
   const defaults = DEFAULT_ATTACK_SETTINGS;
   return {
@@ -103,6 +125,8 @@ export async function planRedteamRun(
     targets,
     attacker,
     judge,
+    ...(scorer ? { scorer } : {}),
+    ...(imageModel ? { imageModel } : {}),
     settings: {
       ...defaults,
       maxRounds: flags.maxRounds
