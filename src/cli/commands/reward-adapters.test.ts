@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -163,6 +163,70 @@ print(json.dumps({"rewards": list(out["rewards"]), "logs": {k: list(v) for k, v 
         expect(reward).toBeCloseTo(expected[index] ?? Number.NaN, 12);
       });
       expect(out.logs["turnsafe/judge_error"]).toEqual([0]);
+    },
+  );
+
+  it.skipIf(!python3)(
+    "verl: the reward-loop manager (against a stand-in of verl's base class) groups by uid; same rewards",
+    async () => {
+      // verl cannot be installed here (no PyPI), so a stand-in with the interface the manager
+      // uses: RewardManagerBase(config, tokenizer), samples with batch tensors and non_tensor_batch.
+      const stub = mkdtempSync(path.join(tmpdir(), "turnsafe-verl-stub-"));
+      const base = path.join(stub, "verl", "experimental", "reward_loop", "reward_manager");
+      mkdirSync(base, { recursive: true });
+      for (const dir of [
+        "verl",
+        "verl/experimental",
+        "verl/experimental/reward_loop",
+        "verl/experimental/reward_loop/reward_manager",
+      ])
+        writeFileSync(path.join(stub, dir, "__init__.py"), "");
+      writeFileSync(
+        path.join(base, "base.py"),
+        "class RewardManagerBase:\n    def __init__(self, config, tokenizer):\n        self.config, self.tokenizer = config, tokenizer\n",
+      );
+      const script = `
+import asyncio, json, sys
+from turnsafe_verl import TurnsafeRewardManager
+users, answers = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+class T(list):
+    @property
+    def shape(self): return (len(self),)
+    def sum(self): return sum(self)
+    def __getitem__(self, key):
+        got = list.__getitem__(self, key)
+        return T(got) if isinstance(key, slice) else got
+class Tokenizer:
+    def decode(self, ids, skip_special_tokens=True): return "".join(chr(i) for i in ids)
+class Sample:
+    def __init__(self, a):
+        response = [ord(c) for c in a[1]] + [0] * 5
+        self.batch = {"responses": T(response), "attention_mask": T([1] * 7 + [1] * len(a[1]) + [0] * 5)}
+        messages = [{"role": "user", "content": users[0]}, {"role": "assistant", "content": a[0]}, {"role": "user", "content": users[1]}]
+        self.non_tensor_batch = {"extra_info": {"messages": messages}, "uid": "verl-uid-1"}
+manager = TurnsafeRewardManager(None, Tokenizer(), url=sys.argv[3], group_size=8)
+async def main():
+    return await asyncio.gather(*(manager.run_single([Sample(a)]) for a in answers))
+print(json.dumps(asyncio.run(main())))
+`;
+      try {
+        const { stdout } = await run(
+          "python3",
+          ["-c", script, JSON.stringify(USERS), JSON.stringify(ANSWERS), server.url],
+          { env: { ...process.env, PYTHONPATH: `${PYTHON_DIR}${path.delimiter}${stub}` } },
+        );
+        const results = JSON.parse(stdout) as {
+          reward_score: number;
+          reward_extra_info: { turnsafe_error: number };
+        }[];
+        expect(results).toHaveLength(8);
+        results.forEach((result, index) => {
+          expect(result.reward_score).toBeCloseTo(expected[index] ?? Number.NaN, 12);
+          expect(result.reward_extra_info.turnsafe_error).toBe(0);
+        });
+      } finally {
+        rmSync(stub, { recursive: true, force: true });
+      }
     },
   );
 
