@@ -34,6 +34,8 @@ export interface SimulatorStats {
   /** Rejected with 401. */
   unauthorized: number;
   inFlight: number;
+  /** The most requests ever in flight at once (shared endpoint limits are checked against it). */
+  maxInFlight: number;
   /** Requests per rule, fault or `default` that answered them. */
   bySource: Record<string, number>;
 }
@@ -69,6 +71,7 @@ export function createSimulatorApp(script: SimulatorScript, options: SimulatorOp
     invalid: 0,
     unauthorized: 0,
     inFlight: 0,
+    maxInFlight: 0,
     bySource: {},
   };
   const expectedAuthorization = options.apiKey === undefined ? undefined : `Bearer ${options.apiKey}`;
@@ -177,6 +180,7 @@ export function createSimulatorApp(script: SimulatorScript, options: SimulatorOp
     const action = decideAction(request, script, requestRandom(script.seed, index));
     counts.bySource[action.source] = (counts.bySource[action.source] ?? 0) + 1;
     counts.inFlight++;
+    counts.maxInFlight = Math.max(counts.maxInFlight, counts.inFlight);
     try {
       return await answer(action, request, index, context.req.raw.signal);
     } finally {
