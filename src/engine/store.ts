@@ -190,10 +190,10 @@ export type LeaseClaim = { acquired: true; takenOver?: RunLease } | { acquired: 
  */
 export interface Store {
   /**
-   * Stores shared by several processes (PostgreSQL): reload which calls of a case are stored
-   * before a distributed worker plays it, so calls another worker stored are resumed, not re-asked.
+   * Stores shared by several processes (PostgreSQL): reload which calls of these cases are stored
+   * before a distributed worker plays them, so calls another worker stored are resumed, not re-asked.
    */
-  refreshCaseCalls?(runId: string, caseId: string): void;
+  refreshCaseCalls?(runId: string, caseIds: readonly string[]): void;
   putRun(run: RunRecord): void;
   getRun(id: string): RunRecord | undefined;
   /** Finds a run by exact id, unique id prefix or name (newest first). */

@@ -11,6 +11,9 @@ import {
   type WorkerRun,
 } from "./dialogue-case-player.ts";
 
+/** Finished cases' jobs are completed together this often (ms), after one commit wait. */
+const COMPLETE_EVERY_MS = 20;
+
 /** What a worker did so far. */
 export interface WorkerStats {
   done: number;
@@ -76,6 +79,30 @@ export async function runCaseWorker(options: CaseWorkerOptions): Promise<WorkerS
     return run;
   };
 
+  let finishedJobs: { id: string; done: () => void; failed: (error: unknown) => void }[] = [];
+  const completeAfterCommit = (jobId: string) =>
+    new Promise<void>((done, failed) => {
+      finishedJobs.push({ id: jobId, done, failed });
+      if (finishedJobs.length > 1) return;
+      setTimeout(() => {
+        const group = finishedJobs;
+        finishedJobs = [];
+        Promise.resolve()
+          .then(() => {
+            store.flush();
+            return queue.complete(group.map((entry) => entry.id));
+          })
+          .then(
+            () => {
+              for (const entry of group) entry.done();
+            },
+            (error: unknown) => {
+              for (const entry of group) entry.failed(error);
+            },
+          );
+      }, COMPLETE_EVERY_MS);
+    });
+
   const playJob = async (job: FetchedCase) => {
     let outcome: CaseOutcome;
     try {
@@ -92,9 +119,9 @@ export async function runCaseWorker(options: CaseWorkerOptions): Promise<WorkerS
       outcome = "errored";
     }
     // The case's results are committed before its job is completed: a kill in between replays a
-    // finished case (skipped), never loses one.
-    store.flush();
-    await queue.complete(job.jobId);
+    // finished case (skipped), never loses one. Jobs are completed in groups (one commit wait and
+    // one query per group).
+    await completeAfterCommit(job.jobId);
     stats[outcome]++;
     options.onCase?.({ ...stats, inFlight: inFlight.size - 1 }, outcome);
   };
@@ -107,6 +134,12 @@ export async function runCaseWorker(options: CaseWorkerOptions): Promise<WorkerS
         continue;
       }
       const jobs = await queue.fetch(free);
+      // One query per run for the calls other workers stored of these cases (not one per case).
+      for (const runId of new Set(jobs.map((job) => job.runId)))
+        store.refreshCaseCalls?.(
+          runId,
+          jobs.filter((job) => job.runId === runId).map((job) => job.caseId),
+        );
       for (const job of jobs) {
         const task = playJob(job)
           .catch((error: unknown) => {

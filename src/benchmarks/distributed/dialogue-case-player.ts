@@ -76,7 +76,8 @@ export type CaseOutcome = "done" | "errored" | "skipped";
 
 /**
  * Plays one stored case of a run with the ordinary engine (calls resumed from the store, cached
- * answers served, failures stored as the case's error). A case already finished is skipped: a job
+ * answers served, failures stored as the case's error); the caller refreshed the store's view of
+ * its stored calls first (`refreshCaseCalls`). A case already finished is skipped: a job
  * handed out again after its worker finished (but died before completing the job) plays nothing.
  */
 export async function playStoredCase(
@@ -86,7 +87,6 @@ export async function playStoredCase(
   caseId: string,
   signal: AbortSignal,
 ): Promise<CaseOutcome> {
-  store.refreshCaseCalls?.(runId, caseId);
   const record = store.getCase(runId, caseId);
   if (record?.status !== "pending") return "skipped";
   const { plan } = run;

@@ -111,8 +111,9 @@ export class CaseQueue {
     return jobs.map((job) => ({ ...job.data, jobId: job.id }));
   }
 
-  async complete(jobId: string): Promise<void> {
-    await this.#boss.complete(CASE_QUEUE, jobId);
+  /** Completes jobs (in one query). */
+  async complete(jobIds: string[]): Promise<void> {
+    if (jobIds.length > 0) await this.#boss.complete(CASE_QUEUE, jobIds);
   }
 
   /** Hands a job back at once (a worker stopping gracefully): another worker may take it now. */

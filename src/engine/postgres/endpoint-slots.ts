@@ -26,6 +26,9 @@ END $$`;
 const FIRST_POLL_MS = 2;
 const MAX_POLL_MS = 50;
 
+/** A request of this process waiting for a slot: called with a slot handed over to it. */
+type Waiter = (slot: number) => void;
+
 /** A stable 32-bit key for an endpoint (its URL is never stored, only hashed). */
 export function endpointLockKey(endpoint: string): number {
   let hash = 0x811c9dc5;
@@ -37,12 +40,16 @@ export function endpointLockKey(endpoint: string): number {
  * Per-endpoint concurrency shared by every process on one PostgreSQL database: a request holds
  * one of the endpoint's `limit` slots, a session advisory lock on this process's own connection.
  * Processes together therefore never have more than `limit` requests in flight to an endpoint; a
- * process that dies loses its connection and with it its slots (no lease to wait out).
+ * process that dies loses its connection and with it its slots (no lease to wait out). A slot
+ * freed while another request of this process waits is handed to it directly: at saturation a
+ * process keeps the slots it has (the total still holds; slots are not balanced between processes).
  */
 export class PgEndpointSlots implements SharedEndpointSlots {
   readonly #client: pg.Client;
   /** Slots this process holds, per endpoint key. */
   readonly #held = new Map<number, Set<number>>();
+  /** Requests of this process waiting for a slot, per endpoint key. */
+  readonly #waiters = new Map<number, Waiter[]>();
   #closed = false;
   #attempts: Promise<unknown> = Promise.resolve();
 
@@ -75,19 +82,47 @@ export class PgEndpointSlots implements SharedEndpointSlots {
       held = new Set();
       this.#held.set(key, held);
     }
+    let waiters = this.#waiters.get(key);
+    if (!waiters) {
+      waiters = [];
+      this.#waiters.set(key, waiters);
+    }
     let delay = FIRST_POLL_MS;
     for (;;) {
       if (signal?.aborted) throw new CancelledError();
       if (this.#closed) throw new StoreError("endpoint slots closed");
-      const slot = await this.#take(key, limit, held);
-      if (slot !== undefined) return this.#releaser(key, held, slot);
-      await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random())));
+      const slot = (await this.#take(key, limit, held)) ?? (await this.#handedOver(waiters, delay, signal));
+      if (slot !== undefined) return this.#releaser(key, held, waiters, slot);
       delay = Math.min(MAX_POLL_MS, delay * 2);
     }
   }
 
   /**
-   * One attempt to take a slot. Attempts of this process run one after another, each with the
+   * Waits up to about `delay` ms for a slot this process frees (handed over without a query: at
+   * saturation a slot passes from one request to the next of this process with no round trip).
+   */
+  #handedOver(waiters: Waiter[], delay: number, signal?: AbortSignal): Promise<number | undefined> {
+    return new Promise((resolve) => {
+      const stop = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", stop);
+        const index = waiters.indexOf(waiter);
+        if (index >= 0) waiters.splice(index, 1);
+        resolve(undefined);
+      };
+      const waiter: Waiter = (slot) => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", stop);
+        resolve(slot);
+      };
+      const timer = setTimeout(stop, delay * (0.5 + Math.random()));
+      signal?.addEventListener("abort", stop, { once: true });
+      waiters.push(waiter);
+    });
+  }
+
+  /**
+   * One attempt to take a slot. Attempts (and unlocks) of this process run one after another, each with the
    * slots held when it runs: two at once would both see a slot free and, the lock being this
    * session's already, both "take" it.
    */
@@ -107,16 +142,21 @@ export class PgEndpointSlots implements SharedEndpointSlots {
     return attempt;
   }
 
-  #releaser(key: number, held: Set<number>, slot: number): () => void {
+  #releaser(key: number, held: Set<number>, waiters: Waiter[], slot: number): () => void {
     let released = false;
     return () => {
       if (released || this.#closed) return;
       released = true;
-      // Queries on one connection run in order: the slot is free for this process only once the
-      // unlock ran, so it stays in `held` until then.
-      this.#client
-        .query("SELECT pg_advisory_unlock($1, $2)", [key, slot])
-        .catch(() => {})
+      const next = waiters.shift();
+      if (next) {
+        next(slot);
+        return;
+      }
+      // In line with the attempts (one query at a time on the connection): the slot is free for
+      // this process only once the unlock ran, so it stays in `held` until then.
+      this.#attempts = this.#attempts
+        .then(() => this.#client.query("SELECT pg_advisory_unlock($1, $2)", [key, slot]))
+        .catch(() => undefined)
         .finally(() => held.delete(slot));
     };
   }
