@@ -2,7 +2,9 @@
 // one-call cases, then 1, 2 and 4 `turnsafe worker` processes play it against the simulator, whose
 // endpoint allows 256 concurrent calls (endpointConcurrency 256, shared by all workers) and
 // answers each call after a fixed latency. Ideal throughput is the endpoint's: 256 / latency.
-// Figure: calls per second from the first to the last call, as a fraction of ideal (target >= 0.85).
+// Figures: calls per second from the first to the last call, as a fraction of ideal (target >= 0.85);
+// the workers' CPU per call (their own report, less a idle worker's start-up); a plain single-process
+// `turnsafe run` on the same store for comparison; the endpoint's most calls in flight (<= 256).
 // BENCH_CASES (default 3000) and BENCH_LATENCY_MS (default 250) size it.
 
 import { type ChildProcess, spawn } from "node:child_process";
@@ -44,9 +46,23 @@ writeFileSync(
   ].join("\n"),
 );
 
-function cli(args: string[]): { child: ChildProcess; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "ignore", "inherit"] });
-  return { child, exited: new Promise((resolve) => child.once("close", resolve)) };
+function cli(args: string[]): { child: ChildProcess; exited: Promise<number | null>; stdout: () => string } {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  let stdout = "";
+  child.stdout?.on("data", (chunk) => (stdout += chunk));
+  return { child, exited: new Promise((resolve) => child.once("close", resolve)), stdout: () => stdout };
+}
+
+/** CPU the worker processes spent (their `--json` result) less their start-up, per call played. */
+const workerCpuPerCall = new Map<number, number>();
+let startupCpu = 0;
+
+/** CPU of a worker that starts, finds no job and stops: its start-up, subtracted per worker. */
+async function idleWorkerCpu(): Promise<number> {
+  const url = await postgres.createDatabase("bench_idle");
+  const worker = cli(["worker", "--store", url, "--once", "--quiet", "--json"]);
+  await worker.exited;
+  return Number(JSON.parse(worker.stdout()).cpuSeconds);
 }
 
 /** Calls per second of `workers` worker processes (0: one plain `turnsafe run` on the same store). */
@@ -59,7 +75,7 @@ async function throughput(workers: number): Promise<number> {
       : ["run", config, "--store", url, "--distributed", "--no-play", "--quiet"],
   );
   const started = Array.from({ length: workers }, () =>
-    cli(["worker", "--store", url, "--concurrency", String(Math.ceil(SLOTS / workers)), "--quiet"]),
+    cli(["worker", "--store", url, "--concurrency", String(Math.ceil(SLOTS / workers)), "--quiet", "--json"]),
   );
   let first = 0;
   let last = 0;
@@ -78,12 +94,25 @@ async function throughput(workers: number): Promise<number> {
   await Promise.all(started.map((worker) => worker.exited));
   if (code !== 0) throw new Error(`run --distributed exited with ${code}`);
   const calls = simulator.stats().requests - before;
+  if (workers > 0) {
+    const cpu = started.reduce((sum, worker) => sum + Number(JSON.parse(worker.stdout()).cpuSeconds), 0);
+    workerCpuPerCall.set(workers, ((cpu - workers * startupCpu) * 1e6) / calls);
+  }
   // The last call started at `last` and took LATENCY_MS more to answer.
   return calls / ((last - first + LATENCY_MS) / 1000);
 }
 
 try {
   const ideal = SLOTS / (LATENCY_MS / 1000);
+  startupCpu = await idleWorkerCpu();
+  printFigure({
+    bench: "distributed",
+    metric: "worker_startup_cpu",
+    value: startupCpu * 1000,
+    unit: "ms (a worker that finds no job)",
+    target: null,
+    better: "lower",
+  });
   printFigure({
     bench: "distributed",
     metric: "single_process_run_calls_per_s",
@@ -102,6 +131,14 @@ try {
       unit: "calls/s",
       target: null,
       better: "higher",
+    });
+    printFigure({
+      bench: "distributed",
+      metric: `workers_${workers}_cpu_per_call`,
+      value: workerCpuPerCall.get(workers) ?? 0,
+      unit: "us (all workers, less their start-up)",
+      target: null,
+      better: "lower",
     });
     printFigure({
       bench: "distributed",

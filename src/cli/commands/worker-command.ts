@@ -72,7 +72,8 @@ export function registerWorkerCommand(program: Command): void {
             output.note(show(current));
           },
         });
-        output.result({ pid: process.pid, ...stats }, show(stats));
+        const cpu = process.cpuUsage();
+        output.result({ pid: process.pid, ...stats, cpuSeconds: (cpu.user + cpu.system) / 1e6 }, show(stats));
       } finally {
         interrupt.dispose();
         await slots?.close();
