@@ -3,7 +3,7 @@
 // endpoint allows 256 concurrent calls (endpointConcurrency 256, shared by all workers) and
 // answers each call after a fixed latency. Ideal throughput is the endpoint's: 256 / latency.
 // Figures: calls per second from the first to the last call, as a fraction of ideal (target >= 0.85);
-// the workers' CPU per call (their own report, less a idle worker's start-up); a plain single-process
+// the workers' CPU per call (their own report, less an idle worker's start-up); a plain single-process
 // `turnsafe run` on the same store for comparison; the endpoint's most calls in flight (<= 256).
 // BENCH_CASES (default 3000) and BENCH_LATENCY_MS (default 250) size it.
 
