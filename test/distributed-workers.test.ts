@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CaseQueue, caseJobId } from "../src/engine/distributed/case-queue.ts";
 import { parseSimulatorScript } from "../src/simulator/script.ts";
 import { type RunningSimulator, startSimulator } from "../src/simulator/simulator-server.ts";
 import { startTestPostgresOrReason, type TestPostgres } from "../src/testing/embedded-postgres.ts";
@@ -152,6 +153,35 @@ describe("distributed runs: pg-boss workers on a PostgreSQL store", () => {
     expect(simulator.stats().maxInFlight).toBeLessThanOrEqual(ENDPOINT_CONCURRENCY);
     expect(simulator.stats().maxInFlight).toBe(ENDPOINT_CONCURRENCY);
   }, 240_000);
+
+  it("enqueuing the same cases twice adds no job (job id from run id + case id)", async (context) => {
+    if (typeof postgres === "string") return context.skip(postgres);
+    const url = await postgres.createDatabase("enqueue_twice");
+    const queue = await CaseQueue.open(url, "test");
+    try {
+      const jobs = ["a", "b", "c"].map((caseId) => ({ runId: "r-1", caseId, baseDir: "/tmp" }));
+      await queue.enqueue(jobs);
+      await queue.enqueue(jobs);
+      expect(await queue.size()).toBe(3);
+      expect(caseJobId("r-1", "a")).toBe(caseJobId("r-1", "a"));
+      expect(caseJobId("r-1", "a")).not.toBe(caseJobId("r-1", "b"));
+      const fetched = await queue.fetch(10);
+      expect(fetched.map((job) => job.caseId).sort()).toEqual(["a", "b", "c"]);
+    } finally {
+      await queue.close();
+    }
+  }, 60_000);
+
+  it("refuses --distributed and worker without a PostgreSQL store, naming the flag", async () => {
+    const sqlite = path.join(path.dirname(config), "plain.db");
+    const run = await runCli(["run", config, "--store", sqlite, "--distributed", "--quiet"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--store");
+    expect(run.stderr).toContain("PostgreSQL");
+    const worker = await runCli(["worker", "--store", sqlite]);
+    expect(worker.code).toBe(2);
+    expect(worker.stderr).toContain("--store");
+  }, 60_000);
 
   it("run --distributed plays the cases itself by default, and enqueuing again is harmless", async (context) => {
     if (typeof postgres === "string") return context.skip(postgres);
