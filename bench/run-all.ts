@@ -16,6 +16,7 @@ const BENCHES = [
   "redteam-bench.ts",
   "view-bench.ts",
   "distributed-bench.ts",
+  "distributed-workers-bench.ts",
 ];
 const only = process.argv.slice(2);
 let failed = false;

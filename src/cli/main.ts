@@ -16,6 +16,7 @@ import { registerSafemtCommand } from "./commands/safemt-command.ts";
 import { registerSimulatorCommand } from "./commands/simulator-command.ts";
 import { registerStoreCommand } from "./commands/store-command.ts";
 import { registerViewCommand } from "./commands/view-command.ts";
+import { registerWorkerCommand } from "./commands/worker-command.ts";
 import { EXIT } from "./exit-codes.ts";
 import { startedByNpm, stopWhenOrphaned } from "./interrupt.ts";
 import { reportError } from "./output.ts";
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerQuickstartCommand(program);
   registerRunCommand(program);
   registerRunsCommand(program);
+  registerWorkerCommand(program);
   registerReportCommand(program);
   registerExportCommand(program);
   registerSafemtBuildCommand(registerSafemtCommand(program));

@@ -13,6 +13,7 @@ import { type AttemptOutcome, EndpointLimiter } from "./endpoint-limiter.ts";
 import type { PriceTable } from "./pricing.ts";
 import { ImageHasher, requestHash, workKey } from "./request-hash.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelay } from "./retry-policy.ts";
+import type { SharedEndpointSlots } from "./shared-endpoint-slots.ts";
 import type { Store } from "./store.ts";
 import { targetHints } from "./target-hints.ts";
 
@@ -54,6 +55,11 @@ export interface CallExecutorOptions {
   newRun?: boolean;
   onEvent?: (event: CallEvent) => void;
   random?: () => number;
+  /**
+   * Distributed workers: each endpoint's concurrency is also a budget shared with other processes
+   * (an attempt holds one of its slots while it runs).
+   */
+  sharedSlots?: SharedEndpointSlots;
 }
 
 /**
@@ -293,6 +299,17 @@ export class CallExecutor {
     const hints = targetHints(target);
     const limiter = this.limiter(hints.endpoint, hints.concurrency);
     const release = await limiter.acquire(this.#options.signal);
+    let releaseShared: (() => void) | undefined;
+    try {
+      releaseShared = await this.#options.sharedSlots?.acquire(
+        hints.endpoint,
+        limiter.maxConcurrency,
+        this.#options.signal,
+      );
+    } catch (error) {
+      release();
+      throw error;
+    }
     const timeoutMs = this.#options.retry?.timeoutMs ?? hints.timeoutMs ?? this.#policy.timeoutMs;
     // A target that enforces the time limit itself needs no second timer here.
     const limit = hints.enforcesTimeout ? undefined : deadline(this.#options.signal, timeoutMs);
@@ -316,6 +333,7 @@ export class CallExecutor {
       throw error;
     } finally {
       limit?.dispose();
+      releaseShared?.();
       release(outcome, hint);
       if (limiter.allowed !== allowedBefore)
         this.#emit({

@@ -190,6 +190,11 @@ export type LeaseClaim = { acquired: true; takenOver?: RunLease } | { acquired: 
  * SQLite without touching recipes (design.md).
  */
 export interface Store {
+  /**
+   * Stores shared by several processes (PostgreSQL): reload which calls of these cases are stored
+   * before a distributed worker plays them, so calls another worker stored are resumed, not re-asked.
+   */
+  refreshCaseCalls?(runId: string, caseIds: readonly string[]): void;
   putRun(run: RunRecord): void;
   getRun(id: string): RunRecord | undefined;
   /** Finds a run by exact id, unique id prefix or name (newest first). */

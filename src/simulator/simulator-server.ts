@@ -35,6 +35,8 @@ export interface SimulatorStats {
   /** Rejected with 401. */
   unauthorized: number;
   inFlight: number;
+  /** The most requests ever in flight at once (shared endpoint limits are checked against it). */
+  maxInFlight: number;
   /** Requests per rule, fault or `default` that answered them. */
   bySource: Record<string, number>;
   /** Valid `POST /v1/images/generations` requests answered (each with generated PNGs). */
@@ -72,6 +74,7 @@ export function createSimulatorApp(script: SimulatorScript, options: SimulatorOp
     invalid: 0,
     unauthorized: 0,
     inFlight: 0,
+    maxInFlight: 0,
     bySource: {},
     imageRequests: 0,
   };
@@ -181,6 +184,7 @@ export function createSimulatorApp(script: SimulatorScript, options: SimulatorOp
     const action = decideAction(request, script, requestRandom(script.seed, index));
     counts.bySource[action.source] = (counts.bySource[action.source] ?? 0) + 1;
     counts.inFlight++;
+    counts.maxInFlight = Math.max(counts.maxInFlight, counts.inFlight);
     try {
       return await answer(action, request, index, context.req.raw.signal);
     } finally {

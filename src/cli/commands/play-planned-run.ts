@@ -1,6 +1,7 @@
 import { dialoguesBenchmark, executeDialogueRun } from "../../benchmarks/dialogues/dialogues-benchmark.ts";
 import type { PlannedRun } from "../../benchmarks/dialogues/plan-dialogue-run.ts";
 import { countDialogueLines } from "../../dialogue/count-lines.ts";
+import type { RunSessionHooks, RunSessionOutcome } from "../../engine/run-session.ts";
 import { gateRules, plannedScorers, validateGate } from "../fail-on.ts";
 import { onInterrupt } from "../interrupt.ts";
 import type { Output } from "../output.ts";
@@ -15,7 +16,13 @@ import { presentRun } from "./present-run.ts";
 export async function playPlannedRun(
   planned: PlannedRun,
   output: Output,
-  gate: { thresholds?: readonly string[]; failOn?: readonly string[]; wait?: boolean } = {},
+  gate: {
+    thresholds?: readonly string[];
+    failOn?: readonly string[];
+    wait?: boolean;
+    /** How the run is played (default: in this process; `run --distributed`: through workers). */
+    execute?: (plan: PlannedRun["plan"], hooks: RunSessionHooks) => Promise<RunSessionOutcome>;
+  } = {},
 ): Promise<number> {
   const { plan } = planned;
   const interrupt = onInterrupt(output.note);
@@ -35,7 +42,7 @@ export async function playPlannedRun(
     return await presentRun(
       output,
       { storePath: plan.storePath, total, signal: interrupt.signal, gate: rules, wait: gate.wait },
-      (hooks) => executeDialogueRun(plan, hooks),
+      (hooks) => (gate.execute ?? executeDialogueRun)(plan, hooks),
     );
   } finally {
     // Found while the data streamed (e.g. invalid UTF-8 replaced), naming file:line.

@@ -1,10 +1,13 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { planDialogueRun } from "../../benchmarks/dialogues/plan-dialogue-run.ts";
+import type { DialogueRunPlan } from "../../benchmarks/dialogues/run-dialogues.ts";
+import { executeDistributedDialogueRun } from "../../benchmarks/distributed/distributed-dialogue-run.ts";
 import { JUDGE_SPEC_HELP, judgeConfigFromSpec } from "../../config/judge-spec.ts";
 import { loadYamlFile, locateInYamlFile } from "../../config/load-yaml.ts";
 import { type RunConfig, RunConfigSchema } from "../../config/run-config.ts";
 import { resolveStoreLocation } from "../../engine/open-store.ts";
+import type { RunSessionHooks } from "../../engine/run-session.ts";
 import { InputError } from "../../errors.ts";
 import { checkBreakdownKeys } from "../../reports/breakdown-table.ts";
 import { failOnOption } from "../fail-on.ts";
@@ -34,6 +37,9 @@ interface RunFlags {
   allowOutsideImages?: boolean;
   json?: boolean;
   quiet?: boolean;
+  distributed?: boolean;
+  play: boolean;
+  caseExpiry?: string;
 }
 
 /** `turnsafe run <config.yaml>`: plays a dialogue suite against targets, judges, stores and reports. */
@@ -69,6 +75,12 @@ export function registerRunCommand(program: Command): void {
     .option("--json", "print one JSON object with the outcome on stdout")
     .option("--quiet", "no progress or notes on stderr")
     .option("--breakdown <key...>", "metadata keys the report breaks rates down by (default: category)")
+    .option("--distributed", "enqueue the cases for workers (`turnsafe worker`; needs a postgres:// store)")
+    .option("--no-play", "with --distributed: only enqueue and wait for workers, showing progress")
+    .option(
+      "--case-expiry <s>",
+      "with --distributed: seconds before a worker's unfinished case is handed out again",
+    )
     .action(async (file: string, flags: RunFlags) => {
       const output = createOutput(flags);
       const config = applyFlags(loadYamlFile(file, RunConfigSchema), flags);
@@ -85,8 +97,20 @@ export function registerRunCommand(program: Command): void {
         thresholds: config.thresholds,
         failOn: flags.failOn,
         wait: flags.wait,
+        execute: flags.distributed ? distributedExecution(file, flags) : undefined,
       });
     });
+}
+
+/** `--distributed`: plays the run through the job queue (see executeDistributedDialogueRun). */
+function distributedExecution(file: string, flags: RunFlags) {
+  const expirySeconds = flags.caseExpiry ? positiveInteger(flags.caseExpiry, "--case-expiry") : undefined;
+  return (plan: DialogueRunPlan, hooks: RunSessionHooks) =>
+    executeDistributedDialogueRun(
+      plan,
+      { baseDir: path.dirname(path.resolve(file)), play: flags.play, env: process.env, expirySeconds },
+      hooks,
+    );
 }
 
 /** A target or judge error found while planning, located in the config file when it came from there. */

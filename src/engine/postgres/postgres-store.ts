@@ -313,6 +313,22 @@ export class PostgresStore implements Store {
     return keys;
   }
 
+  /**
+   * Distributed workers: loads the work keys of these cases' stored calls (one query), which other
+   * processes may have stored, before the cases are played. A run whose keys were not loaded whole
+   * then answers lookups from the cases refreshed this way (a worker refreshes every case it plays).
+   */
+  refreshCaseCalls(runId: string, caseIds: readonly string[]): void {
+    let keys = this.#callKeys.get(runId);
+    if (!keys) {
+      keys = new Set();
+      this.#callKeys.set(runId, keys);
+    }
+    if (caseIds.length === 0) return;
+    const sql = `SELECT work_key FROM calls WHERE run_id = ? AND case_id IN (${caseIds.map(() => "?").join(", ")})`;
+    for (const row of this.#all(sql, runId, ...caseIds)) keys.add(String(row.work_key));
+  }
+
   getCall(workKey: string): CallRecord | undefined {
     const held = this.#pending.call(workKey);
     if (held) return { ...held };
