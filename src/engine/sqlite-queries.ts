@@ -70,14 +70,21 @@ const REASONS_PER_TARGET = 3;
 
 /** Each target's done and errored cases (from the `targets` column), with its top failure reasons. */
 export function targetOutcomes(query: StoreQueries, runId: string): TargetOutcomeCount[] {
+  return foldTargetOutcomes(
+    query.all(
+      `SELECT t.key AS target, t.value AS error, COUNT(*) AS n
+         FROM cases c, json_each(c.targets) t
+         WHERE c.run_id = ? AND c.status != 'pending' AND c.targets IS NOT NULL
+         GROUP BY t.key, t.value ORDER BY n DESC, t.key, t.value`,
+      runId,
+    ),
+  );
+}
+
+/** Rows of (target, error or null, count), most frequent first, as each target's outcome count. */
+export function foldTargetOutcomes(rows: Iterable<Row>): TargetOutcomeCount[] {
   const byTarget = new Map<string, TargetOutcomeCount>();
-  for (const row of query.all(
-    `SELECT t.key AS target, t.value AS error, COUNT(*) AS n
-       FROM cases c, json_each(c.targets) t
-       WHERE c.run_id = ? AND c.status != 'pending' AND c.targets IS NOT NULL
-       GROUP BY t.key, t.value ORDER BY n DESC`,
-    runId,
-  )) {
+  for (const row of rows) {
     const target = String(row.target);
     let entry = byTarget.get(target);
     if (!entry) {
@@ -108,15 +115,20 @@ export function scoreGroups(query: StoreQueries, runId: string): ScoreGroup[] {
       runId,
       runId,
     )
-    .map((row) => ({
-      scorer: row.scorer as string,
-      status: row.status as ScoreStatus,
-      label: (row.label as string | null) ?? null,
-      hasValue: row.has_value === 1,
-      userTurns: Number(row.user_turns),
-      expected: typeof row.expected === "string" ? row.expected : null,
-      count: Number(row.n),
-    }));
+    .map(toScoreGroup);
+}
+
+/** A score-group row (SQLite gives `has_value` as 0/1, PostgreSQL as a boolean). */
+export function toScoreGroup(row: Row): ScoreGroup {
+  return {
+    scorer: row.scorer as string,
+    status: row.status as ScoreStatus,
+    label: (row.label as string | null) ?? null,
+    hasValue: row.has_value === 1 || (row.has_value as unknown) === true,
+    userTurns: Number(row.user_turns),
+    expected: typeof row.expected === "string" ? row.expected : null,
+    count: Number(row.n),
+  };
 }
 
 /**
@@ -142,14 +154,19 @@ export function scoreBreakdown(query: StoreQueries, runId: string, key: string):
       runId,
       runId,
     )
-    .map((row) => ({
-      value: row.value === null || row.value === undefined ? null : String(row.value),
-      scorer: row.scorer as string,
-      status: row.status as ScoreStatus,
-      label: (row.label as string | null) ?? null,
-      hasValue: row.has_value === 1,
-      count: Number(row.n),
-    }));
+    .map(toBreakdownGroup);
+}
+
+/** A breakdown row (`has_value` as in toScoreGroup). */
+export function toBreakdownGroup(row: Row): BreakdownGroup {
+  return {
+    value: row.value === null || row.value === undefined ? null : String(row.value),
+    scorer: row.scorer as string,
+    status: row.status as ScoreStatus,
+    label: (row.label as string | null) ?? null,
+    hasValue: row.has_value === 1 || (row.has_value as unknown) === true,
+    count: Number(row.n),
+  };
 }
 
 export function caseIds(
@@ -175,7 +192,8 @@ export function scoredCaseIds(
 ): string[] {
   const rows = query.all(
     `SELECT DISTINCT case_id FROM scores WHERE run_id = ?
-         AND (? IS NULL OR scorer LIKE ? ESCAPE '\\') AND (? IS NULL OR label = ?) AND (? IS NULL OR status != ?)
+         AND (CAST(? AS TEXT) IS NULL OR scorer LIKE ? ESCAPE '\\') AND (CAST(? AS TEXT) IS NULL OR label = ?)
+         AND (CAST(? AS TEXT) IS NULL OR status != ?)
        LIMIT ?`,
     runId,
     filter.scorerPrefix ?? null,
@@ -193,7 +211,8 @@ export function usage(query: StoreQueries, runId: string): UsageRow[] {
   return query
     .all(
       `SELECT role, target_id, COUNT(*) AS calls, SUM(cached) AS cached_calls,
-         SUM(status = 'errored') AS errored_calls, SUM(MAX(attempts - 1, 0)) AS retries,
+         SUM(CASE WHEN status = 'errored' THEN 1 ELSE 0 END) AS errored_calls,
+         SUM(CASE WHEN attempts > 1 THEN attempts - 1 ELSE 0 END) AS retries,
          SUM(rate_limited) AS rate_limited, SUM(server_errors) AS server_errors, SUM(input_tokens) AS input_tokens,
          SUM(output_tokens) AS output_tokens, SUM(cost_usd) AS cost_usd
        FROM calls WHERE run_id = ? GROUP BY role, target_id ORDER BY role, target_id`,

@@ -398,11 +398,11 @@ export class PostgresStore implements Store {
     runId: string,
     filter: { scorerPrefix?: string; label?: string; statusNot?: ScoreStatus; limit: number },
   ): string[] {
-    return pgQueries.scoredCaseIds(this.#queries, runId, filter);
+    return queries.scoredCaseIds(this.#queries, runId, filter);
   }
 
   usage(runId: string): UsageRow[] {
-    return pgQueries.usage(this.#queries, runId);
+    return queries.usage(this.#queries, runId);
   }
 
   scoreBreakdown(runId: string, key: string): BreakdownGroup[] {
