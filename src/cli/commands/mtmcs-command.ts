@@ -7,7 +7,6 @@ import { resolveMtmcsSources } from "../../benchmarks/mtmcs/mtmcs-loader.ts";
 import { REFERENCE_PROTOCOL } from "../../benchmarks/mtmcs/mtmcs-play.ts";
 import { MTMCS_MODALITIES, MTMCS_SPLITS } from "../../benchmarks/mtmcs/mtmcs-row.ts";
 import type { MtmcsRunPlan } from "../../benchmarks/mtmcs/mtmcs-run.ts";
-import { writeBenchmarkReports } from "../../benchmarks/run-benchmark.ts";
 import type { Target } from "../../contracts/index.ts";
 import { parseDefenceConditions } from "../../defences/registry.ts";
 import { IMAGE_PLACEMENTS, type ImagePlacement } from "../../drivers/image-placement.ts";
@@ -18,15 +17,10 @@ import { buildTarget } from "../../targets/build-target.ts";
 import { failOnOption, gateRules, plannedScorers, validateGate } from "../fail-on.ts";
 import { onInterrupt } from "../interrupt.ts";
 import { createOutput } from "../output.ts";
+import { registerBenchmarkReport } from "./benchmark-report-command.ts";
 import { presentRun } from "./present-run.ts";
 import { positiveInteger } from "./run-command.ts";
-import {
-  DEFAULT_REPORT_DIR,
-  DEFAULT_STORE,
-  openExistingStore,
-  requireRun,
-  resolveStorePath,
-} from "./store-option.ts";
+import { DEFAULT_REPORT_DIR, DEFAULT_STORE, resolveStorePath } from "./store-option.ts";
 
 export interface MtmcsRunFlags {
   data: string[];
@@ -135,34 +129,11 @@ export function registerMtmcsCommand(program: Command): void {
         await scope.disposeAsync();
       }
     });
-  mtmcs
-    .command("report")
-    .description("Re-render an MTMCS run's HTML and JSON reports from the store")
-    .argument("<run>", "run id, id prefix or name")
-    .option("--store <file|url>", "store: SQLite file or postgres:// URL")
-    .option("--out <dir>", "folder for the reports", DEFAULT_REPORT_DIR)
-    .option("--cases <n>", "dialogues shown in full", "200")
-    .option("--json", "print one JSON object on stdout")
-    .action(
-      async (idOrName: string, flags: { store?: string; out: string; cases: string; json?: boolean }) => {
-        const output = createOutput(flags);
-        const store = openExistingStore(flags.store);
-        try {
-          const run = requireRun(store, idOrName);
-          if (run.recipe !== mtmcsBenchmark.name)
-            throw new InputError(`run ${run.id} is a ${run.recipe} run, not mtmcs`, "run");
-          const paths = await writeBenchmarkReports(mtmcsBenchmark, store, run.id, path.resolve(flags.out), {
-            maxCases: nonNegative(flags.cases, "--cases"),
-          });
-          output.result(
-            { runId: run.id, report: { html: paths.reportHtml, json: paths.reportJson } },
-            `report: ${paths.reportHtml}`,
-          );
-        } finally {
-          store.close();
-        }
-      },
-    );
+  registerBenchmarkReport(mtmcs, mtmcsBenchmark, {
+    whose: "an MTMCS run's",
+    casesHelp: "dialogues shown in full",
+    cases: nonNegative,
+  });
 }
 
 /** Resolves `mtmcs run`'s flags into a plan (builds targets; starts in-process simulators in `scope`). */

@@ -4,10 +4,10 @@ import { BUNDLED_TASKS } from "../../benchmarks/redteam/bundled-tasks.ts";
 import { writeMmdsExport } from "../../benchmarks/redteam/mmds-export.ts";
 import { METHODS } from "../../benchmarks/redteam/planners.ts";
 import { executeRedteamRun, redteamBenchmark } from "../../benchmarks/redteam/redteam-benchmark.ts";
-import { writeBenchmarkReports } from "../../benchmarks/run-benchmark.ts";
 import { InputError } from "../../errors.ts";
 import { onInterrupt } from "../interrupt.ts";
 import { createOutput } from "../output.ts";
+import { registerBenchmarkReport } from "./benchmark-report-command.ts";
 import { presentRun } from "./present-run.ts";
 import { planRedteamRun, type RedteamRunFlags } from "./redteam-plan.ts";
 import { positiveInteger } from "./run-command.ts";
@@ -80,40 +80,11 @@ export function registerRedteamCommand(program: Command): void {
         await scope.disposeAsync();
       }
     });
-  redteam
-    .command("report")
-    .description("Re-render a red-team run's HTML and JSON reports from the store")
-    .argument("<run>", "run id, id prefix or name")
-    .option("--store <file>", "SQLite store file")
-    .option("--out <dir>", "folder for the reports", DEFAULT_REPORT_DIR)
-    .option("--cases <n>", "searches shown in full", "200")
-    .option("--json", "print one JSON object on stdout")
-    .action(
-      async (idOrName: string, flags: { store?: string; out: string; cases: string; json?: boolean }) => {
-        const output = createOutput(flags);
-        const store = openExistingStore(flags.store);
-        try {
-          const run = requireRun(store, idOrName);
-          if (run.recipe !== redteamBenchmark.name)
-            throw new InputError(`run ${run.id} is a ${run.recipe} run, not redteam`, "run");
-          const paths = await writeBenchmarkReports(
-            redteamBenchmark,
-            store,
-            run.id,
-            path.resolve(flags.out),
-            {
-              maxCases: positiveInteger(flags.cases, "--cases"),
-            },
-          );
-          output.result(
-            { runId: run.id, report: { html: paths.reportHtml, json: paths.reportJson } },
-            `report: ${paths.reportHtml}`,
-          );
-        } finally {
-          store.close();
-        }
-      },
-    );
+  registerBenchmarkReport(redteam, redteamBenchmark, {
+    whose: "a red-team run's",
+    casesHelp: "searches shown in full",
+    cases: positiveInteger,
+  });
   registerExport(redteam);
 }
 
