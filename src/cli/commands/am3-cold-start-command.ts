@@ -34,7 +34,7 @@ export function registerAm3ColdStart(am3: Command): void {
     .option("--name <name>", "run name", "am3-cold-start")
     .option("--retries <n>", "regenerations of an answer that fails validation", "2")
     .option("--concurrency <n>", "questions answered at once", "8")
-    .option("--store <file>", "SQLite store (resume and cost accounting)")
+    .option("--store <file|url>", "store: SQLite file or postgres:// URL (resume and cost accounting)")
     .option("--report-dir <dir>", "where the HTML and JSON reports go")
     .option("--no-cache", "do not reuse cached answers from earlier runs")
     .option("--json", "print one JSON object with the outcome on stdout")

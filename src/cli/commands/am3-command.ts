@@ -71,7 +71,7 @@ export function registerAm3Command(program: Command): void {
     .option("--retries <n>", "regenerations of a decomposition that failed the quality check", "2")
     .option("--limit <n>", "only the first n seeds")
     .option("--concurrency <n>", "seeds played at once", "8")
-    .option("--store <file>", "SQLite store (resume and cost accounting)")
+    .option("--store <file|url>", "store: SQLite file or postgres:// URL (resume and cost accounting)")
     .option("--report-dir <dir>", "where the HTML and JSON reports go")
     .option("--no-cache", "do not reuse cached answers from earlier runs")
     .option("--json", "print one JSON object with the outcome on stdout")

@@ -68,7 +68,7 @@ function common(command: Command): Command {
     )
     .option("--limit <n>", "only the first n items")
     .option("--name <name>", "run name (part of the run id)")
-    .option("--store <file>", "SQLite store file")
+    .option("--store <file|url>", "store: SQLite file or postgres:// URL")
     .option("--report-dir <dir>", "where reports are written", DEFAULT_REPORT_DIR)
     .option("--concurrency <n>", "items judged at once", "8")
     .option("--no-cache", "do not reuse cached answers from earlier runs")

@@ -53,7 +53,7 @@ export function registerRedteamCommand(program: Command): void {
     .option("--concurrency <n>", "searches played at once (8)")
     .option("--endpoint-concurrency <n>", "default concurrent requests per endpoint", "8")
     .option("--name <name>", "run name (part of the run id)")
-    .option("--store <file>", "SQLite store file")
+    .option("--store <file|url>", "store: SQLite file or postgres:// URL")
     .option("--report-dir <dir>", "where reports are written", DEFAULT_REPORT_DIR)
     .option("--report-cases <n>", "searches shown in full in the report", "200")
     .option("--no-cache", "do not reuse cached answers from earlier runs")
@@ -95,7 +95,7 @@ function registerExport(redteam: Command): void {
     .argument("<run>", "run id, id prefix or name")
     .requiredOption("--out <dir>", "folder for redteam-mmds.jsonl and images/")
     .option("--min-score <n>", "lowest best judge score exported (5: successes only)", "4")
-    .option("--store <file>", "SQLite store file")
+    .option("--store <file|url>", "store: SQLite file or postgres:// URL")
     .option("--json", "print one JSON object on stdout")
     .action(
       async (idOrName: string, flags: { out: string; minScore: string; store?: string; json?: boolean }) => {

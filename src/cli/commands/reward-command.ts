@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { CallExecutor } from "../../engine/call-executor.ts";
+import { openStore } from "../../engine/open-store.ts";
 import { PriceTable } from "../../engine/pricing.ts";
-import { SqliteStore } from "../../engine/sqlite-store.ts";
 import { ConfigError, InputError } from "../../errors.ts";
 import { createTurnScoreJudge } from "../../judges/turn-score-judge.ts";
 import { DEFAULT_TURN_REWARD_OPTIONS, resolveOptions } from "../../metrics/turn-aware-reward.ts";
@@ -82,7 +82,10 @@ export function registerRewardCommand(program: Command): void {
       "--dialogues <file.jsonl>",
       "dialogues whose images compat routes attach by the dialogue id in a label",
     )
-    .option("--store <file>", "store whose response cache keeps judge answers across restarts")
+    .option(
+      "--store <file|url>",
+      "store (SQLite file or postgres:// URL) whose response cache keeps judge answers across restarts",
+    )
     .option("--no-cache", "do not reuse stored judge answers")
     .option("--api-key-env <name>", "environment variable holding the client keys (comma-separated)")
     .option("--allow-unauthenticated", "serve without client keys on a non-loopback interface")
@@ -168,7 +171,7 @@ export async function startRewardFromFlags(
     { baseDir: process.cwd(), env },
     scope,
   );
-  const store = new SqliteStore(resolveStorePath(flags.store, env as NodeJS.ProcessEnv), {
+  const store = openStore(resolveStorePath(flags.store, env as NodeJS.ProcessEnv), {
     commitIntervalMs: 1000,
   });
   scope.defer(() => store.close());

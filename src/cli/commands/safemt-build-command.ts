@@ -60,7 +60,7 @@ export function registerSafemtBuildCommand(safemt: Command): void {
       "attacker model: provider:model, openai-compatible:<model>@<url>, simulator[:script.yaml][#model]",
     )
     .option("--limit <n>", "only the first n seeds")
-    .option("--store <file>", "SQLite store (resume and cost accounting)")
+    .option("--store <file|url>", "store: SQLite file or postgres:// URL (resume and cost accounting)")
     .option("--report-dir <dir>", "where the build's HTML and JSON reports are written", DEFAULT_REPORT_DIR)
     .option("--retries <n>", "extra attempts after a rejected dialogue", "2")
     .option(

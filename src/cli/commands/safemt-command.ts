@@ -118,7 +118,7 @@ export function registerSafemtCommand(program: Command): Command {
       "<results>",
       "run id/name in the store, the SafeMT scorer's folder (<k>/label/<model>.json), a label file, or a turnsafe export JSONL",
     )
-    .option("--store <file>", "SQLite store file (for a run id or name)")
+    .option("--store <file|url>", "store: SQLite file or postgres:// URL (for a run id or name)")
     .option("--data <folder>", "SafeMT data folder, giving ids to labels stored as bare lists")
     .option(
       "--model <name>",

@@ -11,7 +11,7 @@ export function registerViewCommand(program: Command): void {
   program
     .command("view")
     .description("Browse runs in a web viewer: filter cases, read transcripts, compare runs, watch runs live")
-    .option("--store <file>", "SQLite store file", undefined)
+    .option("--store <file|url>", "store: SQLite file or postgres:// URL", undefined)
     .option("--port <n>", "port (0 picks a free one)", "8790")
     .option(
       "--host <host>",
